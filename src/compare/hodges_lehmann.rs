@@ -1,0 +1,271 @@
+//! Order statistics of the m·n pairwise differences canary − baseline, without
+//! materialising them.
+//!
+//! With canary `x` ascending and baseline `y` ascending, the matrix
+//! A[i][c] = x[i] − y[n−1−c] is sorted along rows and columns (floating-point
+//! subtraction is monotone in each argument, so this holds for the rounded values
+//! too). The k-th smallest entry is found by repeated narrowing of a per-row
+//! candidate window [lo_i, hi_i): each round draws a deterministic pseudo-random
+//! sample of candidates, takes two sample quantiles that bracket the target rank
+//! (the Floyd–Rivest idea), counts the entries below each pivot with staircase walks
+//! (O(m + n) each), and keeps only the candidates between them. Once few candidates
+//! remain they are gathered and selected directly. Expected time
+//! O((m + n) · log(m·n) / log(s)) for s samples a round; memory O(m).
+//!
+//! Differences that overflow f64 saturate at ±`f64::MAX`, so no entry is infinite.
+
+/// Saturating difference.
+#[inline]
+pub(crate) fn diff(a: f64, b: f64) -> f64 {
+    let d = a - b;
+    if d.is_finite() {
+        d
+    } else if d > 0.0 {
+        f64::MAX
+    } else {
+        f64::MIN
+    }
+}
+
+/// SplitMix64: a tiny deterministic generator, seeded from the inputs' sizes and rank.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, bound) for bound ≥ 1 (bias below 2^-64 · bound, irrelevant here).
+    fn below(&mut self, bound: u128) -> u128 {
+        let r = ((self.next() as u128) << 64) | self.next() as u128;
+        r % bound
+    }
+}
+
+/// The implicit sorted matrix of differences.
+pub(crate) struct Differences<'a> {
+    x: &'a [f64],
+    y: &'a [f64],
+}
+
+const SAMPLES: usize = 4096;
+
+impl<'a> Differences<'a> {
+    /// `x` (canary) and `y` (baseline) must be sorted ascending and non-empty.
+    pub(crate) fn new(x: &'a [f64], y: &'a [f64]) -> Self {
+        Self { x, y }
+    }
+
+    /// Number of entries, m·n.
+    pub(crate) fn len(&self) -> u128 {
+        self.x.len() as u128 * self.y.len() as u128
+    }
+
+    #[inline]
+    fn at(&self, i: usize, c: usize) -> f64 {
+        diff(self.x[i], self.y[self.y.len() - 1 - c])
+    }
+
+    /// Per row, the number of entries < p (strict) or ≤ p; returns the total.
+    fn positions(&self, p: f64, strict: bool, out: &mut [usize]) -> u128 {
+        let n = self.y.len();
+        let mut c = n;
+        let mut total = 0u128;
+        for (i, o) in out.iter_mut().enumerate() {
+            if strict {
+                while c > 0 && self.at(i, c - 1) >= p {
+                    c -= 1;
+                }
+            } else {
+                while c > 0 && self.at(i, c - 1) > p {
+                    c -= 1;
+                }
+            }
+            *o = c;
+            total += c as u128;
+        }
+        total
+    }
+
+    /// Number of entries ≤ p.
+    #[cfg(test)]
+    pub(crate) fn count_le(&self, p: f64) -> u128 {
+        let mut out = vec![0usize; self.x.len()];
+        self.positions(p, false, &mut out)
+    }
+
+    /// The k-th smallest difference, 1-based; k is clamped to [1, m·n].
+    pub(crate) fn kth(&self, k: u128) -> f64 {
+        let limit = ((self.x.len() + self.y.len()) as u128 * 2).max(1 << 16);
+        self.kth_with(k, limit)
+    }
+
+    /// As [`Differences::kth`], gathering the candidates once at most `gather_limit` remain.
+    fn kth_with(&self, k: u128, gather_limit: u128) -> f64 {
+        let m = self.x.len();
+        let n = self.y.len();
+        let k = k.clamp(1, self.len());
+        let mut lo = vec![0usize; m];
+        let mut hi = vec![n; m];
+        let mut pos_a = vec![0usize; m];
+        let mut pos_b = vec![0usize; m];
+        let mut rng =
+            SplitMix(0x5EED ^ (k as u64).rotate_left(17) ^ (m as u64) ^ ((n as u64) << 32));
+        let mut prefix: Vec<u128> = Vec::with_capacity(m);
+        let mut sample = Vec::with_capacity(SAMPLES);
+        loop {
+            let below: u128 = lo.iter().map(|&v| v as u128).sum();
+            prefix.clear();
+            let mut total = 0u128;
+            for i in 0..m {
+                total += (hi[i] - lo[i]) as u128;
+                prefix.push(total);
+            }
+            let want = k - below; // 1-based rank among candidates
+            if total <= gather_limit {
+                let mut cand = Vec::with_capacity(total as usize);
+                for i in 0..m {
+                    for c in lo[i]..hi[i] {
+                        cand.push(self.at(i, c));
+                    }
+                }
+                let idx = (want - 1) as usize;
+                let (_, v, _) = cand.select_nth_unstable_by(idx, |a, b| a.total_cmp(b));
+                return *v;
+            }
+            sample.clear();
+            for _ in 0..SAMPLES {
+                let r = rng.below(total);
+                let row = prefix.partition_point(|&p| p <= r);
+                let start = if row == 0 { 0 } else { prefix[row - 1] };
+                let col = lo[row] + (r - start) as usize;
+                sample.push(self.at(row, col));
+            }
+            sample.sort_unstable_by(|a, b| a.total_cmp(b));
+            let centre = (want as f64 / total as f64 * SAMPLES as f64) as isize;
+            let spread = (3.0 * (SAMPLES as f64).sqrt()) as isize;
+            let last = SAMPLES as isize - 1;
+            let p1 = sample[(centre - spread).clamp(0, last) as usize];
+            let p2 = sample[(centre + spread).clamp(0, last) as usize];
+
+            let lt1 = self.positions(p1, true, &mut pos_a);
+            if k <= lt1 {
+                for i in 0..m {
+                    hi[i] = hi[i].min(pos_a[i]);
+                }
+                continue;
+            }
+            let le1 = self.positions(p1, false, &mut pos_a);
+            if k <= le1 {
+                return p1;
+            }
+            let lt2 = self.positions(p2, true, &mut pos_b);
+            if k <= lt2 {
+                for i in 0..m {
+                    lo[i] = lo[i].max(pos_a[i]);
+                    hi[i] = hi[i].min(pos_b[i]);
+                }
+                continue;
+            }
+            let le2 = self.positions(p2, false, &mut pos_b);
+            if k <= le2 {
+                return p2;
+            }
+            for i in 0..m {
+                lo[i] = lo[i].max(pos_b[i]);
+            }
+        }
+    }
+
+    /// The median of the differences (the Hodges–Lehmann estimate): the middle
+    /// order statistic, or the average of the two middle ones when m·n is even.
+    pub(crate) fn median(&self) -> f64 {
+        let len = self.len();
+        if len % 2 == 1 {
+            self.kth(len / 2 + 1)
+        } else {
+            let a = self.kth(len / 2);
+            let b = self.kth(len / 2 + 1);
+            a / 2.0 + b / 2.0
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn naive(x: &[f64], y: &[f64]) -> Vec<f64> {
+        let mut d: Vec<f64> = x
+            .iter()
+            .flat_map(|&a| y.iter().map(move |&b| diff(a, b)))
+            .collect();
+        d.sort_unstable_by(|a, b| a.total_cmp(b));
+        d
+    }
+
+    fn sorted(mut v: Vec<f64>) -> Vec<f64> {
+        v.sort_unstable_by(|a, b| a.total_cmp(b));
+        v
+    }
+
+    #[test]
+    fn large_matrix_goes_through_sampling_rounds() {
+        // 600 x 500 = 300 000 entries, above the gather limit, with ties.
+        let x: Vec<f64> = sorted(
+            (0..600)
+                .map(|i| ((i * 7919) % 1000) as f64 / 10.0)
+                .collect(),
+        );
+        let y: Vec<f64> = sorted(
+            (0..500)
+                .map(|i| ((i * 104_729) % 997) as f64 / 7.0)
+                .collect(),
+        );
+        let d = Differences::new(&x, &y);
+        let all = naive(&x, &y);
+        for k in [1u128, 2, 1000, 150_000, 150_001, 299_999, 300_000] {
+            assert_eq!(d.kth(k), all[(k - 1) as usize], "k={k}");
+        }
+        assert_eq!(
+            d.count_le(0.0),
+            all.iter().filter(|&&v| v <= 0.0).count() as u128
+        );
+    }
+
+    #[test]
+    fn overflow_saturates() {
+        let x = [f64::MAX, -f64::MAX];
+        let y = [-f64::MAX, f64::MAX];
+        let d = Differences::new(&x, &y);
+        assert_eq!(d.kth(1), f64::MIN);
+        assert_eq!(d.kth(4), f64::MAX);
+        assert_eq!(d.median(), 0.0);
+    }
+
+    proptest! {
+        #[test]
+        fn kth_equals_naive(
+            x in prop::collection::vec(-50i32..50, 1..40),
+            y in prop::collection::vec(-50i32..50, 1..40),
+            frac in 0.0f64..1.0,
+        ) {
+            let x = sorted(x.into_iter().map(|v| v as f64 / 4.0).collect());
+            let y = sorted(y.into_iter().map(|v| v as f64 / 4.0).collect());
+            let all = naive(&x, &y);
+            let d = Differences::new(&x, &y);
+            let k = ((frac * all.len() as f64) as u128).min(all.len() as u128 - 1) + 1;
+            prop_assert_eq!(d.kth(k), all[(k - 1) as usize]);
+            // Force the sampling rounds on these small inputs too.
+            prop_assert_eq!(d.kth_with(k, 1), all[(k - 1) as usize]);
+            let n = all.len();
+            let med = if n % 2 == 1 { all[n / 2] } else { all[n / 2 - 1] / 2.0 + all[n / 2] / 2.0 };
+            prop_assert_eq!(d.median(), med);
+        }
+    }
+}

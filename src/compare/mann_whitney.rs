@@ -1,0 +1,451 @@
+//! The Mann–Whitney U test (Wilcoxon rank-sum test) with the Hodges–Lehmann shift.
+
+use super::exact::{self, TiedDistribution};
+use super::hodges_lehmann::Differences;
+use super::normal;
+use super::ranks::{self, RankSummary};
+use crate::{Error, Sample};
+
+/// Which departure from "same distribution" the p-value measures.
+///
+/// Stated from the canary's side: `Greater` means the canary tends to produce larger
+/// values than the baseline (scipy's and R's `"greater"` with the canary as the first
+/// sample).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Alternative {
+    /// Either direction (the default).
+    #[default]
+    TwoSided,
+    /// The canary is stochastically larger than the baseline.
+    Greater,
+    /// The canary is stochastically smaller than the baseline.
+    Less,
+}
+
+/// How the null distribution of U is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Method {
+    /// [`Method::Exact`] when there are no ties and m·n ≤ 10 000 (which covers every
+    /// pair of sizes up to 100 × 100 and costs at most a few milliseconds);
+    /// [`Method::Asymptotic`] otherwise.
+    #[default]
+    Auto,
+    /// The exact permutation distribution. Without ties this is the classical null
+    /// distribution of U (as R's `wilcox.test(exact = TRUE)` and scipy's
+    /// `method="exact"`); with ties it is the exact conditional distribution of U given
+    /// the observed mid-ranks, which neither scipy nor R computes. Sizes are bounded by
+    /// a work budget (about 2·10⁹ limb operations without ties, 4·10⁸ multiply-adds with
+    /// ties, 256 MiB either way); larger requests fail with [`Error::ExactTooLarge`].
+    /// Without ties, an extreme U is cheap even for large samples, since only the
+    /// shorter tail is computed.
+    Exact,
+    /// The normal approximation with the tie correction and, by default, the
+    /// continuity correction (identical to scipy's `method="asymptotic"` and R's
+    /// `exact = FALSE`).
+    Asymptotic,
+}
+
+/// Options for [`MannWhitney::compare`]. Build with [`MannWhitney::new`] and the
+/// by-value setters.
+///
+/// # Method
+///
+/// With canary sample x (size m) and baseline y (size n), U for the canary counts the
+/// pairs with x_i > y_j, plus one half for each tie; U_baseline = m·n − U_canary.
+///
+/// **p-values.** Exact: the tail probability of the null distribution at the observed
+/// U; two-sided p = min(1, 2·min(P(U ≤ u), P(U ≥ u))). Asymptotic: with μ = m·n/2,
+/// σ² = m·n/12 · (N + 1 − Σ(t³ − t) / (N(N − 1))) over the pooled tie groups t and
+/// continuity correction c (½ or 0), `Greater` uses z = (U − μ − c)/σ, `Less`
+/// z = (U − μ + c)/σ, two-sided z = (|U − μ| − c)/σ with p = min(1, 2·P(Z > z)).
+/// Tails come from survival functions, never `1 − cdf`, and `ln_p_value` stays finite
+/// far below the f64 range. If every value is equal (σ = 0) the p-value is 1.
+///
+/// **Shift.** The Hodges–Lehmann estimate is the median of the m·n differences
+/// x_i − y_j (the mean of the two middle ones when m·n is even), as R reports when
+/// its test is exact. It is found by selection, never by materialising the differences.
+///
+/// **Interval.** With D_(1) ≤ … ≤ D_(mn) the sorted differences and tail probability
+/// a (α/2 two-sided, α one-sided), the interval is [D_(k), D_(mn+1−k)] (one-sided:
+/// [D_(k), +∞) or (−∞, D_(mn+1−k)]).
+/// - Exact (used when the method resolves to exact and neither sample repeats a
+///   value, so that no ties can occur at any shift): k = the smallest q with
+///   P(U ≤ q) ≥ a, raised to 1 if 0; this is R's `wilcox.test(conf.int = TRUE)` and
+///   gives identical endpoints. The achieved level is 1 − 2·P(U ≤ k − 1) (one-sided
+///   1 − P(U ≤ k − 1)) and may exceed or, when the level cannot be reached, fall
+///   below the requested one.
+/// - Asymptotic: k = ⌈m·n/2 − c − z_a·σ_w⌉ clamped to ≥ 1, where σ_w uses the tie
+///   correction of the ties *within* each sample. This is exactly the interval that
+///   R's asymptotic branch approximates with `uniroot(tol = 1e-4)`: between
+///   consecutive differences the shifted samples share no value, so R's statistic is
+///   a step function whose crossing points are D_(k); R's endpoints therefore lie
+///   within its root tolerance of ours, and ours have no tolerance artefacts
+///   (Kayenta's scale-dependence and inverted intervals cannot occur).
+///
+/// # Example
+/// ```
+/// use canary_judge::{compare::{Alternative, MannWhitney}, Sample};
+/// let baseline = Sample::new([1.0, 2.2, 1.1, 2.5, 3.0])?;
+/// let canary = Sample::new([20.0, 22.0, 21.0, 25.0, 30.0])?;
+/// let r = MannWhitney::new().alternative(Alternative::Greater).compare(&baseline, &canary)?;
+/// assert_eq!(r.u_canary, 25.0);
+/// assert!((r.p_value - 1.0 / 252.0).abs() < 1e-15); // exact: 1 / C(10, 5)
+/// assert_eq!(r.shift, 20.0);
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MannWhitney {
+    alternative: Alternative,
+    method: Method,
+    continuity_correction: bool,
+    confidence_level: Option<f64>,
+}
+
+impl Default for MannWhitney {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Auto picks the exact method up to this many pairs (without ties).
+pub const AUTO_EXACT_MAX_PAIRS: u128 = 10_000;
+
+impl MannWhitney {
+    /// Two-sided, [`Method::Auto`], continuity correction on, 95% shift interval.
+    pub const fn new() -> Self {
+        Self {
+            alternative: Alternative::TwoSided,
+            method: Method::Auto,
+            continuity_correction: true,
+            confidence_level: Some(0.95),
+        }
+    }
+
+    /// Sets the alternative hypothesis.
+    pub const fn alternative(mut self, alternative: Alternative) -> Self {
+        self.alternative = alternative;
+        self
+    }
+
+    /// Sets how the null distribution is obtained.
+    pub const fn method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// Turns the continuity correction of the normal approximation on or off
+    /// (default on, as in scipy and R).
+    pub const fn continuity_correction(mut self, on: bool) -> Self {
+        self.continuity_correction = on;
+        self
+    }
+
+    /// Sets the confidence level of the shift interval (default 0.95); validated by
+    /// [`MannWhitney::compare`].
+    pub const fn confidence_level(mut self, level: f64) -> Self {
+        self.confidence_level = Some(level);
+        self
+    }
+
+    /// Skips the shift interval (the estimate is still computed). Saves about two
+    /// selections' worth of time on large samples.
+    pub const fn without_interval(mut self) -> Self {
+        self.confidence_level = None;
+        self
+    }
+
+    /// The configured alternative.
+    pub const fn get_alternative(&self) -> Alternative {
+        self.alternative
+    }
+
+    /// Runs the test on `baseline` and `canary`.
+    ///
+    /// Cost: sorting both samples, one merge pass, and for the shift and its interval
+    /// a few selection rounds of O(m + n) each.
+    ///
+    /// # Errors
+    /// - [`Error::EmptySample`] if either sample is empty (classifiers turn this into
+    ///   a no-data outcome before calling).
+    /// - [`Error::InvalidConfidenceLevel`] if the level is not within (0, 1).
+    /// - [`Error::ExactTooLarge`] if [`Method::Exact`] was requested beyond its budget.
+    pub fn compare(&self, baseline: &Sample, canary: &Sample) -> Result<MannWhitneyResult, Error> {
+        if let Some(level) = self.confidence_level
+            && !(level > 0.0 && level < 1.0)
+        {
+            return Err(Error::InvalidConfidenceLevel { value: level });
+        }
+        if canary.is_empty() {
+            return Err(Error::EmptySample {
+                side: "canary",
+                what: "the mann-whitney test",
+            });
+        }
+        if baseline.is_empty() {
+            return Err(Error::EmptySample {
+                side: "baseline",
+                what: "the mann-whitney test",
+            });
+        }
+        let x = canary.sorted();
+        let y = baseline.sorted();
+        self.compare_sorted(&y, &x)
+    }
+
+    /// As [`MannWhitney::compare`] on samples already sorted ascending (both
+    /// non-empty, finite, as produced by [`Sample::sorted`]).
+    pub(crate) fn compare_sorted(&self, y: &[f64], x: &[f64]) -> Result<MannWhitneyResult, Error> {
+        let (m, n) = (x.len(), y.len());
+        let mn = m as u128 * n as u128;
+        let keep_groups = self.method == Method::Exact;
+        let summary = ranks::summarize(x, y, keep_groups);
+        let method = match self.method {
+            Method::Auto if !summary.has_ties() && mn <= AUTO_EXACT_MAX_PAIRS => Method::Exact,
+            Method::Auto => Method::Asymptotic,
+            other => other,
+        };
+        let (p_value, ln_p_value, z) = match method {
+            Method::Exact => {
+                let (p, lp) = self.exact_p(&summary)?;
+                (p, lp, None)
+            }
+            _ => self.asymptotic_p(&summary),
+        };
+        let u_canary = summary.twice_u as f64 / 2.0;
+        let cles = u_canary / mn as f64;
+        let diffs = Differences::new(x, y);
+        let shift = diffs.median();
+        let interval = match self.confidence_level {
+            None => None,
+            Some(level) => Some(self.interval(&diffs, &summary, method, level)?),
+        };
+        Ok(MannWhitneyResult {
+            n_baseline: n,
+            n_canary: m,
+            u_canary,
+            u_baseline: (2 * mn - summary.twice_u) as f64 / 2.0,
+            alternative: self.alternative,
+            method,
+            ties: summary.has_ties(),
+            z,
+            p_value,
+            ln_p_value,
+            cles,
+            rank_biserial: 2.0 * cles - 1.0,
+            shift,
+            interval,
+        })
+    }
+
+    fn exact_p(&self, s: &RankSummary) -> Result<(f64, f64), Error> {
+        let mn = s.m as u128 * s.n as u128;
+        let two_sided = |lower: (f64, f64), upper: (f64, f64)| {
+            let (p, lp) = if lower.0 <= upper.0 { lower } else { upper };
+            ((2.0 * p).min(1.0), (lp + std::f64::consts::LN_2).min(0.0))
+        };
+        if !s.has_ties() {
+            let u = s.twice_u / 2;
+            let lower = || exact::untied_cdf(s.m, s.n, u);
+            let upper = || exact::untied_cdf(s.m, s.n, mn - u);
+            return Ok(match self.alternative {
+                Alternative::Less => lower()?,
+                Alternative::Greater => upper()?,
+                Alternative::TwoSided => {
+                    let t = u.min(mn - u);
+                    let lp = exact::untied_cdf(s.m, s.n, t)?;
+                    two_sided(lp, lp)
+                }
+            });
+        }
+        let dist = TiedDistribution::new(&s.groups, s.m, s.n)?;
+        let lower = dist.cdf(s.twice_u);
+        let upper = dist.sf(s.twice_u);
+        Ok(match self.alternative {
+            Alternative::Less => lower,
+            Alternative::Greater => upper,
+            Alternative::TwoSided => two_sided(lower, upper),
+        })
+    }
+
+    fn asymptotic_p(&self, s: &RankSummary) -> (f64, f64, Option<f64>) {
+        let (mf, nf) = (s.m as f64, s.n as f64);
+        let sigma = tie_sigma(mf, nf, s.pooled_tie_term);
+        if sigma <= 0.0 {
+            return (1.0, 0.0, None);
+        }
+        let c = if self.continuity_correction { 0.5 } else { 0.0 };
+        let d = (s.twice_u as f64 - mf * nf) / 2.0; // U − μ, exact in f64 for mn < 2^53
+        let (z, p, lp) = match self.alternative {
+            Alternative::Greater => {
+                let z = (d - c) / sigma;
+                (z, normal::sf(z), normal::ln_sf(z))
+            }
+            Alternative::Less => {
+                let z = (d + c) / sigma;
+                (z, normal::cdf(z), normal::ln_sf(-z))
+            }
+            Alternative::TwoSided => {
+                let zs = (d.abs() - c) / sigma;
+                let p = (2.0 * normal::sf(zs)).min(1.0);
+                let lp = (normal::ln_sf(zs) + std::f64::consts::LN_2).min(0.0);
+                let z = if d == 0.0 {
+                    0.0
+                } else {
+                    (d - c * d.signum()) / sigma
+                };
+                (z, p, lp)
+            }
+        };
+        (p, lp, Some(z))
+    }
+
+    fn interval(
+        &self,
+        diffs: &Differences<'_>,
+        s: &RankSummary,
+        method: Method,
+        level: f64,
+    ) -> Result<ShiftInterval, Error> {
+        let mn = s.m as u128 * s.n as u128;
+        let alpha = 1.0 - level;
+        let sides = if self.alternative == Alternative::TwoSided {
+            2.0
+        } else {
+            1.0
+        };
+        let tail = alpha / sides;
+        let exact = method == Method::Exact && !s.has_within_ties();
+        let (k, achieved_tail, used) = if exact {
+            let (q, below) = exact::untied_quantile(s.m, s.n, tail)?;
+            if q == 0 {
+                (1, exact::untied_cdf(s.m, s.n, 0)?.0, Method::Exact)
+            } else {
+                (q, below, Method::Exact)
+            }
+        } else {
+            let sigma = tie_sigma(s.m as f64, s.n as f64, s.within_tie_term);
+            let c = if self.continuity_correction { 0.5 } else { 0.0 };
+            let half = mn as f64 / 2.0;
+            if sigma > 0.0 {
+                let z = normal::upper_quantile(tail);
+                let kf = (half - c - z * sigma).ceil();
+                let kmax = mn.div_ceil(2).max(1);
+                let k = if kf < 1.0 { 1 } else { (kf as u128).min(kmax) };
+                let achieved = normal::cdf((k as f64 - 1.0 + c - half) / sigma);
+                (k, achieved, Method::Asymptotic)
+            } else {
+                (1, 0.0, Method::Asymptotic)
+            }
+        };
+        let (lower, upper) = match self.alternative {
+            Alternative::TwoSided => (diffs.kth(k), diffs.kth(mn + 1 - k)),
+            Alternative::Greater => (diffs.kth(k), f64::INFINITY),
+            Alternative::Less => (f64::NEG_INFINITY, diffs.kth(mn + 1 - k)),
+        };
+        Ok(ShiftInterval {
+            lower,
+            upper,
+            level,
+            achieved_level: (1.0 - sides * achieved_tail).clamp(0.0, 1.0),
+            method: used,
+        })
+    }
+
+    /// The smallest p-value the exact test can produce for these sizes and this
+    /// alternative: 1 / C(m+n, m) one-sided, twice that two-sided. A sample too small
+    /// for this to fall below alpha can never show a significant difference.
+    ///
+    /// # Example
+    /// ```
+    /// use canary_judge::compare::MannWhitney;
+    /// // 3 vs 3 points: two-sided p can never go below 2/20 = 0.1.
+    /// assert!((MannWhitney::new().smallest_p_value(3, 3) - 0.1).abs() < 1e-15);
+    /// ```
+    pub fn smallest_p_value(&self, n_baseline: usize, n_canary: usize) -> f64 {
+        if n_baseline == 0 || n_canary == 0 {
+            return 1.0;
+        }
+        let n = n_baseline + n_canary;
+        let ln_c = libm::lgamma(n as f64 + 1.0)
+            - libm::lgamma(n_baseline as f64 + 1.0)
+            - libm::lgamma(n_canary as f64 + 1.0);
+        let sides = if self.alternative == Alternative::TwoSided {
+            2.0
+        } else {
+            1.0
+        };
+        (sides * (-ln_c).exp()).min(1.0)
+    }
+}
+
+/// σ of U under the null with tie term `t` = Σ(t³ − t).
+fn tie_sigma(m: f64, n: f64, tie_term: u128) -> f64 {
+    let big_n = m + n;
+    let var = m * n / 12.0 * ((big_n + 1.0) - tie_term as f64 / (big_n * (big_n - 1.0)).max(1.0));
+    if var > 0.0 { var.sqrt() } else { 0.0 }
+}
+
+/// A confidence interval for the shift canary − baseline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ShiftInterval {
+    /// Lower end (−∞ for [`Alternative::Less`]).
+    pub lower: f64,
+    /// Upper end (+∞ for [`Alternative::Greater`]).
+    pub upper: f64,
+    /// The requested confidence level.
+    pub level: f64,
+    /// The level the interval actually has under the null distribution used: at least
+    /// `level` unless the samples are too small to reach it.
+    pub achieved_level: f64,
+    /// Whether the interval came from the exact distribution or the normal approximation.
+    pub method: Method,
+}
+
+impl ShiftInterval {
+    /// Whether the interval contains `value`.
+    pub fn contains(&self, value: f64) -> bool {
+        self.lower <= value && value <= self.upper
+    }
+}
+
+/// The outcome of [`MannWhitney::compare`].
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MannWhitneyResult {
+    /// Baseline size n.
+    pub n_baseline: usize,
+    /// Canary size m.
+    pub n_canary: usize,
+    /// U for the canary: pairs with canary > baseline, plus ½ per tie (scipy's
+    /// `statistic` and R's `W` with the canary as the first sample).
+    pub u_canary: f64,
+    /// U for the baseline, m·n − `u_canary`.
+    pub u_baseline: f64,
+    /// The alternative the p-value refers to.
+    pub alternative: Alternative,
+    /// The method actually used for the p-value ([`Method::Exact`] or [`Method::Asymptotic`]).
+    pub method: Method,
+    /// Whether any value occurs more than once in the pooled sample.
+    pub ties: bool,
+    /// The standardised statistic of the normal approximation (with the continuity
+    /// correction toward μ); `None` for the exact method or when all values are equal.
+    pub z: Option<f64>,
+    /// The p-value, in [0, 1].
+    pub p_value: f64,
+    /// ln of the p-value, accurate even where `p_value` underflows to 0.
+    pub ln_p_value: f64,
+    /// Common-language effect size P(canary > baseline) + ½·P(equal) = U_canary/(m·n).
+    pub cles: f64,
+    /// Rank-biserial correlation 2·CLES − 1, in [−1, 1]; positive when the canary is larger.
+    pub rank_biserial: f64,
+    /// Hodges–Lehmann estimate of the shift canary − baseline.
+    pub shift: f64,
+    /// Confidence interval of the shift, unless disabled.
+    pub interval: Option<ShiftInterval>,
+}

@@ -1,0 +1,87 @@
+//! The crate's one error type.
+
+/// Everything that can go wrong when building inputs or running a comparison.
+///
+/// Errors are reported only for input that cannot be given a meaning; "not enough
+/// data" is never an error but a [`Classification::NoData`](crate::Classification)
+/// outcome. Messages are lowercase and say what was expected and what came.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A sample held NaN or ±infinity under [`NonFinite::Reject`](crate::NonFinite).
+    ///
+    /// Fix: clean the input, or choose [`NonFinite::Drop`](crate::NonFinite) or
+    /// [`NonFinite::Replace`](crate::NonFinite).
+    #[error("sample values must be finite, got {value} at index {index}")]
+    NonFinite {
+        /// Position of the first offending value in the input.
+        index: usize,
+        /// The offending value (NaN, inf or -inf).
+        value: f64,
+    },
+    /// [`NonFinite::Replace`](crate::NonFinite) was given a replacement that is itself not finite.
+    #[error("the replacement for non-finite values must be finite, got {value}")]
+    NonFiniteReplacement {
+        /// The replacement that was given.
+        value: f64,
+    },
+    /// An event count exceeded its total.
+    #[error("events must not exceed the total, got {events} events out of {total}")]
+    EventsExceedTotal {
+        /// Number of events given.
+        events: u64,
+        /// Total given.
+        total: u64,
+    },
+    /// A confidence level was not strictly between 0 and 1.
+    #[error("confidence level must be within (0, 1), got {value}")]
+    InvalidConfidenceLevel {
+        /// The level that was given.
+        value: f64,
+    },
+    /// A significance level (alpha) was not strictly between 0 and 1.
+    #[error("alpha must be within (0, 1), got {value}")]
+    InvalidAlpha {
+        /// The alpha that was given.
+        value: f64,
+    },
+    /// A tolerance, margin or other parameter had a value outside its documented range.
+    #[error("{name} must be {expected}, got {value}")]
+    InvalidParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// What was expected, e.g. "finite and >= 0".
+        expected: &'static str,
+        /// The value that was given.
+        value: f64,
+    },
+    /// A comparison needs at least one value on each side.
+    #[error("{side} sample must not be empty for {what}")]
+    EmptySample {
+        /// "baseline" or "canary".
+        side: &'static str,
+        /// The operation that needed data.
+        what: &'static str,
+    },
+    /// The exact null distribution was requested for samples too large to compute it
+    /// within the documented budget.
+    #[error(
+        "exact distribution for sizes {m} and {n} needs about {work} operations, more than the limit {limit}; use the asymptotic method"
+    )]
+    ExactTooLarge {
+        /// Size of the canary sample.
+        m: usize,
+        /// Size of the baseline sample.
+        n: usize,
+        /// Estimated work in elementary operations.
+        work: u128,
+        /// The limit.
+        limit: u128,
+    },
+    /// Two metrics in one verdict request shared a name.
+    #[error("metric names must be unique, got {name:?} twice")]
+    DuplicateMetric {
+        /// The repeated name.
+        name: String,
+    },
+}

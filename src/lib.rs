@@ -1,0 +1,68 @@
+//! # canary-judge
+//!
+//! Statistical canary analysis: decide from metrics whether a new version (the
+//! *canary*) is worse than the version it replaces (the *baseline*).
+//!
+//! The crate is a pipeline of pure functions over plain data, with no I/O, clocks,
+//! threads or unseeded randomness:
+//!
+//! 1. [`sample`]: validated inputs ([`Sample`], [`EventCounts`], [`Direction`]), with an
+//!    explicit [`NonFinite`] policy for NaN and infinities.
+//! 2. [`compare`]: two-sample tests; [`compare::MannWhitney`] gives U, exact or
+//!    asymptotic p-values, effect sizes and the Hodges–Lehmann shift with an exact or
+//!    asymptotic confidence interval.
+//! 3. [`classify`]: one metric's outcome ([`Classification`]: pass, fail-high, fail-low,
+//!    no data) with its reason; [`classify::kayenta`] reproduces Kayenta's judge.
+//! 4. [`policy`]: many metrics' outcomes to one [`Verdict`](verdict::Verdict).
+//! 5. [`verdict`]: the decision (pass, fail, inconclusive, no data) with every reason.
+//!
+//! ## Example: samples to a verdict
+//! ```
+//! use canary_judge::{Direction, Metric, Policy, Sample, verdict::Decision};
+//!
+//! let metrics = [
+//!     Metric::new(
+//!         "latency_ms",
+//!         Sample::new([101.0, 99.0, 103.0, 98.0, 100.0, 102.0, 97.0, 104.0])?,
+//!         Sample::new([131.0, 128.0, 135.0, 127.0, 130.0, 133.0, 129.0, 134.0])?,
+//!     )
+//!     .direction(Direction::HigherIsWorse),
+//!     Metric::new(
+//!         "cpu",
+//!         Sample::new([0.41, 0.39, 0.40, 0.42, 0.38, 0.40])?,
+//!         Sample::new([0.40, 0.41, 0.39, 0.42, 0.40, 0.38])?,
+//!     ),
+//! ];
+//! let verdict = Policy::default().judge(&metrics)?;
+//! assert_eq!(verdict.decision, Decision::Fail);
+//! println!("{verdict}");
+//! # Ok::<(), canary_judge::Error>(())
+//! ```
+//!
+//! ## Errors and panics
+//! Invalid input is rejected once, at construction, with an [`Error`] saying what was
+//! expected and what came; "not enough data" is an outcome, not an error. No public
+//! function panics on any input.
+//!
+//! ## Numerical accuracy
+//! U and its tie terms are exact integers. Exact p-values are correctly rounded
+//! ratios of exact big integers (no ties) or sums of positive terms (ties).
+//! Normal tails use an erfc accurate to a few ulps, and log p-values stay finite
+//! far below 1e-300. Shift estimates and interval ends are exact order statistics of
+//! the pairwise differences (saturating at ±`f64::MAX` on overflow).
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations, unreachable_pub)]
+
+pub mod classify;
+pub mod compare;
+mod error;
+pub mod policy;
+pub mod sample;
+pub mod verdict;
+
+pub use classify::{Classification, Margin, Metric, MetricConfig, MetricOutcome};
+pub use error::Error;
+pub use policy::Policy;
+pub use sample::{Direction, EventCounts, NonFinite, Sample};

@@ -1,0 +1,310 @@
+//! Validated inputs: samples of finite values, event counts and the metric's direction.
+//!
+//! Validation happens once, here. Everything downstream takes these types and can
+//! rely on their invariants (finite values, `-0.0` folded into `+0.0`, events not
+//! above their total).
+
+use crate::Error;
+
+/// What to do with NaN and ±infinity when building a [`Sample`].
+///
+/// Kayenta's `nanStrategy` values map onto this: `remove` is [`NonFinite::Drop`] and
+/// `replace` is `NonFinite::Replace(0.0)`. Unlike Kayenta, infinities are treated like
+/// NaN: they are not let through into ranks and means.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum NonFinite {
+    /// Fail with [`Error::NonFinite`] naming the first bad index (the default).
+    #[default]
+    Reject,
+    /// Leave the value out.
+    Drop,
+    /// Put this finite value in its place.
+    Replace(f64),
+}
+
+/// A validated sample: finite `f64` values in their original order.
+///
+/// A sample may be empty (a metric with no data is a legitimate input that
+/// classifies as no data). Negative zero is stored as positive zero so that the two
+/// compare equal under every ordering used by the crate.
+///
+/// # Example
+/// ```
+/// use canary_judge::{NonFinite, Sample};
+/// let s = Sample::with_policy([1.0, f64::NAN, 3.0], NonFinite::Drop)?;
+/// assert_eq!(s.values(), &[1.0, 3.0]);
+/// assert!(Sample::new([1.0, f64::INFINITY]).is_err());
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Sample {
+    values: Vec<f64>,
+}
+
+impl Sample {
+    /// Builds a sample, rejecting NaN and ±infinity ([`NonFinite::Reject`]).
+    ///
+    /// # Errors
+    /// - [`Error::NonFinite`] for the first NaN or infinite value, with its index.
+    pub fn new(values: impl IntoIterator<Item = f64>) -> Result<Self, Error> {
+        Self::with_policy(values, NonFinite::Reject)
+    }
+
+    /// Builds a sample, handling NaN and ±infinity by `policy`.
+    ///
+    /// # Errors
+    /// - [`Error::NonFinite`] under [`NonFinite::Reject`], for the first bad value.
+    /// - [`Error::NonFiniteReplacement`] if the replacement value is not finite.
+    pub fn with_policy(
+        values: impl IntoIterator<Item = f64>,
+        policy: NonFinite,
+    ) -> Result<Self, Error> {
+        if let NonFinite::Replace(r) = policy
+            && !r.is_finite()
+        {
+            return Err(Error::NonFiniteReplacement { value: r });
+        }
+        let iter = values.into_iter();
+        let mut out = Vec::with_capacity(iter.size_hint().0);
+        for (index, v) in iter.enumerate() {
+            if v.is_finite() {
+                out.push(v + 0.0); // folds -0.0 into +0.0
+            } else {
+                match policy {
+                    NonFinite::Reject => return Err(Error::NonFinite { index, value: v }),
+                    NonFinite::Drop => {}
+                    NonFinite::Replace(r) => out.push(r + 0.0),
+                }
+            }
+        }
+        Ok(Self { values: out })
+    }
+
+    /// Builds a sample from a one-dimensional ndarray view (feature `ndarray`).
+    ///
+    /// # Errors
+    /// As [`Sample::with_policy`].
+    #[cfg(feature = "ndarray")]
+    pub fn from_array(
+        values: ndarray::ArrayView1<'_, f64>,
+        policy: NonFinite,
+    ) -> Result<Self, Error> {
+        Self::with_policy(values.iter().copied(), policy)
+    }
+
+    /// The values, in input order.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether the sample holds no values.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The values sorted ascending (a new vector).
+    pub fn sorted(&self) -> Vec<f64> {
+        let mut v = self.values.clone();
+        sort_floats(&mut v);
+        v
+    }
+
+    /// Arithmetic mean, or `None` for an empty sample. Summation is compensated
+    /// (Neumaier), so the mean of values near ±1e308 does not overflow to infinity
+    /// unless the true mean does.
+    pub fn mean(&self) -> Option<f64> {
+        if self.values.is_empty() {
+            return None;
+        }
+        let n = self.values.len() as f64;
+        // Scale down to avoid overflow of the running sum.
+        let (mut sum, mut c) = (0.0f64, 0.0f64);
+        for &v in &self.values {
+            let x = v / n;
+            let t = sum + x;
+            if sum.abs() >= x.abs() {
+                c += (sum - t) + x;
+            } else {
+                c += (x - t) + sum;
+            }
+            sum = t;
+        }
+        Some(sum + c)
+    }
+
+    /// Median (average of the two middle values for an even count), or `None` when empty.
+    pub fn median(&self) -> Option<f64> {
+        if self.values.is_empty() {
+            return None;
+        }
+        let s = self.sorted();
+        let n = s.len();
+        Some(if n % 2 == 1 {
+            s[n / 2]
+        } else {
+            s[n / 2 - 1] / 2.0 + s[n / 2] / 2.0
+        })
+    }
+}
+
+impl TryFrom<Vec<f64>> for Sample {
+    type Error = Error;
+    fn try_from(values: Vec<f64>) -> Result<Self, Error> {
+        Sample::new(values)
+    }
+}
+
+impl TryFrom<&[f64]> for Sample {
+    type Error = Error;
+    fn try_from(values: &[f64]) -> Result<Self, Error> {
+        Sample::new(values.iter().copied())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Sample {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Raw {
+            values: Vec<f64>,
+        }
+        let raw = Raw::deserialize(d)?;
+        Sample::new(raw.values).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Sorts finite values ascending. All values reaching this are finite (validated by
+/// [`Sample`]), so the comparison never sees NaN.
+pub(crate) fn sort_floats(v: &mut [f64]) {
+    v.sort_unstable_by(|a, b| a.total_cmp(b));
+}
+
+/// Which way a metric gets worse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Direction {
+    /// Larger values are worse (latency, errors, CPU). Only an increase can fail.
+    HigherIsWorse,
+    /// Smaller values are worse (throughput, success rate). Only a decrease can fail.
+    LowerIsWorse,
+    /// A change either way fails (the default, as in Kayenta).
+    #[default]
+    Either,
+}
+
+/// A count of events out of a total (errors out of requests).
+///
+/// # Example
+/// ```
+/// use canary_judge::EventCounts;
+/// let c = EventCounts::new(3, 1000)?;
+/// assert_eq!(c.rate(), Some(0.003));
+/// assert!(EventCounts::new(5, 4).is_err());
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct EventCounts {
+    events: u64,
+    total: u64,
+}
+
+impl EventCounts {
+    /// Builds a count.
+    ///
+    /// # Errors
+    /// - [`Error::EventsExceedTotal`] if `events > total`.
+    pub fn new(events: u64, total: u64) -> Result<Self, Error> {
+        if events > total {
+            return Err(Error::EventsExceedTotal { events, total });
+        }
+        Ok(Self { events, total })
+    }
+
+    /// The number of events.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// The total.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// `events / total`, or `None` when the total is zero (no data, never NaN).
+    pub fn rate(&self) -> Option<f64> {
+        (self.total > 0).then(|| self.events as f64 / self.total as f64)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for EventCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Raw {
+            events: u64,
+            total: u64,
+        }
+        let raw = Raw::deserialize(d)?;
+        EventCounts::new(raw.events, raw.total).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reject_names_first_bad_index() {
+        let e = Sample::new([1.0, 2.0, f64::NAN, f64::INFINITY]).unwrap_err();
+        assert!(matches!(e, Error::NonFinite { index: 2, .. }));
+        assert_eq!(
+            Sample::new([0.0, f64::NEG_INFINITY])
+                .unwrap_err()
+                .to_string(),
+            "sample values must be finite, got -inf at index 1"
+        );
+    }
+
+    #[test]
+    fn replace_and_drop() {
+        let s =
+            Sample::with_policy([f64::NAN, 2.0, f64::INFINITY], NonFinite::Replace(0.0)).unwrap();
+        assert_eq!(s.values(), &[0.0, 2.0, 0.0]);
+        let s = Sample::with_policy([f64::NAN, 2.0], NonFinite::Drop).unwrap();
+        assert_eq!(s.values(), &[2.0]);
+        assert!(Sample::with_policy([1.0], NonFinite::Replace(f64::NAN)).is_err());
+    }
+
+    #[test]
+    fn negative_zero_is_folded() {
+        let s = Sample::new([-0.0]).unwrap();
+        assert!(s.values()[0].is_sign_positive());
+    }
+
+    #[test]
+    fn mean_does_not_overflow() {
+        let s = Sample::new([1e308, 1e308, 1e308]).unwrap();
+        let m = s.mean().unwrap();
+        assert!((m - 1e308).abs() / 1e308 < 1e-15, "{m}");
+        assert_eq!(Sample::default().mean(), None);
+    }
+
+    #[test]
+    fn median_even_and_odd() {
+        assert_eq!(Sample::new([3.0, 1.0, 2.0]).unwrap().median(), Some(2.0));
+        assert_eq!(
+            Sample::new([4.0, 1.0, 2.0, 3.0]).unwrap().median(),
+            Some(2.5)
+        );
+    }
+}
