@@ -22,7 +22,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         let fields: Vec<&str> = line.split(',').collect();
         let arm = fields[1];
         for (name, raw) in names.iter().zip(&fields[2..]) {
-            columns.entry((arm, name)).or_default().push(raw.parse::<f64>()?);
+            columns
+                .entry((arm, name))
+                .or_default()
+                .push(raw.parse::<f64>()?);
         }
     }
     let sample = |arm: &str, name: &str| -> Result<Sample, canary_judge::Error> {
@@ -30,7 +33,11 @@ fn main() -> Result<(), Box<dyn Error>> {
         Sample::with_policy(columns[&(arm, name)].iter().copied(), NonFinite::Drop)
     };
     let metric = |name: &str| -> Result<Metric, canary_judge::Error> {
-        Ok(Metric::new(name, sample("baseline", name)?, sample("canary", name)?))
+        Ok(Metric::new(
+            name,
+            sample("baseline", name)?,
+            sample("canary", name)?,
+        ))
     };
 
     let metrics = [
@@ -40,7 +47,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         metric("latency_p99_ms")?
             .direction(Direction::HigherIsWorse)
             .margin(Margin::Relative(0.05)),
-        metric("error_rate")?.direction(Direction::HigherIsWorse).required(true),
+        metric("error_rate")?
+            .direction(Direction::HigherIsWorse)
+            .required(true),
         metric("cpu_utilization")?
             .direction(Direction::HigherIsWorse)
             .margin(Margin::Relative(0.10)),
