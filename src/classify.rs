@@ -274,9 +274,11 @@ pub fn classify(
         ));
     }
     let r = test.compare(baseline, canary)?;
+    // The test was configured with a shift estimate and an interval, so both are present.
     let (lo, hi) = r
         .interval
-        .map_or((f64::NAN, f64::NAN), |i| (i.lower, i.upper));
+        .map_or((f64::NEG_INFINITY, f64::INFINITY), |i| (i.lower, i.upper));
+    let shift = r.shift.unwrap_or(0.0);
     let significant = r.p_value < alpha;
     let class = if significant && lo > margin {
         Classification::FailHigh
@@ -289,19 +291,19 @@ pub fn classify(
     let reason = match class {
         Classification::FailHigh => format!(
             "canary higher: shift {:+.4} with {level}% interval [{lo:.4}, {hi:.4}] above margin {margin:.4}, p = {:.3e}",
-            r.shift, r.p_value
+            shift, r.p_value
         ),
         Classification::FailLow => format!(
             "canary lower: shift {:+.4} with {level}% interval [{lo:.4}, {hi:.4}] below margin -{margin:.4}, p = {:.3e}",
-            r.shift, r.p_value
+            shift, r.p_value
         ),
         _ if significant => format!(
             "shift {:+.4} is significant (p = {:.3e}) but its {level}% interval [{lo:.4}, {hi:.4}] is within margin {margin:.4}",
-            r.shift, r.p_value
+            shift, r.p_value
         ),
         _ => format!(
             "no significant shift: {:+.4}, {level}% interval [{lo:.4}, {hi:.4}], p = {:.3e}",
-            r.shift, r.p_value
+            shift, r.p_value
         ),
     };
     Ok(outcome(class, reason, Some(r)))

@@ -75,7 +75,7 @@ impl fmt::Display for Verdict {
                         "{:<width$}  {:<12}  {:>12}  {:>27}  {:>10.3e}",
                         m.name,
                         m.classification.to_string(),
-                        short(t.shift),
+                        t.shift.map_or_else(String::new, short),
                         iv,
                         t.p_value
                     )?;

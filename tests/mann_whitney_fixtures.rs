@@ -134,9 +134,9 @@ fn r_wilcox_test_with_intervals() {
                 );
                 assert_eq!(iv.method, Method::Exact);
                 assert!(
-                    (got.shift - est).abs() <= 1e-15 * est.abs(),
+                    (got.shift.unwrap() - est).abs() <= 1e-15 * est.abs(),
                     "{ctx}: estimate {} vs {est}",
-                    got.shift
+                    got.shift.unwrap()
                 );
                 let achieved = r["achieved_level"].as_f64().unwrap();
                 if achieved == level {
@@ -171,9 +171,9 @@ fn r_wilcox_test_with_intervals() {
                 if let Some(hl) = ds["hl"].as_object() {
                     let slack = hl["slack"].as_f64().unwrap();
                     assert!(
-                        (got.shift - est).abs() <= slack + 2e-4 + 1e-12 * est.abs(),
+                        (got.shift.unwrap() - est).abs() <= slack + 2e-4 + 1e-12 * est.abs(),
                         "{ctx}: estimate {} vs R {est}",
-                        got.shift
+                        got.shift.unwrap()
                     );
                 }
                 asym_checked += 1;
@@ -202,10 +202,10 @@ fn hodges_lehmann_equals_numpy_median_of_all_differences() {
         let want = hl["median"].as_f64().unwrap();
         // numpy averages as (a + b) / 2, we as a/2 + b/2: equal up to one rounding.
         assert!(
-            (got.shift - want).abs() <= 2.0 * f64::EPSILON * want.abs(),
+            (got.shift.unwrap() - want).abs() <= 2.0 * f64::EPSILON * want.abs(),
             "{}: {} vs {want}",
             ds["id"],
-            got.shift
+            got.shift.unwrap()
         );
     }
 }

@@ -39,10 +39,13 @@ impl SplitMix {
         z ^ (z >> 31)
     }
 
-    /// Uniform in [0, bound) for bound ≥ 1 (bias below 2^-64 · bound, irrelevant here).
+    /// Nearly uniform in [0, bound) for bound ≥ 1 (Lemire's multiply-shift; the
+    /// bias, below bound / 2^64, does not matter for choosing pivots).
     fn below(&mut self, bound: u128) -> u128 {
-        let r = ((self.next() as u128) << 64) | self.next() as u128;
-        r % bound
+        match u64::try_from(bound) {
+            Ok(b) => (self.next() as u128 * b as u128) >> 64,
+            Err(_) => (((self.next() as u128) << 64) | self.next() as u128) % bound,
+        }
     }
 }
 
@@ -52,7 +55,11 @@ pub(crate) struct Differences<'a> {
     y: &'a [f64],
 }
 
-const SAMPLES: usize = 4096;
+/// Candidates sampled per round: enough that the bracket shrinks ~20-fold, few
+/// enough that sampling costs less than the O(m + n) walks.
+fn samples_for(m: usize, n: usize) -> usize {
+    ((m + n) / 4).clamp(256, 16_384)
+}
 
 impl<'a> Differences<'a> {
     /// `x` (canary) and `y` (baseline) must be sorted ascending and non-empty.
@@ -100,7 +107,7 @@ impl<'a> Differences<'a> {
 
     /// The k-th smallest difference, 1-based; k is clamped to [1, m·n].
     pub(crate) fn kth(&self, k: u128) -> f64 {
-        let limit = ((self.x.len() + self.y.len()) as u128 * 2).max(1 << 16);
+        let limit = ((self.x.len() + self.y.len()) as u128 * 2).max(4096);
         self.kth_with(k, limit)
     }
 
@@ -116,7 +123,9 @@ impl<'a> Differences<'a> {
         let mut rng =
             SplitMix(0x5EED ^ (k as u64).rotate_left(17) ^ (m as u64) ^ ((n as u64) << 32));
         let mut prefix: Vec<u128> = Vec::with_capacity(m);
-        let mut sample = Vec::with_capacity(SAMPLES);
+        let samples = samples_for(m, n);
+        let mut sample = Vec::with_capacity(samples);
+        let mut draws: Vec<u128> = Vec::with_capacity(samples);
         loop {
             let below: u128 = lo.iter().map(|&v| v as u128).sum();
             prefix.clear();
@@ -137,21 +146,37 @@ impl<'a> Differences<'a> {
                 let (_, v, _) = cand.select_nth_unstable_by(idx, |a, b| a.total_cmp(b));
                 return *v;
             }
+            // Draw candidate ranks, sort them, and map them to (row, column) in one
+            // sequential pass over the prefix sums (cheaper than a binary search each).
+            draws.clear();
+            draws.extend((0..samples).map(|_| rng.below(total)));
+            draws.sort_unstable();
             sample.clear();
-            for _ in 0..SAMPLES {
-                let r = rng.below(total);
-                let row = prefix.partition_point(|&p| p <= r);
+            let mut row = 0usize;
+            for &r in &draws {
+                while prefix[row] <= r {
+                    row += 1;
+                }
                 let start = if row == 0 { 0 } else { prefix[row - 1] };
-                let col = lo[row] + (r - start) as usize;
-                sample.push(self.at(row, col));
+                sample.push(self.at(row, lo[row] + (r - start) as usize));
             }
-            sample.sort_unstable_by(|a, b| a.total_cmp(b));
-            let centre = (want as f64 / total as f64 * SAMPLES as f64) as isize;
-            let spread = (3.0 * (SAMPLES as f64).sqrt()) as isize;
-            let last = SAMPLES as isize - 1;
-            let p1 = sample[(centre - spread).clamp(0, last) as usize];
-            let p2 = sample[(centre + spread).clamp(0, last) as usize];
+            // Pivots: sample quantiles about four standard deviations of the sample
+            // rank either side of the target's expected position.
+            let centre = (want as f64 / total as f64 * samples as f64) as isize;
+            let spread = (2.0 * (samples as f64).sqrt()) as isize;
+            let last = samples as isize - 1;
+            let i1 = (centre - spread).clamp(0, last) as usize;
+            let i2 = (centre + spread).clamp(0, last) as usize;
+            let (_, &mut p1, upper) = sample.select_nth_unstable_by(i1, |a, b| a.total_cmp(b));
+            let p2 = if i2 == i1 {
+                p1
+            } else {
+                *upper
+                    .select_nth_unstable_by(i2 - i1 - 1, |a, b| a.total_cmp(b))
+                    .1
+            };
 
+            // Usual case: the target lies between the pivots; two walks narrow to [p1, p2].
             let lt1 = self.positions(p1, true, &mut pos_a);
             if k <= lt1 {
                 for i in 0..m {
@@ -159,26 +184,51 @@ impl<'a> Differences<'a> {
                 }
                 continue;
             }
-            let le1 = self.positions(p1, false, &mut pos_a);
-            if k <= le1 {
-                return p1;
+            let le2 = self.positions(p2, false, &mut pos_b);
+            if k > le2 {
+                for i in 0..m {
+                    lo[i] = lo[i].max(pos_b[i]);
+                }
+                continue;
             }
-            let lt2 = self.positions(p2, true, &mut pos_b);
-            if k <= lt2 {
+            let mut narrowed = 0u128;
+            for i in 0..m {
+                let (l, h) = (lo[i].max(pos_a[i]), hi[i].min(pos_b[i]));
+                narrowed += (h - l) as u128;
+            }
+            if narrowed < total {
                 for i in 0..m {
                     lo[i] = lo[i].max(pos_a[i]);
                     hi[i] = hi[i].min(pos_b[i]);
                 }
                 continue;
             }
-            let le2 = self.positions(p2, false, &mut pos_b);
-            if k <= le2 {
+            // No progress (every candidate lies in [p1, p2], e.g. heavy ties): settle
+            // the pivots themselves, then keep only what lies strictly between them.
+            let le1 = self.positions(p1, false, &mut pos_a);
+            if k <= le1 {
+                return p1;
+            }
+            let lt2 = self.positions(p2, true, &mut pos_b);
+            if k > lt2 {
                 return p2;
             }
             for i in 0..m {
-                lo[i] = lo[i].max(pos_b[i]);
+                lo[i] = lo[i].max(pos_a[i]);
+                hi[i] = hi[i].min(pos_b[i]);
             }
         }
+    }
+
+    /// The smallest entry strictly greater than `v`, if any.
+    fn next_above(&self, v: f64, pos: &mut [usize]) -> Option<f64> {
+        self.positions(v, false, pos);
+        let n = self.y.len();
+        pos.iter()
+            .enumerate()
+            .filter(|&(_, &c)| c < n)
+            .map(|(i, &c)| self.at(i, c))
+            .min_by(|a, b| a.total_cmp(b))
     }
 
     /// The median of the differences (the Hodges–Lehmann estimate): the middle
@@ -188,8 +238,15 @@ impl<'a> Differences<'a> {
         if len % 2 == 1 {
             self.kth(len / 2 + 1)
         } else {
+            // The upper middle entry is either equal to the lower one or the smallest
+            // entry above it: one more walk instead of a second selection.
             let a = self.kth(len / 2);
-            let b = self.kth(len / 2 + 1);
+            let mut pos = vec![0usize; self.x.len()];
+            let b = if self.positions(a, false, &mut pos) > len / 2 {
+                a
+            } else {
+                self.next_above(a, &mut pos).unwrap_or(a)
+            };
             a / 2.0 + b / 2.0
         }
     }

@@ -94,7 +94,7 @@ pub enum Method {
 /// let r = MannWhitney::new().alternative(Alternative::Greater).compare(&baseline, &canary)?;
 /// assert_eq!(r.u_canary, 25.0);
 /// assert!((r.p_value - 1.0 / 252.0).abs() < 1e-15); // exact: 1 / C(10, 5)
-/// assert_eq!(r.shift, 20.0);
+/// assert_eq!(r.shift, Some(20.0));
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -103,6 +103,7 @@ pub struct MannWhitney {
     alternative: Alternative,
     method: Method,
     continuity_correction: bool,
+    estimate_shift: bool,
     confidence_level: Option<f64>,
 }
 
@@ -122,6 +123,7 @@ impl MannWhitney {
             alternative: Alternative::TwoSided,
             method: Method::Auto,
             continuity_correction: true,
+            estimate_shift: true,
             confidence_level: Some(0.95),
         }
     }
@@ -149,13 +151,22 @@ impl MannWhitney {
     /// [`MannWhitney::compare`].
     pub const fn confidence_level(mut self, level: f64) -> Self {
         self.confidence_level = Some(level);
+        self.estimate_shift = true;
         self
     }
 
-    /// Skips the shift interval (the estimate is still computed). Saves about two
-    /// selections' worth of time on large samples.
+    /// Skips the shift interval (the estimate is still computed). Saves two
+    /// selections over the pairwise differences.
     pub const fn without_interval(mut self) -> Self {
         self.confidence_level = None;
+        self
+    }
+
+    /// Computes only U, the p-value and the rank effect sizes: no shift estimate and
+    /// no interval. The cost is then sorting the two samples plus one merge pass.
+    pub const fn test_only(mut self) -> Self {
+        self.confidence_level = None;
+        self.estimate_shift = false;
         self
     }
 
@@ -219,7 +230,7 @@ impl MannWhitney {
         let u_canary = summary.twice_u as f64 / 2.0;
         let cles = u_canary / mn as f64;
         let diffs = Differences::new(x, y);
-        let shift = diffs.median();
+        let shift = self.estimate_shift.then(|| diffs.median());
         let interval = match self.confidence_level {
             None => None,
             Some(level) => Some(self.interval(&diffs, &summary, method, level)?),
@@ -444,8 +455,9 @@ pub struct MannWhitneyResult {
     pub cles: f64,
     /// Rank-biserial correlation 2·CLES − 1, in [−1, 1]; positive when the canary is larger.
     pub rank_biserial: f64,
-    /// Hodges–Lehmann estimate of the shift canary − baseline.
-    pub shift: f64,
+    /// Hodges–Lehmann estimate of the shift canary − baseline (absent after
+    /// [`MannWhitney::test_only`]).
+    pub shift: Option<f64>,
     /// Confidence interval of the shift, unless disabled.
     pub interval: Option<ShiftInterval>,
 }
