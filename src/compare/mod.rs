@@ -9,6 +9,12 @@ mod mann_whitney;
 pub(crate) mod normal;
 mod ranks;
 
+/// (2·U for sorted `x` against sorted `y`, pooled tie term Σ(t³ − t)).
+pub(crate) fn rank_summary(x: &[f64], y: &[f64]) -> (u128, u128) {
+    let s = ranks::summarize(x, y, false);
+    (s.twice_u, s.pooled_tie_term)
+}
+
 pub use mann_whitney::{
     AUTO_EXACT_MAX_PAIRS, Alternative, MannWhitney, MannWhitneyResult, Method, ShiftInterval,
 };

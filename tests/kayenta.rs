@@ -1,0 +1,505 @@
+//! Kayenta-compatible mode against Kayenta's own test vectors.
+//!
+//! Sources: spinnaker/kayenta at a69573be9d8f, `MannWhitneySuite.scala` and
+//! `ClassifierSuite.scala` (inputs and expected labels), plus the values derived from
+//! the same inputs and issue threads in the project's reference note (kayenta.md,
+//! sections 3.1–3.4 and 3.7). Kayenta asserts interval ends to 1e-6.
+
+use canary_judge::classify::kayenta::{
+    EffectMeasure, KayentaConfig, KayentaLabel, NanStrategy, classify, confidence_interval,
+};
+use canary_judge::{Direction, Sample};
+
+include!("data/kayenta_vectors.rs");
+
+fn s(v: &[f64]) -> Sample {
+    Sample::new(v.iter().copied()).unwrap()
+}
+
+/// Kayenta's unit-test settings: tolerance 0.10, level 0.95.
+fn suite() -> KayentaConfig {
+    KayentaConfig {
+        tolerance: 0.10,
+        confidence_level: 0.95,
+        ..KayentaConfig::default()
+    }
+}
+
+fn effect(cfg: KayentaConfig, decrease: f64, increase: f64) -> KayentaConfig {
+    KayentaConfig {
+        allowed_decrease: decrease,
+        allowed_increase: increase,
+        ..cfg
+    }
+}
+
+fn label(canary: &[f64], baseline: &[f64], cfg: &KayentaConfig) -> (KayentaLabel, bool) {
+    let o = classify(&s(baseline), &s(canary), cfg).unwrap();
+    (o.label, o.critical)
+}
+
+#[test]
+fn mann_whitney_suite_small_ci() {
+    let iv = confidence_interval(
+        &s(&[1.0, 2.0, 3.0, 4.0]),
+        &s(&[10.0, 20.0, 30.0, 40.0]),
+        0.95,
+    )
+    .unwrap()
+    .unwrap();
+    assert!((iv.lower - 6.0).abs() < 1e-6 && (iv.upper - 39.0).abs() < 1e-6);
+    assert!((iv.estimate - 22.5).abs() < 1e-4);
+}
+
+#[test]
+fn mann_whitney_suite_r_tie_out() {
+    let iv = confidence_interval(&s(&TIE_CTL), &s(&TIE_EXP), 0.95)
+        .unwrap()
+        .unwrap();
+    assert!((iv.lower - -0.500002521696696).abs() < 1e-6, "{}", iv.lower);
+    assert!(
+        (iv.upper - -3.486287505871302e-5).abs() < 1e-6,
+        "{}",
+        iv.upper
+    );
+    // R's estimate is -0.49994; Kayenta keeps the continuity correction: -0.4999971.
+    assert!((iv.estimate - -0.4999971).abs() < 1e-4, "{}", iv.estimate);
+}
+
+/// kayenta.md 3.4: interval ends, estimate, mean ratio, CLES from the same inputs.
+#[test]
+fn derived_values_table() {
+    type Row = (
+        &'static [f64],
+        &'static [f64],
+        [f64; 2],
+        [f64; 2],
+        f64,
+        Option<f64>,
+    );
+    let rows: [Row; 6] = [
+        (
+            &[20.0, 22.0, 21.0, 25.0, 30.0],
+            &[1.0, 2.2, 1.1, 2.5, 3.0],
+            [17.80004, 27.79994],
+            [17.00008, 28.99992],
+            20.0,
+            Some(12.0408),
+        ),
+        (
+            &[10.0, 12.2, 10.1, 12.5, 23.0],
+            &[20.0, 22.0, 21.0, 25.0, 30.0],
+            [-17.79996, 0.99995],
+            [-19.99992, 2.99993],
+            -10.78122,
+            Some(0.57458),
+        ),
+        (
+            &[2.0, 2.0, 2.0, 2.0, 3.0],
+            &[10.0, 20.2, 10.1, 20.5, 30.0],
+            [-27.99994, -7.99995],
+            [-28.0, -7.09997],
+            -18.07510,
+            Some(0.12115),
+        ),
+        (
+            &A,
+            &B,
+            [-1.05917, 1.09257],
+            [-1.26336, 1.26876],
+            0.05874,
+            Some(1.00093),
+        ),
+        (
+            &C,
+            &B,
+            [9.33706, 11.61920],
+            [9.14868, 11.81915],
+            10.62284,
+            Some(2.06756),
+        ),
+        (
+            &A,
+            &D,
+            [-11.11499, -8.79971],
+            [-11.28019, -8.52101],
+            -9.89817,
+            Some(0.49066),
+        ),
+    ];
+    for (i, (exp, ctl, ci95, ci98, est, ratio)) in rows.iter().enumerate() {
+        for (level, want) in [(0.95, ci95), (0.98, ci98)] {
+            let iv = confidence_interval(&s(ctl), &s(exp), level)
+                .unwrap()
+                .unwrap();
+            assert!(
+                (iv.lower - want[0]).abs() < 2e-5,
+                "row {i} @{level}: lower {} vs {}",
+                iv.lower,
+                want[0]
+            );
+            assert!(
+                (iv.upper - want[1]).abs() < 2e-5,
+                "row {i} @{level}: upper {} vs {}",
+                iv.upper,
+                want[1]
+            );
+            if level == 0.98 {
+                assert!(
+                    (iv.estimate - est).abs() < 2e-5,
+                    "row {i}: estimate {}",
+                    iv.estimate
+                );
+            }
+        }
+        let o = classify(&s(ctl), &s(exp), &KayentaConfig::default()).unwrap();
+        let got = o.deviation.unwrap();
+        // The table rounds to 4 or 5 decimals.
+        assert!((got - ratio.unwrap()).abs() < 5e-5, "row {i}: ratio {got}");
+    }
+    let cles = classify(&s(&CLES_CTL), &s(&CLES_EXP), &KayentaConfig::with_cles()).unwrap();
+    assert!(
+        (cles.effect_size.unwrap() - 0.12).abs() < 1e-12,
+        "{:?}",
+        cles.effect_size
+    );
+    let iv = confidence_interval(&s(&CLES_CTL), &s(&CLES_EXP), 0.95)
+        .unwrap()
+        .unwrap();
+    assert!((iv.lower - -4.51060).abs() < 2e-5 && (iv.upper - -2.30546).abs() < 2e-5);
+}
+
+/// kayenta.md 3.4 last column: production defaults (0.25 / 0.98 / mean ratio 1.0).
+#[test]
+fn production_verdicts() {
+    let cfg = KayentaConfig::default();
+    let cases: [(&[f64], &[f64], KayentaLabel); 8] = [
+        (
+            &[20.0, 22.0, 21.0, 25.0, 30.0],
+            &[1.0, 2.2, 1.1, 2.5, 3.0],
+            KayentaLabel::High,
+        ),
+        (
+            &[10.0, 12.2, 10.1, 12.5, 23.0],
+            &[20.0, 22.0, 21.0, 25.0, 30.0],
+            KayentaLabel::Pass,
+        ),
+        (
+            &[2.0, 2.0, 2.0, 2.0, 3.0],
+            &[10.0, 20.2, 10.1, 20.5, 30.0],
+            KayentaLabel::Low,
+        ),
+        (&A, &B, KayentaLabel::Pass),
+        (&C, &B, KayentaLabel::High),
+        (&A, &D, KayentaLabel::Low),
+        (&[1.0, 1.0, 1.0, 1.0, 10.0], &[1.0; 5], KayentaLabel::Pass),
+        (
+            &[54.9, 54.5, 55.1, 55.6, 57.4],
+            &[0.0; 5],
+            KayentaLabel::High,
+        ),
+    ];
+    for (i, (exp, ctl, want)) in cases.iter().enumerate() {
+        assert_eq!(label(exp, ctl, &cfg).0, *want, "case {i}");
+    }
+    let o = classify(&s(&[1.0; 5]), &s(&[0.0, 1.0, 1.0, 1.0, 1.0]), &cfg).unwrap();
+    assert_eq!(o.label, KayentaLabel::Pass);
+}
+
+/// ClassifierSuite, short arrays (tolerance 0.10, level 0.95).
+#[test]
+fn classifier_suite_short_arrays() {
+    let hi_exp = [20.0, 22.0, 21.0, 25.0, 30.0];
+    let hi_ctl = [1.0, 2.2, 1.1, 2.5, 3.0];
+    assert_eq!(
+        label(&hi_exp, &hi_ctl, &effect(suite(), 0.8, 1.2)),
+        (KayentaLabel::High, false)
+    );
+    assert_eq!(
+        label(
+            &[10.0, 12.2, 10.1, 12.5, 23.0],
+            &[20.0, 22.0, 21.0, 25.0, 30.0],
+            &effect(suite(), 0.5, 1.0)
+        ),
+        (KayentaLabel::Pass, false)
+    );
+    let critical = |d: f64, i: f64| KayentaConfig {
+        critical: true,
+        critical_decrease: d,
+        critical_increase: i,
+        ..suite()
+    };
+    assert_eq!(
+        label(&hi_exp, &hi_ctl, &critical(1.0, 1.2)),
+        (KayentaLabel::High, true)
+    );
+    assert_eq!(
+        label(
+            &[2.0, 2.0, 2.0, 2.0, 3.0],
+            &[10.0, 20.2, 10.1, 20.5, 30.0],
+            &critical(1.2, 1.0)
+        ),
+        (KayentaLabel::Low, true)
+    );
+    let not_critical = KayentaConfig {
+        allowed_decrease: 1.0,
+        allowed_increase: 5.0,
+        ..critical(1.0, 13.0)
+    };
+    assert_eq!(
+        label(&hi_exp, &hi_ctl, &not_critical),
+        (KayentaLabel::High, false)
+    );
+    let vetoed = KayentaConfig {
+        allowed_decrease: 1.0,
+        allowed_increase: 13.0,
+        ..critical(1.0, 15.0)
+    };
+    assert_eq!(
+        label(&hi_exp, &hi_ctl, &vetoed),
+        (KayentaLabel::Pass, false)
+    );
+    assert_eq!(
+        label(
+            &hi_exp,
+            &hi_ctl,
+            &KayentaConfig {
+                critical: true,
+                ..suite()
+            }
+        ),
+        (KayentaLabel::High, true)
+    );
+
+    let decrease = KayentaConfig {
+        direction: Direction::LowerIsWorse,
+        ..suite()
+    };
+    assert_eq!(
+        label(&[1.0, 1.0, 1.0], &[1.0, 1.0], &decrease).0,
+        KayentaLabel::Pass
+    );
+    assert_eq!(
+        label(
+            &[1.0, 2.0, 3.0, 4.0, 5.0],
+            &[5.0, 4.0, 3.0, 2.0, 1.0],
+            &decrease
+        )
+        .0,
+        KayentaLabel::Pass
+    );
+    assert_eq!(
+        label(&[0.0, 1.0, 1.0, 1.0, 1.0], &[1.0; 5], &decrease).0,
+        KayentaLabel::Pass
+    );
+    assert_eq!(
+        label(&[], &[1.0, 2.0, 3.0, 4.0, 5.0], &decrease).0,
+        KayentaLabel::Nodata
+    );
+    assert_eq!(
+        label(
+            &[],
+            &[1.0, 2.0, 3.0, 4.0, 5.0],
+            &KayentaConfig {
+                critical: true,
+                ..suite()
+            }
+        ),
+        (KayentaLabel::Nodata, true)
+    );
+    assert_eq!(
+        label(
+            &[],
+            &[1.0, 2.0, 3.0, 4.0, 5.0],
+            &KayentaConfig {
+                nan_strategy: NanStrategy::Replace,
+                ..suite()
+            }
+        )
+        .0,
+        KayentaLabel::Pass
+    );
+    let both_missing = classify(
+        &s(&[]),
+        &s(&[]),
+        &KayentaConfig {
+            critical: true,
+            ..suite()
+        },
+    )
+    .unwrap();
+    assert!(!both_missing.reason.is_empty());
+    assert_eq!(
+        label(&[1.0, 1.0, 1.0, 1.0, 10.0], &[1.0; 5], &suite()).0,
+        KayentaLabel::Pass
+    );
+    assert_eq!(label(&[10.0; 5], &[1.0; 5], &suite()).0, KayentaLabel::High);
+    assert_eq!(label(&[10.0; 5], &[0.0; 5], &suite()).0, KayentaLabel::High);
+
+    let zero_mean = effect(suite(), 0.8, 1.2);
+    let o = classify(
+        &s(&[0.0; 5]),
+        &s(&[54.9, 54.5, 55.1, 55.6, 57.4]),
+        &zero_mean,
+    )
+    .unwrap();
+    assert_eq!((o.label, o.deviation), (KayentaLabel::High, None));
+    let o = classify(
+        &s(&[54.9, 54.5, 55.1, 55.6, 57.4]),
+        &s(&[0.0; 5]),
+        &zero_mean,
+    )
+    .unwrap();
+    assert_eq!((o.label, o.deviation), (KayentaLabel::Low, None));
+    let o = classify(&s(&[0.0; 5]), &s(&[0.0; 5]), &zero_mean).unwrap();
+    assert_eq!((o.label, o.deviation), (KayentaLabel::Pass, Some(1.0)));
+    let crit_exp = [
+        0.05000000074505806,
+        0.05000000074505806,
+        0.01666666753590107,
+        0.01666666753590107,
+        0.01666666753590107,
+        0.05000000074505806,
+        0.03333333507180214,
+        0.05000000260770321,
+        0.05000000260770321,
+        0.13333333656191826,
+    ];
+    let cfg = KayentaConfig {
+        nan_strategy: NanStrategy::Replace,
+        critical: true,
+        critical_decrease: 0.8,
+        critical_increase: 1.2,
+        ..zero_mean
+    };
+    assert_eq!(
+        label(&crit_exp, &[0.0; 10], &cfg),
+        (KayentaLabel::High, true)
+    );
+}
+
+/// ClassifierSuite, 30-point sets (tolerance 0.10, level 0.95).
+#[test]
+fn classifier_suite_thirty_points() {
+    let either = suite();
+    let inc = KayentaConfig {
+        direction: Direction::HigherIsWorse,
+        ..suite()
+    };
+    let dec = KayentaConfig {
+        direction: Direction::LowerIsWorse,
+        ..suite()
+    };
+    assert_eq!(label(&A, &B, &either).0, KayentaLabel::Pass);
+    assert_eq!(label(&C, &B, &either).0, KayentaLabel::High);
+    assert_eq!(label(&A, &D, &either).0, KayentaLabel::Low);
+    assert_eq!(label(&A, &D, &inc).0, KayentaLabel::Pass);
+    assert_eq!(label(&C, &B, &dec).0, KayentaLabel::Pass);
+    assert_eq!(label(&C, &B, &inc), (KayentaLabel::High, false));
+    assert_eq!(label(&A, &D, &dec).0, KayentaLabel::Low);
+    assert_eq!(label(&A, &D, &effect(dec, 0.8, 1.2)).0, KayentaLabel::Low);
+    // CLES tests: tolerance 0.20, level 0.98.
+    let cles = KayentaConfig {
+        tolerance: 0.20,
+        confidence_level: 0.98,
+        effect_measure: EffectMeasure::Cles,
+        allowed_decrease: 0.2,
+        allowed_increase: 0.8,
+        ..KayentaConfig::default()
+    };
+    let o = classify(&s(&CLES_CTL), &s(&CLES_EXP), &cles).unwrap();
+    assert_eq!(o.label, KayentaLabel::Low);
+    assert!((o.effect_size.unwrap() - 0.12).abs() < 1e-12);
+}
+
+/// kayenta.md 3.7: vectors from user reports, production defaults.
+#[test]
+fn issue_vectors() {
+    let cfg = KayentaConfig {
+        allowed_decrease: 1.0,
+        allowed_increase: 1.05,
+        ..KayentaConfig::default()
+    };
+    let mut exp = vec![100.0; 7];
+    exp.extend([1.0; 3]);
+    let o = classify(&s(&[1.0; 10]), &s(&exp), &cfg).unwrap();
+    let iv = o.interval.unwrap();
+    assert!(
+        (iv.lower - 6.825022991538781e-5).abs() < 1e-6,
+        "{}",
+        iv.lower
+    );
+    assert!((iv.upper - 99.0).abs() < 1e-6);
+    assert!(
+        (iv.estimate - 98.99992904170193).abs() < 1e-6,
+        "{}",
+        iv.estimate
+    );
+    assert_eq!(o.label, KayentaLabel::Pass); // the user expected a failure
+    exp[7] = 100.0;
+    let o = classify(&s(&[1.0; 10]), &s(&exp), &cfg).unwrap();
+    assert_eq!(o.label, KayentaLabel::High);
+
+    let o = classify(
+        &s(&[0.0; 6]),
+        &s(&[0.0, 1.0, 2.0, 1.0, 0.0, 0.0]),
+        &KayentaConfig::default(),
+    )
+    .unwrap();
+    let iv = o.interval.unwrap();
+    assert_eq!(o.label, KayentaLabel::Pass);
+    assert!((iv.lower - 0.0).abs() < 1e-4 && (iv.upper - 2.0).abs() < 1e-4);
+    assert!((iv.estimate - 0.813).abs() < 1e-3, "{}", iv.estimate);
+
+    let errs = [0.0, 0.048, 0.0, 0.18, 0.089, 0.0, 0.098, 0.035, 0.0, 0.0];
+    let inc = KayentaConfig {
+        direction: Direction::HigherIsWorse,
+        ..KayentaConfig::default()
+    };
+    let o = classify(&s(&[0.0; 10]), &s(&errs), &inc).unwrap();
+    let iv = o.interval.unwrap();
+    assert_eq!(o.label, KayentaLabel::Pass);
+    assert!(
+        iv.lower.abs() < 1e-4 && (iv.upper - 0.0890).abs() < 1e-4,
+        "{iv:?}"
+    );
+    assert!((iv.estimate - 0.0216).abs() < 1e-4, "{}", iv.estimate);
+
+    let exp: Vec<f64> = (0..7)
+        .map(|i| 10.0 + 0.1 * i as f64)
+        .chain((0..8).map(|i| 17.0 + 0.1 * i as f64))
+        .collect();
+    let ctl = [
+        1.0, 100.0, 4.0, 101.0, 5.0, 102.0, 6.0, 103.0, 7.0, 104.0, 8.0, 105.0, 9.0, 106.0, 17.0,
+    ];
+    let o = classify(&s(&ctl), &s(&exp), &KayentaConfig::default()).unwrap();
+    let iv = o.interval.unwrap();
+    assert_eq!(o.label, KayentaLabel::Pass);
+    assert!(
+        (iv.lower - -88.40).abs() < 5e-3 && (iv.upper - 8.70).abs() < 5e-3,
+        "{iv:?}"
+    );
+}
+
+#[test]
+fn jitter_is_seeded_and_deterministic() {
+    let cfg = KayentaConfig::default();
+    let a = classify(&s(&[1.0; 6]), &s(&[10.0; 6]), &cfg).unwrap();
+    let b = classify(&s(&[1.0; 6]), &s(&[10.0; 6]), &cfg).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.label, KayentaLabel::High);
+}
+
+#[test]
+fn invalid_configuration_is_an_error() {
+    let bad = KayentaConfig {
+        confidence_level: 1.0,
+        ..KayentaConfig::default()
+    };
+    assert!(classify(&s(&[1.0]), &s(&[2.0]), &bad).is_err());
+    let bad = KayentaConfig {
+        tolerance: f64::NAN,
+        ..KayentaConfig::default()
+    };
+    assert!(classify(&s(&[1.0]), &s(&[2.0]), &bad).is_err());
+}
