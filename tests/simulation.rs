@@ -1,0 +1,160 @@
+//! Statistical guarantees checked by seeded simulation: false-alarm rates and
+//! interval coverage. Each check allows three binomial standard errors of Monte Carlo
+//! noise beyond the nominal rate (about twenty checks run, so two would leave a
+//! sizeable chance that a correct implementation fails one by luck; a real defect,
+//! such as an off-by-one critical value, moves the rates by far more).
+
+use canary_judge::compare::{Alternative, MannWhitney, Method};
+use canary_judge::{Classification, Direction, MetricConfig, Sample, classify::classify};
+
+struct Rng(u64);
+
+impl Rng {
+    fn uniform(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+    fn normal(&mut self) -> f64 {
+        let (u1, u2) = (self.uniform(), self.uniform());
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Shape {
+    Normal,
+    LogNormal,
+    Pareto,
+}
+
+fn draw(rng: &mut Rng, shape: Shape, n: usize, shift: f64) -> Sample {
+    Sample::new((0..n).map(|_| {
+        let v = match shape {
+            Shape::Normal => rng.normal(),
+            Shape::LogNormal => (0.8 * rng.normal()).exp(),
+            Shape::Pareto => rng.uniform().powf(-1.0 / 2.5),
+        };
+        v + shift
+    }))
+    .unwrap()
+}
+
+fn allowed(rate: f64, reps: usize) -> f64 {
+    rate + 3.0 * (rate * (1.0 - rate) / reps as f64).sqrt()
+}
+
+#[test]
+fn shift_interval_covers_the_true_shift() {
+    let mut rng = Rng(0x1234_5678_9abc_def1);
+    let reps = 1500;
+    for (m, n, method) in [
+        (8, 10, Method::Exact),
+        (12, 15, Method::Exact),
+        (60, 80, Method::Asymptotic),
+        (300, 250, Method::Asymptotic),
+    ] {
+        for shape in [Shape::Normal, Shape::LogNormal, Shape::Pareto] {
+            let delta = 0.7;
+            let t = MannWhitney::new().method(method).confidence_level(0.9);
+            let mut missed = 0;
+            for _ in 0..reps {
+                let b = draw(&mut rng, shape, n, 0.0);
+                let c = draw(&mut rng, shape, m, delta);
+                let iv = t.compare(&b, &c).unwrap().interval.unwrap();
+                if !iv.contains(delta) {
+                    missed += 1;
+                }
+            }
+            let rate = missed as f64 / reps as f64;
+            assert!(
+                rate <= allowed(0.10, reps),
+                "{m}x{n} {method:?} {shape:?}: miss rate {rate}"
+            );
+        }
+    }
+}
+
+#[test]
+fn p_values_hold_their_level_under_the_null() {
+    let mut rng = Rng(0x0bad_5eed_0bad_5eed);
+    let reps = 3000;
+    for (m, n, method, alt) in [
+        (7, 9, Method::Exact, Alternative::TwoSided),
+        (20, 20, Method::Exact, Alternative::Greater),
+        (100, 90, Method::Asymptotic, Alternative::Less),
+    ] {
+        let t = MannWhitney::new()
+            .method(method)
+            .alternative(alt)
+            .test_only();
+        let mut rejected = 0;
+        for _ in 0..reps {
+            let b = draw(&mut rng, Shape::LogNormal, n, 0.0);
+            let c = draw(&mut rng, Shape::LogNormal, m, 0.0);
+            if t.compare(&b, &c).unwrap().p_value <= 0.05 {
+                rejected += 1;
+            }
+        }
+        let rate = rejected as f64 / reps as f64;
+        assert!(
+            rate <= allowed(0.05, reps),
+            "{m}x{n} {method:?} {alt:?}: {rate}"
+        );
+    }
+}
+
+#[test]
+fn exact_tied_p_values_hold_their_level() {
+    // Heavily tied counts: the exact permutation p-value is valid by construction.
+    let mut rng = Rng(0x7777_1111_2222_3333);
+    let reps = 2000;
+    let t = MannWhitney::new()
+        .method(Method::Exact)
+        .alternative(Alternative::Greater)
+        .test_only();
+    let mut rejected = 0;
+    for _ in 0..reps {
+        let counts =
+            |rng: &mut Rng, k| Sample::new((0..k).map(|_| (rng.uniform() * 3.0).floor())).unwrap();
+        let b = counts(&mut rng, 9);
+        let c = counts(&mut rng, 8);
+        if t.compare(&b, &c).unwrap().p_value <= 0.05 {
+            rejected += 1;
+        }
+    }
+    let rate = rejected as f64 / reps as f64;
+    assert!(rate <= allowed(0.05, reps), "{rate}");
+}
+
+#[test]
+fn default_classifier_false_alarm_rate() {
+    let mut rng = Rng(0xfeed_beef_cafe_f00d);
+    let reps = 2000;
+    let cfg = MetricConfig {
+        direction: Direction::HigherIsWorse,
+        alpha: 0.05,
+        ..Default::default()
+    };
+    let mut fails = 0;
+    for _ in 0..reps {
+        let b = draw(&mut rng, Shape::Pareto, 40, 0.0);
+        let c = draw(&mut rng, Shape::Pareto, 40, 0.0);
+        if classify("m", &b, &c, &cfg).unwrap().classification == Classification::FailHigh {
+            fails += 1;
+        }
+    }
+    let rate = fails as f64 / reps as f64;
+    assert!(rate <= allowed(0.05, reps), "{rate}");
+    // And it has power against a real shift.
+    let mut hits = 0;
+    for _ in 0..200 {
+        let b = draw(&mut rng, Shape::Normal, 40, 0.0);
+        let c = draw(&mut rng, Shape::Normal, 40, 1.0);
+        hits += usize::from(
+            classify("m", &b, &c, &cfg).unwrap().classification == Classification::FailHigh,
+        );
+    }
+    assert!(hits > 180, "power {hits}/200");
+}
