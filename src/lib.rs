@@ -58,6 +58,9 @@
 pub mod classify;
 pub mod compare;
 mod error;
+#[cfg(any(test, fuzzing))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod policy;
 pub mod sample;
 pub mod verdict;

@@ -117,10 +117,22 @@ proptest! {
         prop_assert!((two - (2.0 * g.min(l)).min(1.0)).abs() <= 1e-12);
     }
 
-    /// The U statistic equals a naive count over all pairs.
+    /// The U statistic equals a naive count over all pairs, whether it comes from the
+    /// bucketed path (test only, no ties) or the sorted path.
     #[test]
-    fn u_equals_naive_pair_count(b in values(30), c in values(30)) {
+    fn u_equals_naive_pair_count(b in values(150), c in values(150), spread in any::<bool>()) {
+        // Continuous values (no ties: bucketed path) or the tied 1/8 grid.
+        let jitter = |v: &[f64], salt: f64| -> Vec<f64> {
+            v.iter()
+                .enumerate()
+                .map(|(i, x)| if spread { x * 1e3 + (i as f64 + salt) * 1e-6 } else { *x })
+                .collect()
+        };
+        let (b, c) = (jitter(&b, 0.25), jitter(&c, 0.5));
         let r = MannWhitney::new().test_only().compare(&sample(&b), &sample(&c)).unwrap();
+        let full = MannWhitney::new().without_interval().compare(&sample(&b), &sample(&c)).unwrap();
+        prop_assert_eq!(r.u_canary, full.u_canary);
+        prop_assert_eq!(r.p_value, full.p_value);
         let naive: f64 = c.iter().flat_map(|&x| b.iter().map(move |&y| {
             if x > y { 1.0 } else if x == y { 0.5 } else { 0.0 }
         })).sum();

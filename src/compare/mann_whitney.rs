@@ -203,18 +203,28 @@ impl MannWhitney {
                 what: "the mann-whitney test",
             });
         }
+        if !self.estimate_shift
+            && let Some(summary) = ranks::summarize_unsorted(canary.values(), baseline.values())
+        {
+            // No ties and no shift wanted: U without sorting either sample.
+            return self.finish(summary, None);
+        }
         let x = canary.sorted();
         let y = baseline.sorted();
-        self.compare_sorted(&y, &x)
+        let keep_groups = self.method == Method::Exact;
+        let summary = ranks::summarize(&x, &y, keep_groups);
+        self.finish(summary, Some(Differences::new(&x, &y)))
     }
 
-    /// As [`MannWhitney::compare`] on samples already sorted ascending (both
-    /// non-empty, finite, as produced by [`Sample::sorted`]).
-    pub(crate) fn compare_sorted(&self, y: &[f64], x: &[f64]) -> Result<MannWhitneyResult, Error> {
-        let (m, n) = (x.len(), y.len());
+    /// The p-value, effect sizes and (given the sorted samples' differences) the
+    /// shift and interval, from the rank summary.
+    fn finish(
+        &self,
+        summary: RankSummary,
+        diffs: Option<Differences<'_>>,
+    ) -> Result<MannWhitneyResult, Error> {
+        let (m, n) = (summary.m, summary.n);
         let mn = m as u128 * n as u128;
-        let keep_groups = self.method == Method::Exact;
-        let summary = ranks::summarize(x, y, keep_groups);
         let method = match self.method {
             Method::Auto if !summary.has_ties() && mn <= AUTO_EXACT_MAX_PAIRS => Method::Exact,
             Method::Auto => Method::Asymptotic,
@@ -229,11 +239,13 @@ impl MannWhitney {
         };
         let u_canary = summary.twice_u as f64 / 2.0;
         let cles = u_canary / mn as f64;
-        let diffs = Differences::new(x, y);
-        let shift = self.estimate_shift.then(|| diffs.median());
-        let interval = match self.confidence_level {
-            None => None,
-            Some(level) => Some(self.interval(&diffs, &summary, method, level)?),
+        let shift = diffs
+            .as_ref()
+            .filter(|_| self.estimate_shift)
+            .map(Differences::median);
+        let interval = match (&diffs, self.confidence_level) {
+            (Some(d), Some(level)) => Some(self.interval(d, &summary, method, level)?),
+            _ => None,
         };
         Ok(MannWhitneyResult {
             n_baseline: n,

@@ -40,8 +40,196 @@ fn tie(t: usize) -> u128 {
     t * t * t - t
 }
 
+/// Σ_i #{j : y_j < x_i} (or ≤ with `or_equal`) for sorted `x` and `y`, by a
+/// branch-free merge: each step consumes one element, chosen by a data-dependent
+/// select rather than a jump, so unpredictable orderings cost no mispredictions.
+fn count_below(x: &[f64], y: &[f64], or_equal: bool) -> u128 {
+    let (m, n) = (x.len(), y.len());
+    let (mut i, mut j) = (0usize, 0usize);
+    let mut total: u128 = 0;
+    while i < m && j < n {
+        let take_y = if or_equal { y[j] <= x[i] } else { y[j] < x[i] };
+        j += usize::from(take_y);
+        i += usize::from(!take_y);
+        total += if take_y { 0 } else { j as u128 };
+    }
+    total + (m - i) as u128 * n as u128
+}
+
+fn has_adjacent_equal(v: &[f64]) -> bool {
+    v.windows(2).fold(false, |acc, w| acc | (w[0] == w[1]))
+}
+
 /// Summarises sorted `x` (canary) against sorted `y` (baseline).
+///
+/// Without ties (the common case for continuous metrics) two branch-free merges give
+/// 2·U; with ties, or when the groups are wanted, one pass over the groups of equal
+/// values gives U and the tie terms together.
 pub(crate) fn summarize(x: &[f64], y: &[f64], keep_groups: bool) -> RankSummary {
+    if !keep_groups && !has_adjacent_equal(x) && !has_adjacent_equal(y) {
+        let lt = count_below(x, y, false);
+        let le = count_below(x, y, true);
+        if lt == le {
+            return RankSummary {
+                m: x.len(),
+                n: y.len(),
+                twice_u: 2 * lt,
+                pooled_tie_term: 0,
+                within_tie_term: 0,
+                groups: Vec::new(),
+            };
+        }
+    }
+    summarize_groups(x, y, keep_groups)
+}
+
+/// Pools per bucket at most this many pairwise comparisons before sorting instead.
+const NAIVE_BUCKET_WORK: usize = 1024;
+
+/// The rank summary of unsorted `x` against unsorted `y` when no value occurs twice in
+/// the pooled sample; `None` as soon as a tie is seen (the caller then sorts).
+///
+/// No sample is sorted. Both are distributed into about (m + n)/16 buckets by linear
+/// interpolation of the order-preserving integer key of each value between the
+/// smallest and largest of a strided subsample, clamped at the ends (one counting
+/// pass and one scatter pass). Pairs in
+/// different buckets are ordered by their buckets, so 2·U gains 2·(canary count) ×
+/// (baseline values in lower buckets) per bucket; pairs inside a bucket (about 8 × 8)
+/// are compared directly without branches. A bucket that receives many values
+/// (skewed data) is sorted and merged instead, so the worst case stays
+/// O(N log N). The cost is about that of two radix-sort passes.
+pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
+    let (m, n) = (x.len(), y.len());
+    if m + n < 64 {
+        let (mut xs, mut ys) = (x.to_vec(), y.to_vec());
+        crate::sample::sort_floats(&mut xs);
+        crate::sample::sort_floats(&mut ys);
+        let s = summarize(&xs, &ys, false);
+        return (!s.has_ties()).then_some(s);
+    }
+    let key = |v: f64| {
+        let b = v.to_bits();
+        if b >> 63 == 1 { !b } else { b | (1 << 63) }
+    };
+    // The bucket of a value only has to be non-decreasing in the value, so the range
+    // is estimated from a strided subsample (no extra pass over the data); values
+    // outside it are clamped into the first or last bucket.
+    let (lx, hx) = strided_range(x);
+    let (ly, hy) = strided_range(y);
+    let lo = key(lx.min(ly));
+    let hi = key(hx.max(hy));
+    let buckets = ((m + n) / 16).clamp(1, u32::MAX as usize);
+    // Integer interpolation: bucket = ((key − lo) >> s) · mult >> 32, with s making
+    // the shifted range fit 32 bits; non-decreasing in the key and below `buckets`.
+    let range = hi.saturating_sub(lo);
+    let s = (64 - range.leading_zeros()).saturating_sub(32);
+    let mult = ((buckets as u64) << 32) / ((range >> s) + 1);
+    let index = |v: f64| {
+        let d = key(v).saturating_sub(lo).min(range) >> s;
+        (((d * mult) >> 32) as usize).min(buckets - 1)
+    };
+    let count = |src: &[f64]| {
+        let mut c = vec![0usize; buckets + 1];
+        for &v in src {
+            c[index(v) + 1] += 1;
+        }
+        for b in 0..buckets {
+            c[b + 1] += c[b];
+        }
+        c
+    };
+    let cx = count(x);
+    let cy = count(y);
+    let scatter = |src: &[f64], starts: &[usize]| {
+        let mut next = starts[..buckets].to_vec();
+        let mut out = vec![0f64; src.len()];
+        for &v in src {
+            let b = index(v);
+            out[next[b]] = v;
+            next[b] += 1;
+        }
+        out
+    };
+    let xs = scatter(x, &cx);
+    let ys = scatter(y, &cy);
+    let mut twice_u: u128 = 0;
+    for b in 0..buckets {
+        let xb = &xs[cx[b]..cx[b + 1]];
+        let yb = &ys[cy[b]..cy[b + 1]];
+        twice_u += 2 * xb.len() as u128 * cy[b] as u128;
+        if xb.is_empty() {
+            if has_tie(yb) {
+                return None;
+            }
+            continue;
+        }
+        let (a, c) = (xb.len(), yb.len());
+        if a * c + (a * a + c * c) / 2 <= NAIVE_BUCKET_WORK {
+            let mut below = 0usize;
+            let mut equal = false;
+            for &u in xb {
+                for &v in yb {
+                    below += usize::from(v < u);
+                    equal |= v == u;
+                }
+            }
+            if equal || has_equal_pair(xb) || has_equal_pair(yb) {
+                return None;
+            }
+            twice_u += 2 * below as u128;
+        } else {
+            let (mut xb, mut yb) = (xb.to_vec(), yb.to_vec());
+            crate::sample::sort_floats(&mut xb);
+            crate::sample::sort_floats(&mut yb);
+            let s = summarize(&xb, &yb, false);
+            if s.has_ties() {
+                return None;
+            }
+            twice_u += s.twice_u;
+        }
+    }
+    Some(RankSummary {
+        m,
+        n,
+        twice_u,
+        pooled_tie_term: 0,
+        within_tie_term: 0,
+        groups: Vec::new(),
+    })
+}
+
+/// Smallest and largest of about 4096 evenly strided values (all when fewer).
+fn strided_range(v: &[f64]) -> (f64, f64) {
+    let step = (v.len() / 4096).max(1);
+    v.iter()
+        .step_by(step)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        })
+}
+
+/// Whether two entries of a slice are equal: all pairs when short, else by sorting.
+fn has_tie(v: &[f64]) -> bool {
+    if v.len() <= 32 {
+        return has_equal_pair(v);
+    }
+    let mut s = v.to_vec();
+    crate::sample::sort_floats(&mut s);
+    has_adjacent_equal(&s)
+}
+
+/// Whether two entries of a short slice are equal (branch-free all-pairs check).
+fn has_equal_pair(v: &[f64]) -> bool {
+    let mut equal = false;
+    for (i, &a) in v.iter().enumerate() {
+        for &b in &v[i + 1..] {
+            equal |= a == b;
+        }
+    }
+    equal
+}
+
+fn summarize_groups(x: &[f64], y: &[f64], keep_groups: bool) -> RankSummary {
     let (m, n) = (x.len(), y.len());
     let (mut i, mut j) = (0usize, 0usize);
     let mut below_y: u128 = 0;
@@ -120,6 +308,51 @@ mod tests {
         // within: x has 2,2 ; y has 3,3,3
         assert_eq!(s.within_tie_term, 6 + 24);
         assert_eq!(s.groups.iter().map(|g| g.0).sum::<usize>(), 11);
+    }
+
+    #[test]
+    fn fast_path_agrees_with_group_pass() {
+        let x: Vec<f64> = (0..500)
+            .map(|i| (i * 37 % 1009) as f64 + 0.5)
+            .collect::<Vec<_>>();
+        let y: Vec<f64> = (0..700).map(|i| (i * 53 % 1013) as f64).collect::<Vec<_>>();
+        let (mut x, mut y) = (x, y);
+        x.sort_by(f64::total_cmp);
+        y.sort_by(f64::total_cmp);
+        let fast = summarize(&x, &y, false);
+        let slow = summarize_groups(&x, &y, false);
+        assert_eq!(fast.twice_u, slow.twice_u);
+        assert_eq!(fast.twice_u, naive_twice_u(&x, &y));
+        assert_eq!(slow.pooled_tie_term, 0);
+        // A cross tie takes the group pass.
+        y[0] = x[3];
+        y.sort_by(f64::total_cmp);
+        assert_eq!(summarize(&x, &y, false).twice_u, naive_twice_u(&x, &y));
+    }
+
+    #[test]
+    fn unsorted_path_matches_naive_count() {
+        // Spread, clustered (one bucket gets most values) and tiny inputs.
+        let spread: Vec<f64> = (0..3000)
+            .map(|i| ((i * 7919) % 100_003) as f64 * 1.37)
+            .collect();
+        let other: Vec<f64> = (0..2000)
+            .map(|i| ((i * 104_729) % 99_991) as f64 * 1.37 + 0.5)
+            .collect();
+        let s = summarize_unsorted(&spread, &other).unwrap();
+        assert_eq!(s.twice_u, naive_twice_u(&spread, &other));
+        let mut clustered: Vec<f64> = (0..3000).map(|i| 1.0 + i as f64 * 1e-9).collect();
+        clustered.push(1e300);
+        let s = summarize_unsorted(&clustered, &other).unwrap();
+        assert_eq!(s.twice_u, naive_twice_u(&clustered, &other));
+        assert!(summarize_unsorted(&[1.0, 2.0], &[3.0]).is_some());
+        // Any tie, within or across samples, sends the caller to the sorting path.
+        let mut tied = other.clone();
+        tied.push(spread[17]);
+        assert!(summarize_unsorted(&spread, &tied).is_none());
+        let mut tied = spread.clone();
+        tied.push(spread[5]);
+        assert!(summarize_unsorted(&tied, &other).is_none());
     }
 
     #[test]

@@ -1,0 +1,60 @@
+//! Timing helper for `scripts/bench-vs-peers`: reads `baseline_N.f64` and
+//! `canary_N.f64` (little-endian f64) from a directory and prints the best-of-k wall
+//! time of each operation as `N operation seconds` lines.
+//!
+//! Usage: `cargo run --release --example bench_peer -- DIR N [N ...]`
+
+use std::error::Error;
+use std::hint::black_box;
+use std::time::Instant;
+
+use canary_judge::Sample;
+use canary_judge::compare::{MannWhitney, Method};
+
+fn read(path: &str) -> Result<Vec<f64>, Box<dyn Error>> {
+    let bytes = std::fs::read(path)?;
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
+        .collect())
+}
+
+fn best<T>(reps: usize, mut f: impl FnMut() -> T) -> f64 {
+    (0..reps)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(f());
+            t.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dir = args.first().ok_or("usage: bench_peer DIR N [N ...]")?;
+    for n in &args[1..] {
+        let b = Sample::new(read(&format!("{dir}/baseline_{n}.f64"))?)?;
+        let c = Sample::new(read(&format!("{dir}/canary_{n}.f64"))?)?;
+        let reps = if n.len() >= 7 { 3 } else { 10 };
+        let pooled: Vec<f64> = b.values().iter().chain(c.values()).copied().collect();
+        let sort = best(reps, || {
+            let mut v = pooled.clone();
+            v.sort_unstable_by(f64::total_cmp);
+            v[0]
+        });
+        let test = MannWhitney::new().method(Method::Asymptotic).test_only();
+        let u_p = best(reps, || test.compare(&b, &c).map(|r| r.p_value));
+        let hl = MannWhitney::new()
+            .method(Method::Asymptotic)
+            .confidence_level(0.95);
+        let hl_ci = best(reps, || hl.compare(&b, &c).map(|r| r.shift));
+        let r = hl.compare(&b, &c)?;
+        println!("{n} sort_pooled {sort:.6e}");
+        println!("{n} u_p {u_p:.6e}");
+        println!("{n} hl_ci {hl_ci:.6e}");
+        println!("{n} p_value {:.17e}", r.p_value);
+        let iv = r.interval.ok_or("no interval")?;
+        println!("{n} ci {:.17e} {:.17e}", iv.lower, iv.upper);
+    }
+    Ok(())
+}

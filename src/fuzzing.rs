@@ -1,0 +1,102 @@
+//! Fuzz-target bodies, shared by `fuzz/` (compiled with `--cfg fuzzing`) and by a
+//! unit test that replays the committed corpus, so regressions are caught by
+//! `cargo test` without cargo-fuzz.
+
+use crate::classify::kayenta::{self, KayentaConfig};
+use crate::compare::{Alternative, MannWhitney, Method};
+use crate::{Direction, Margin, MetricConfig, NonFinite, Sample, classify};
+
+/// Decodes `data` as two samples plus options and checks that the test, the default
+/// classifier and the Kayenta classifier return well-formed results or errors.
+///
+/// Layout: byte 0 options, byte 1 canary length (mod 48), then values. Option bit 7
+/// chooses raw little-endian f64s (any bit pattern: NaN, inf, subnormals, ±MAX)
+/// rather than small integers that make ties likely.
+pub fn mann_whitney(data: &[u8]) {
+    let Some((&opts, rest)) = data.split_first() else {
+        return;
+    };
+    let Some((&split, rest)) = rest.split_first() else {
+        return;
+    };
+    let values: Vec<f64> = if opts & 0x80 != 0 {
+        rest.chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+            .collect()
+    } else {
+        rest.iter().map(|&b| f64::from(b % 16) - 4.0).collect()
+    };
+    let values = &values[..values.len().min(96)];
+    let k = (split as usize % 48).min(values.len());
+    let (c, b) = values.split_at(k);
+    let (Ok(canary), Ok(baseline)) = (
+        Sample::with_policy(c.iter().copied(), NonFinite::Drop),
+        Sample::with_policy(b.iter().copied(), NonFinite::Drop),
+    ) else {
+        return;
+    };
+    let alternative = [
+        Alternative::TwoSided,
+        Alternative::Greater,
+        Alternative::Less,
+    ][(opts & 3) as usize % 3];
+    let method = [Method::Auto, Method::Exact, Method::Asymptotic][((opts >> 2) & 3) as usize % 3];
+    let level = [0.5, 0.9, 0.95, 0.999][((opts >> 4) & 3) as usize];
+    let test = MannWhitney::new()
+        .alternative(alternative)
+        .method(method)
+        .continuity_correction(opts & 0x40 == 0)
+        .confidence_level(level);
+    match test.compare(&baseline, &canary) {
+        Ok(r) => {
+            assert!((0.0..=1.0).contains(&r.p_value), "p {r:?}");
+            assert!(!r.ln_p_value.is_nan() && r.ln_p_value <= 0.0);
+            assert!((0.0..=1.0).contains(&r.cles));
+            let shift = r.shift.unwrap_or(0.0);
+            assert!(shift.is_finite());
+            if let Some(iv) = r.interval {
+                assert!(iv.lower <= shift && shift <= iv.upper, "{iv:?} {shift}");
+                assert!((0.0..=1.0).contains(&iv.achieved_level));
+            }
+            assert!(r.z.is_none_or(f64::is_finite));
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+    let cfg = MetricConfig {
+        direction: [
+            Direction::Either,
+            Direction::HigherIsWorse,
+            Direction::LowerIsWorse,
+        ][(opts & 3) as usize % 3],
+        margin: Margin::Relative(0.05),
+        method: if method == Method::Exact {
+            Method::Auto
+        } else {
+            method
+        },
+        ..MetricConfig::default()
+    };
+    if let Ok(o) = classify::classify("fuzz", &baseline, &canary, &cfg) {
+        assert!(!o.reason.is_empty() && o.margin.is_finite());
+    }
+    if let Ok(o) = kayenta::classify(&baseline, &canary, &KayentaConfig::default())
+        && let Some(iv) = o.interval
+    {
+        assert!(!iv.lower.is_nan() && !iv.upper.is_nan() && !iv.estimate.is_nan());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn replay_corpus() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/mann_whitney");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).expect("corpus directory") {
+            let data = std::fs::read(entry.unwrap().path()).unwrap();
+            super::mann_whitney(&data);
+            n += 1;
+        }
+        assert!(n >= 5, "corpus has {n} files");
+    }
+}
