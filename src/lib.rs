@@ -63,6 +63,8 @@ mod error;
 pub mod fuzzing;
 pub mod policy;
 pub mod sample;
+#[cfg(feature = "serde")]
+mod serde_float;
 pub mod verdict;
 
 pub use classify::{Classification, Margin, Metric, MetricConfig, MetricOutcome};

@@ -29,19 +29,25 @@ pub enum Alternative {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Method {
-    /// [`Method::Exact`] when there are no ties and m·n ≤ 10 000 (which covers every
-    /// pair of sizes up to 100 × 100 and costs at most a few milliseconds);
-    /// [`Method::Asymptotic`] otherwise.
+    /// [`Method::Exact`] when there are no ties and m·n ≤ 10 000 (every pair of sizes
+    /// up to 100 × 100; measured cost at 100 × 100: about 7 ms with the exact
+    /// interval, under 4 ms for the p-value alone); [`Method::Asymptotic`] otherwise.
     #[default]
     Auto,
     /// The exact permutation distribution. Without ties this is the classical null
     /// distribution of U (as R's `wilcox.test(exact = TRUE)` and scipy's
     /// `method="exact"`); with ties it is the exact conditional distribution of U given
-    /// the observed mid-ranks, which neither scipy nor R computes. Sizes are bounded by
-    /// a work budget (about 2·10⁹ limb operations without ties, 4·10⁸ multiply-adds with
-    /// ties, 256 MiB either way); larger requests fail with [`Error::ExactTooLarge`].
-    /// Without ties, an extreme U is cheap even for large samples, since only the
-    /// shorter tail is computed.
+    /// the observed mid-ranks, which neither scipy nor R computes.
+    ///
+    /// Cost without ties: 2·min(m, n)·(K + 1)·L limb operations and (K + 1)·L limbs
+    /// of memory, where K is the largest U needed (the observed tail for a p-value,
+    /// m·n/2 for the interval) and L = ⌈log₂ C(m+n, m)/64⌉. Measured: 50 × 50 in
+    /// 0.6 ms, 100 × 100 in 7 ms, 300 × 300 in 0.43 s (p-value and 95% interval). The
+    /// budget is 2·10⁹ limb operations and 256 MiB (about 500 × 500 for an interval);
+    /// with ties, 4·10⁸ multiply-adds over (min(m, n) + 1)·(2·min(m, n)·(m + n) + 1)
+    /// cells (about 60 × 60). Larger requests fail with [`Error::ExactTooLarge`]
+    /// instead of running for minutes. Without ties an extreme U stays cheap for large
+    /// samples, since only the shorter tail is computed.
     Exact,
     /// The normal approximation with the tie correction and, by default, the
     /// continuity correction (identical to scipy's `method="asymptotic"` and R's
@@ -417,9 +423,11 @@ fn tie_sigma(m: f64, n: f64, tie_term: u128) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ShiftInterval {
-    /// Lower end (−∞ for [`Alternative::Less`]).
+    /// Lower end (−∞ for [`Alternative::Less`]; serialised as `"-inf"`).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub lower: f64,
-    /// Upper end (+∞ for [`Alternative::Greater`]).
+    /// Upper end (+∞ for [`Alternative::Greater`]; serialised as `"inf"`).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub upper: f64,
     /// The requested confidence level.
     pub level: f64,
