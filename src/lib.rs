@@ -62,6 +62,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod policy;
+mod rng;
 pub mod sample;
 #[cfg(feature = "serde")]
 mod serde_float;

@@ -179,6 +179,20 @@ impl<'de> serde::Deserialize<'de> for Sample {
     }
 }
 
+/// Fails with [`Error::EmptySample`] naming the first empty side (canary first).
+pub(crate) fn require_values(
+    baseline: &Sample,
+    canary: &Sample,
+    what: &'static str,
+) -> Result<(), Error> {
+    for (side, s) in [("canary", canary), ("baseline", baseline)] {
+        if s.is_empty() {
+            return Err(Error::EmptySample { side, what });
+        }
+    }
+    Ok(())
+}
+
 /// Sorts finite values ascending, in the order of `f64::total_cmp` (the same as
 /// numeric order here: every value is finite and `-0.0` has been folded).
 ///

@@ -44,6 +44,7 @@ use std::fmt;
 
 use crate::classify::{Classification, MetricOutcome};
 use crate::compare::normal;
+use crate::rng::SplitMix;
 use crate::{Direction, Error, NonFinite, Sample};
 
 /// Kayenta's per-metric labels.
@@ -352,7 +353,7 @@ pub fn classify(
         return Ok(early(KayentaLabel::Pass, false, "All values are tied"));
     }
     if x[0] == x[x.len() - 1] && y[0] == y[y.len() - 1] {
-        let mut rng = Gauss::new(config.seed);
+        let mut rng = SplitMix::new(config.seed);
         jitter(&mut x, &mut rng);
         jitter(&mut y, &mut rng);
     }
@@ -454,18 +455,7 @@ pub fn confidence_interval(
             value: confidence_level,
         });
     }
-    if canary.is_empty() {
-        return Err(Error::EmptySample {
-            side: "canary",
-            what: "the kayenta interval",
-        });
-    }
-    if baseline.is_empty() {
-        return Err(Error::EmptySample {
-            side: "baseline",
-            what: "the kayenta interval",
-        });
-    }
+    crate::sample::require_values(baseline, canary, "the kayenta interval")?;
     Ok(kayenta_interval_sorted(
         &canary.sorted(),
         &baseline.sorted(),
@@ -648,34 +638,11 @@ fn remove_outliers(sorted: &[f64], k: f64) -> Vec<f64> {
         .collect()
 }
 
-/// Seeded standard normal draws (SplitMix64 + Box–Muller).
-struct Gauss(u64);
-
-impl Gauss {
-    fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    fn uniform(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn next(&mut self) -> f64 {
-        let u1 = self.uniform().max(f64::MIN_POSITIVE);
-        let u2 = self.uniform();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-    }
-}
-
 /// Adds N(0, (|v|·1e-5)²) noise to every value of a constant side, then re-sorts.
-fn jitter(v: &mut [f64], rng: &mut Gauss) {
+fn jitter(v: &mut [f64], rng: &mut SplitMix) {
     for x in v.iter_mut() {
         let sd = x.abs() * 1e-5;
-        *x += sd * rng.next();
+        *x += sd * rng.normal();
     }
     crate::sample::sort_floats(v);
 }

@@ -14,6 +14,8 @@
 //!
 //! Differences that overflow f64 saturate at ±`f64::MAX`, so no entry is infinite.
 
+use crate::rng::SplitMix;
+
 /// Saturating difference.
 #[inline]
 pub(crate) fn diff(a: f64, b: f64) -> f64 {
@@ -24,28 +26,6 @@ pub(crate) fn diff(a: f64, b: f64) -> f64 {
         f64::MAX
     } else {
         f64::MIN
-    }
-}
-
-/// SplitMix64: a tiny deterministic generator, seeded from the inputs' sizes and rank.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Nearly uniform in [0, bound) for bound ≥ 1 (Lemire's multiply-shift; the
-    /// bias, below bound / 2^64, does not matter for choosing pivots).
-    fn below(&mut self, bound: u128) -> u128 {
-        match u64::try_from(bound) {
-            Ok(b) => (self.next() as u128 * b as u128) >> 64,
-            Err(_) => (((self.next() as u128) << 64) | self.next() as u128) % bound,
-        }
     }
 }
 
@@ -121,7 +101,7 @@ impl<'a> Differences<'a> {
         let mut pos_a = vec![0usize; m];
         let mut pos_b = vec![0usize; m];
         let mut rng =
-            SplitMix(0x5EED ^ (k as u64).rotate_left(17) ^ (m as u64) ^ ((n as u64) << 32));
+            SplitMix::new(0x5EED ^ (k as u64).rotate_left(17) ^ (m as u64) ^ ((n as u64) << 32));
         let mut prefix: Vec<u128> = Vec::with_capacity(m);
         let samples = samples_for(m, n);
         let mut sample = Vec::with_capacity(samples);

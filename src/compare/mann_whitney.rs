@@ -197,18 +197,7 @@ impl MannWhitney {
         {
             return Err(Error::InvalidConfidenceLevel { value: level });
         }
-        if canary.is_empty() {
-            return Err(Error::EmptySample {
-                side: "canary",
-                what: "the mann-whitney test",
-            });
-        }
-        if baseline.is_empty() {
-            return Err(Error::EmptySample {
-                side: "baseline",
-                what: "the mann-whitney test",
-            });
-        }
+        crate::sample::require_values(baseline, canary, "the mann-whitney test")?;
         if !self.estimate_shift
             && let Some(summary) = ranks::summarize_unsorted(canary.values(), baseline.values())
         {
