@@ -148,7 +148,7 @@ impl Sample {
         Some(if n % 2 == 1 {
             s[n / 2]
         } else {
-            s[n / 2 - 1] / 2.0 + s[n / 2] / 2.0
+            s[n / 2 - 1].midpoint(s[n / 2])
         })
     }
 }

@@ -146,7 +146,7 @@ proptest! {
         let mut d: Vec<f64> = c.iter().flat_map(|&x| b.iter().map(move |&y| x - y)).collect();
         d.sort_by(f64::total_cmp);
         let n = d.len();
-        let med = if n % 2 == 1 { d[n / 2] } else { d[n / 2 - 1] / 2.0 + d[n / 2] / 2.0 };
+        let med = if n % 2 == 1 { d[n / 2] } else { d[n / 2 - 1].midpoint(d[n / 2]) };
         prop_assert_eq!(r.shift.unwrap(), med);
     }
 

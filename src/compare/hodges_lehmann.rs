@@ -227,7 +227,7 @@ impl<'a> Differences<'a> {
             } else {
                 self.next_above(a, &mut pos).unwrap_or(a)
             };
-            a / 2.0 + b / 2.0
+            a.midpoint(b)
         }
     }
 }
@@ -301,7 +301,7 @@ mod tests {
             // Force the sampling rounds on these small inputs too.
             prop_assert_eq!(d.kth_with(k, 1), all[(k - 1) as usize]);
             let n = all.len();
-            let med = if n % 2 == 1 { all[n / 2] } else { all[n / 2 - 1] / 2.0 + all[n / 2] / 2.0 };
+            let med = if n % 2 == 1 { all[n / 2] } else { all[n / 2 - 1].midpoint(all[n / 2]) };
             prop_assert_eq!(d.median(), med);
         }
     }
