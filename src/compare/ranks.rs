@@ -89,13 +89,15 @@ const NAIVE_BUCKET_WORK: usize = 1024;
 /// The rank summary of unsorted `x` against unsorted `y` when no value occurs twice in
 /// the pooled sample; `None` as soon as a tie is seen (the caller then sorts).
 ///
-/// No sample is sorted. Both are distributed into about (m + n)/16 buckets by linear
-/// interpolation of the order-preserving integer key of each value between the
-/// smallest and largest of a strided subsample, clamped at the ends (one counting
-/// pass and one scatter pass). Pairs in
+/// No sample is sorted. Both are distributed into at most about (m + n)/16 buckets
+/// of equal width in the order-preserving integer key, spanning the smallest to the
+/// largest value of a strided subsample (values outside are clamped into the end
+/// buckets). Pairs in
 /// different buckets are ordered by their buckets, so 2·U gains 2·(canary count) ×
 /// (baseline values in lower buckets) per bucket; pairs inside a bucket (about 8 × 8)
-/// are compared directly without branches. A bucket that receives many values
+/// are compared directly without branches. Values are distributed in two levels
+/// (about 256 groups of buckets, then the buckets of one group in a cache-resident
+/// buffer), which keeps every pass's writes local. A bucket that receives many values
 /// (skewed data) is sorted and merged instead, so the worst case stays
 /// O(N log N). The cost is about that of two radix-sort passes.
 pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
@@ -118,16 +120,13 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
     let (ly, hy) = strided_range(y);
     let lo = key(lx.min(ly));
     let hi = key(hx.max(hy));
-    let buckets = ((m + n) / 16).clamp(1, u32::MAX as usize);
-    // Integer interpolation: bucket = ((key − lo) >> s) · mult >> 32, with s making
-    // the shifted range fit 32 bits; non-decreasing in the key and below `buckets`.
+    // Buckets of equal width 2^s in key space: bucket = (key − lo) >> s, with s the
+    // smallest shift that leaves at most about (m + n)/16 buckets.
+    let target = ((m + n) / 16).clamp(1, 1 << 31) as u64;
     let range = hi.saturating_sub(lo);
-    let s = (64 - range.leading_zeros()).saturating_sub(32);
-    let mult = ((buckets as u64) << 32) / ((range >> s) + 1);
-    let index = |v: f64| {
-        let d = key(v).saturating_sub(lo).min(range) >> s;
-        (((d * mult) >> 32) as usize).min(buckets - 1)
-    };
+    let s = (64 - (range / target).leading_zeros()).min(63);
+    let buckets = (range >> s) as usize + 1;
+    let index = |v: f64| (key(v).saturating_sub(lo).min(range) >> s) as usize;
     let count = |src: &[f64]| {
         let mut c = vec![0usize; buckets + 1];
         for &v in src {
@@ -140,52 +139,50 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
     };
     let cx = count(x);
     let cy = count(y);
-    let scatter = |src: &[f64], starts: &[usize]| {
-        let mut next = starts[..buckets].to_vec();
+    // Two-level distribution, so that no pass writes to more than a few hundred
+    // places at once: first into about 256 groups of consecutive buckets (one fresh
+    // buffer per sample), then, group by group, into the buckets inside a small
+    // reused buffer that stays in cache.
+    let shift = (usize::BITS - buckets.leading_zeros()).saturating_sub(8);
+    let groups = ((buckets - 1) >> shift) + 1;
+    let first = |g: usize| (g << shift).min(buckets);
+    let coarse = |src: &[f64], starts: &[usize]| {
+        let mut next: Vec<usize> = (0..groups).map(|g| starts[first(g)]).collect();
         let mut out = vec![0f64; src.len()];
         for &v in src {
-            let b = index(v);
-            out[next[b]] = v;
-            next[b] += 1;
+            let g = index(v) >> shift;
+            out[next[g]] = v;
+            next[g] += 1;
         }
         out
     };
-    let xs = scatter(x, &cx);
-    let ys = scatter(y, &cy);
-    let mut twice_u: u128 = 0;
-    for b in 0..buckets {
-        let xb = &xs[cx[b]..cx[b + 1]];
-        let yb = &ys[cy[b]..cy[b + 1]];
-        twice_u += 2 * xb.len() as u128 * cy[b] as u128;
-        if xb.is_empty() {
-            if has_tie(yb) {
-                return None;
-            }
-            continue;
+    let xs = coarse(x, &cx);
+    let ys = coarse(y, &cy);
+    let fine = |part: &[f64], starts: &[usize], lo: usize, hi: usize, out: &mut Vec<f64>| {
+        let base = starts[lo];
+        let mut next: Vec<usize> = starts[lo..hi].iter().map(|&s| s - base).collect();
+        out.clear();
+        out.resize(part.len(), 0.0);
+        for &v in part {
+            let b = index(v) - lo;
+            out[next[b]] = v;
+            next[b] += 1;
         }
-        let (a, c) = (xb.len(), yb.len());
-        if a * c + (a * a + c * c) / 2 <= NAIVE_BUCKET_WORK {
-            let mut below = 0usize;
-            let mut equal = false;
-            for &u in xb {
-                for &v in yb {
-                    below += usize::from(v < u);
-                    equal |= v == u;
-                }
+    };
+    let (mut xl, mut yl) = (Vec::new(), Vec::new());
+    let mut twice_u: u128 = 0;
+    for g in 0..groups {
+        let (lo, hi) = (first(g), first(g + 1));
+        fine(&xs[cx[lo]..cx[hi]], &cx, lo, hi, &mut xl);
+        fine(&ys[cy[lo]..cy[hi]], &cy, lo, hi, &mut yl);
+        for b in lo..hi {
+            let xb = &xl[cx[b] - cx[lo]..cx[b + 1] - cx[lo]];
+            let yb = &yl[cy[b] - cy[lo]..cy[b + 1] - cy[lo]];
+            twice_u += 2 * xb.len() as u128 * cy[b] as u128;
+            match within_bucket(xb, yb) {
+                Some(t) => twice_u += t,
+                None => return None,
             }
-            if equal || has_equal_pair(xb) || has_equal_pair(yb) {
-                return None;
-            }
-            twice_u += 2 * below as u128;
-        } else {
-            let (mut xb, mut yb) = (xb.to_vec(), yb.to_vec());
-            crate::sample::sort_floats(&mut xb);
-            crate::sample::sort_floats(&mut yb);
-            let s = summarize(&xb, &yb, false);
-            if s.has_ties() {
-                return None;
-            }
-            twice_u += s.twice_u;
         }
     }
     Some(RankSummary {
@@ -196,6 +193,33 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
         within_tie_term: 0,
         groups: Vec::new(),
     })
+}
+
+/// 2·(pairs x > y) inside one bucket, or `None` if the bucket holds a tie.
+fn within_bucket(xb: &[f64], yb: &[f64]) -> Option<u128> {
+    if xb.is_empty() || yb.is_empty() {
+        return (!has_tie(xb) && !has_tie(yb)).then_some(0);
+    }
+    let (a, c) = (xb.len(), yb.len());
+    if a * c + (a * a + c * c) / 2 <= NAIVE_BUCKET_WORK {
+        let mut below = 0usize;
+        let mut equal = false;
+        for &u in xb {
+            for &v in yb {
+                below += usize::from(v < u);
+                equal |= v == u;
+            }
+        }
+        if equal || has_equal_pair(xb) || has_equal_pair(yb) {
+            return None;
+        }
+        return Some(2 * below as u128);
+    }
+    let (mut xb, mut yb) = (xb.to_vec(), yb.to_vec());
+    crate::sample::sort_floats(&mut xb);
+    crate::sample::sort_floats(&mut yb);
+    let s = summarize(&xb, &yb, false);
+    (!s.has_ties()).then_some(s.twice_u)
 }
 
 /// Smallest and largest of about 4096 evenly strided values (all when fewer).
