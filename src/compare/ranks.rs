@@ -121,8 +121,8 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
     let lo = key(lx.min(ly));
     let hi = key(hx.max(hy));
     // Buckets of equal width 2^s in key space: bucket = (key − lo) >> s, with s the
-    // smallest shift that leaves at most about (m + n)/16 buckets.
-    let target = ((m + n) / 16).clamp(1, 1 << 31) as u64;
+    // smallest shift that leaves at most (m + n)/8 buckets: 8 to 16 values each.
+    let target = ((m + n) / 8).clamp(1, 1 << 31) as u64;
     let range = hi.saturating_sub(lo);
     let s = (64 - (range / target).leading_zeros()).min(63);
     let buckets = (range >> s) as usize + 1;
@@ -143,7 +143,9 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
     // places at once: first into about 256 groups of consecutive buckets (one fresh
     // buffer per sample), then, group by group, into the buckets inside a small
     // reused buffer that stays in cache.
-    let shift = (usize::BITS - buckets.leading_zeros()).saturating_sub(8);
+    // Few buckets (under 2^15, a few 10^5 values) fit in cache anyway: one group.
+    let bits = usize::BITS - buckets.leading_zeros();
+    let shift = if bits <= 15 { bits } else { bits - 8 };
     let groups = ((buckets - 1) >> shift) + 1;
     let first = |g: usize| (g << shift).min(buckets);
     let coarse = |src: &[f64], starts: &[usize]| {
@@ -156,8 +158,11 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
         }
         out
     };
-    let xs = coarse(x, &cx);
-    let ys = coarse(y, &cy);
+    let (xs, ys) = if groups == 1 {
+        (std::borrow::Cow::Borrowed(x), std::borrow::Cow::Borrowed(y))
+    } else {
+        (coarse(x, &cx).into(), coarse(y, &cy).into())
+    };
     let fine = |part: &[f64], starts: &[usize], lo: usize, hi: usize, out: &mut Vec<f64>| {
         let base = starts[lo];
         let mut next: Vec<usize> = starts[lo..hi].iter().map(|&s| s - base).collect();
