@@ -1,9 +1,12 @@
-//! One merge pass over two sorted samples: the U statistic and the tie structure.
+//! The U statistic and the tie structure of two samples.
 //!
 //! No argsort of the pooled sample is needed: with both samples sorted, walking them
 //! together visits each group of equal values once and yields 2·U (an integer, since
 //! ties count one half), the pooled tie term Σ(t³ − t), and the within-sample tie term
-//! that the shift interval's variance uses.
+//! that the shift interval's variance uses ([`summarize`]). When nothing but U is
+//! wanted and no value repeats, [`summarize_unsorted`] gets U without sorting at all.
+
+use std::borrow::Cow;
 
 /// The rank summary of canary `x` against baseline `y`.
 #[derive(Debug, Clone)]
@@ -83,23 +86,136 @@ pub(crate) fn summarize(x: &[f64], y: &[f64], keep_groups: bool) -> RankSummary 
     summarize_groups(x, y, keep_groups)
 }
 
+fn owned<'a>((v, b): (Vec<f64>, Vec<usize>)) -> (Cow<'a, [f64]>, Vec<usize>) {
+    (Cow::Owned(v), b)
+}
+
 /// Pools per bucket at most this many pairwise comparisons before sorting instead.
 const NAIVE_BUCKET_WORK: usize = 1024;
+
+/// Order-preserving map of finite f64 to u64 (flip all bits of negatives, the sign
+/// bit of the rest).
+fn order_key(v: f64) -> u64 {
+    let b = v.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// Fine buckets of equal width 2^shift in key space from `start` to `start + range`.
+#[derive(Clone, Copy)]
+struct Span {
+    start: u64,
+    range: u64,
+    shift: u32,
+}
+
+impl Span {
+    /// About `count / 8` buckets (8 to 16 values each) over `range` keys.
+    fn new(start: u64, range: u64, count: usize) -> Self {
+        let target = (count / 8).clamp(1, 1 << 31) as u64;
+        let shift = (64 - (range / target).leading_zeros()).min(63);
+        Self {
+            start,
+            range,
+            shift,
+        }
+    }
+
+    fn buckets(&self) -> usize {
+        (self.range >> self.shift) as usize + 1
+    }
+
+    fn index(&self, k: u64) -> usize {
+        (k.saturating_sub(self.start).min(self.range) >> self.shift) as usize
+    }
+}
+
+/// Groups of about equal expected size: keys are cut into 2^16 cells of equal width
+/// between the smallest and largest sampled key, and a table maps each cell to the
+/// group that the sampled quantiles assign it.
+struct Groups {
+    lo: u64,
+    range: u64,
+    cell_shift: u32,
+    table: Vec<u16>,
+    spans: Vec<Span>,
+}
+
+impl Groups {
+    fn new(sample: &mut [u64], groups: usize, total: usize) -> Self {
+        // One group needs only the extremes; more need the quantiles.
+        if groups == 1 {
+            let (lo, hi) = sample
+                .iter()
+                .fold((u64::MAX, 0), |(l, h), &k| (l.min(k), h.max(k)));
+            return Self {
+                lo,
+                range: hi - lo,
+                cell_shift: 63,
+                table: vec![0; 2], // cell_shift 63 leaves cells 0 and 1
+                spans: vec![Span::new(lo, hi - lo, total)],
+            };
+        }
+        sample.sort_unstable();
+        let lo = sample[0];
+        let range = sample[sample.len() - 1] - lo;
+        let cell_shift = (64 - range.leading_zeros()).saturating_sub(16);
+        let cells = (range >> cell_shift) as usize + 1;
+        let cell = |k: u64| (k.saturating_sub(lo).min(range) >> cell_shift) as usize;
+        // Group boundaries at the sample's quantiles, as cells (non-decreasing).
+        let bounds: Vec<usize> = (1..groups)
+            .map(|j| cell(sample[j * sample.len() / groups]))
+            .collect();
+        let mut table = vec![0u16; cells];
+        let mut g = 0usize;
+        for (c, t) in table.iter_mut().enumerate() {
+            while g < bounds.len() && bounds[g] <= c {
+                g += 1;
+            }
+            *t = g as u16;
+        }
+        // Each group covers a run of cells; its buckets split that key range evenly.
+        let mut spans = Vec::with_capacity(groups);
+        let mut c = 0usize;
+        for gi in 0..groups {
+            let first = c;
+            while c < cells && table[c] as usize == gi {
+                c += 1;
+            }
+            let start = lo + ((first as u64) << cell_shift);
+            let end = if c >= cells {
+                lo + range
+            } else {
+                (lo + ((c as u64) << cell_shift)).saturating_sub(1)
+            };
+            spans.push(Span::new(start, end.saturating_sub(start), total / groups));
+        }
+        Self {
+            lo,
+            range,
+            cell_shift,
+            table,
+            spans,
+        }
+    }
+
+    fn group(&self, k: u64) -> usize {
+        self.table[(k.saturating_sub(self.lo).min(self.range) >> self.cell_shift) as usize] as usize
+    }
+}
 
 /// The rank summary of unsorted `x` against unsorted `y` when no value occurs twice in
 /// the pooled sample; `None` as soon as a tie is seen (the caller then sorts).
 ///
-/// No sample is sorted. Both are distributed into at most about (m + n)/16 buckets
-/// of equal width in the order-preserving integer key, spanning the smallest to the
-/// largest value of a strided subsample (values outside are clamped into the end
-/// buckets). Pairs in
+/// No sample is sorted. Values are distributed into buckets that are non-decreasing
+/// in the value, each expected to hold 8 to 16 of them: first into up to 256 groups
+/// of about equal size (cut at the quantiles of a strided subsample of 2 × 4096
+/// values, which is all the extra data read), then, group by group, into buckets
+/// of equal key width inside small reused buffers that stay in cache. Pairs in
 /// different buckets are ordered by their buckets, so 2·U gains 2·(canary count) ×
-/// (baseline values in lower buckets) per bucket; pairs inside a bucket (about 8 × 8)
-/// are compared directly without branches. Values are distributed in two levels
-/// (about 256 groups of buckets, then the buckets of one group in a cache-resident
-/// buffer), which keeps every pass's writes local. A bucket that receives many values
-/// (skewed data) is sorted and merged instead, so the worst case stays
-/// O(N log N). The cost is about that of two radix-sort passes.
+/// (baseline values in lower buckets) per bucket; pairs inside a bucket are compared
+/// directly without branches. A bucket that receives many values (data far from
+/// the subsample's shape) is sorted and merged instead, so the worst case stays
+/// O(N log N).
 pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
     let (m, n) = (x.len(), y.len());
     if m + n < 64 {
@@ -109,81 +225,78 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
         let s = summarize(&xs, &ys, false);
         return (!s.has_ties()).then_some(s);
     }
-    let key = |v: f64| {
-        let b = v.to_bits();
-        if b >> 63 == 1 { !b } else { b | (1 << 63) }
+    let strided = |v: &[f64]| {
+        let step = (v.len() / 4096).max(1);
+        v.iter()
+            .step_by(step)
+            .map(|&f| order_key(f))
+            .collect::<Vec<u64>>()
     };
-    // The bucket of a value only has to be non-decreasing in the value, so the range
-    // is estimated from a strided subsample (no extra pass over the data); values
-    // outside it are clamped into the first or last bucket.
-    let (lx, hx) = strided_range(x);
-    let (ly, hy) = strided_range(y);
-    let lo = key(lx.min(ly));
-    let hi = key(hx.max(hy));
-    // Buckets of equal width 2^s in key space: bucket = (key − lo) >> s, with s the
-    // smallest shift that leaves at most (m + n)/8 buckets: 8 to 16 values each.
-    let target = ((m + n) / 8).clamp(1, 1 << 31) as u64;
-    let range = hi.saturating_sub(lo);
-    let s = (64 - (range / target).leading_zeros()).min(63);
-    let buckets = (range >> s) as usize + 1;
-    let index = |v: f64| (key(v).saturating_sub(lo).min(range) >> s) as usize;
-    let count = |src: &[f64]| {
-        let mut c = vec![0usize; buckets + 1];
+    let mut sample = strided(x);
+    sample.extend(strided(y));
+    // One group up to about 2^18 values (their buckets fit in cache), else 256.
+    let groups = if m + n <= 1 << 18 { 1 } else { 256 };
+    let grouping = Groups::new(&mut sample, groups, m + n);
+    // Values ordered by group, and where each group starts.
+    let split = |src: &[f64]| -> (Vec<f64>, Vec<usize>) {
+        let mut starts = vec![0usize; groups + 1];
         for &v in src {
-            c[index(v) + 1] += 1;
+            starts[grouping.group(order_key(v)) + 1] += 1;
         }
-        for b in 0..buckets {
-            c[b + 1] += c[b];
+        for g in 0..groups {
+            starts[g + 1] += starts[g];
         }
-        c
-    };
-    let cx = count(x);
-    let cy = count(y);
-    // Two-level distribution, so that no pass writes to more than a few hundred
-    // places at once: first into about 256 groups of consecutive buckets (one fresh
-    // buffer per sample), then, group by group, into the buckets inside a small
-    // reused buffer that stays in cache.
-    // Few buckets (under 2^15, a few 10^5 values) fit in cache anyway: one group.
-    let bits = usize::BITS - buckets.leading_zeros();
-    let shift = if bits <= 15 { bits } else { bits - 8 };
-    let groups = ((buckets - 1) >> shift) + 1;
-    let first = |g: usize| (g << shift).min(buckets);
-    let coarse = |src: &[f64], starts: &[usize]| {
-        let mut next: Vec<usize> = (0..groups).map(|g| starts[first(g)]).collect();
+        let mut next = starts[..groups].to_vec();
         let mut out = vec![0f64; src.len()];
         for &v in src {
-            let g = index(v) >> shift;
+            let g = grouping.group(order_key(v));
             out[next[g]] = v;
             next[g] += 1;
         }
-        out
+        (out, starts)
     };
-    let (xs, ys) = if groups == 1 {
-        (std::borrow::Cow::Borrowed(x), std::borrow::Cow::Borrowed(y))
+    // With one group the inputs are used as they are.
+    let (xs, bx) = if groups == 1 {
+        (Cow::Borrowed(x), vec![0, m])
     } else {
-        (coarse(x, &cx).into(), coarse(y, &cy).into())
+        owned(split(x))
     };
-    let fine = |part: &[f64], starts: &[usize], lo: usize, hi: usize, out: &mut Vec<f64>| {
-        let base = starts[lo];
-        let mut next: Vec<usize> = starts[lo..hi].iter().map(|&s| s - base).collect();
+    let (ys, by) = if groups == 1 {
+        (Cow::Borrowed(y), vec![0, n])
+    } else {
+        owned(split(y))
+    };
+    // Counts and distributes one group's values over its buckets.
+    let fine = |part: &[f64], span: &Span, starts: &mut Vec<usize>, out: &mut Vec<f64>| {
+        let len = span.buckets();
+        starts.clear();
+        starts.resize(len + 1, 0);
+        for &v in part {
+            starts[span.index(order_key(v)) + 1] += 1;
+        }
+        for b in 0..len {
+            starts[b + 1] += starts[b];
+        }
+        let mut next = starts[..len].to_vec();
         out.clear();
         out.resize(part.len(), 0.0);
         for &v in part {
-            let b = index(v) - lo;
+            let b = span.index(order_key(v));
             out[next[b]] = v;
             next[b] += 1;
         }
     };
-    let (mut xl, mut yl) = (Vec::new(), Vec::new());
+    let (mut xl, mut yl, mut sx, mut sy) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut twice_u: u128 = 0;
-    for g in 0..groups {
-        let (lo, hi) = (first(g), first(g + 1));
-        fine(&xs[cx[lo]..cx[hi]], &cx, lo, hi, &mut xl);
-        fine(&ys[cy[lo]..cy[hi]], &cy, lo, hi, &mut yl);
-        for b in lo..hi {
-            let xb = &xl[cx[b] - cx[lo]..cx[b + 1] - cx[lo]];
-            let yb = &yl[cy[b] - cy[lo]..cy[b + 1] - cy[lo]];
-            twice_u += 2 * xb.len() as u128 * cy[b] as u128;
+    for (g, span) in grouping.spans.iter().enumerate() {
+        fine(&xs[bx[g]..bx[g + 1]], span, &mut sx, &mut xl);
+        fine(&ys[by[g]..by[g + 1]], span, &mut sy, &mut yl);
+        for b in 0..span.buckets() {
+            let xb = &xl[sx[b]..sx[b + 1]];
+            let yb = &yl[sy[b]..sy[b + 1]];
+            // Every baseline value in a lower bucket or group is below every canary
+            // value here.
+            twice_u += 2 * xb.len() as u128 * (by[g] + sy[b]) as u128;
             match within_bucket(xb, yb) {
                 Some(t) => twice_u += t,
                 None => return None,
@@ -225,16 +338,6 @@ fn within_bucket(xb: &[f64], yb: &[f64]) -> Option<u128> {
     crate::sample::sort_floats(&mut yb);
     let s = summarize(&xb, &yb, false);
     (!s.has_ties()).then_some(s.twice_u)
-}
-
-/// Smallest and largest of about 4096 evenly strided values (all when fewer).
-fn strided_range(v: &[f64]) -> (f64, f64) {
-    let step = (v.len() / 4096).max(1);
-    v.iter()
-        .step_by(step)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
-            (lo.min(x), hi.max(x))
-        })
 }
 
 /// Whether two entries of a slice are equal: all pairs when short, else by sorting.
@@ -382,6 +485,34 @@ mod tests {
         let mut tied = spread.clone();
         tied.push(spread[5]);
         assert!(summarize_unsorted(&tied, &other).is_none());
+    }
+
+    #[test]
+    fn grouped_path_matches_sorted_path() {
+        // Above 2^18 values the buckets are first split into quantile groups.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let normalish =
+            |u: f64, v: f64| (-2.0 * u.max(1e-300).ln()).sqrt() * (std::f64::consts::TAU * v).cos();
+        let x: Vec<f64> = (0..150_000)
+            .map(|_| (normalish(next(), next()) * 0.5 + 3.0).exp())
+            .collect();
+        let mut y: Vec<f64> = (0..140_000)
+            .map(|_| -(normalish(next(), next()) * 2.0))
+            .collect();
+        y.push(1e300); // far outside the subsample's range: clamped into the last bucket
+        let fast = summarize_unsorted(&x, &y).unwrap();
+        let (mut xs, mut ys) = (x.clone(), y.clone());
+        xs.sort_by(f64::total_cmp);
+        ys.sort_by(f64::total_cmp);
+        assert_eq!(fast.twice_u, summarize_groups(&xs, &ys, false).twice_u);
+        y.push(x[1234]);
+        assert!(summarize_unsorted(&x, &y).is_none());
     }
 
     #[test]
