@@ -6,8 +6,6 @@
 //! that the shift interval's variance uses ([`summarize`]). When nothing but U is
 //! wanted and no value repeats, [`summarize_unsorted`] gets U without sorting at all.
 
-use std::borrow::Cow;
-
 /// The rank summary of canary `x` against baseline `y`.
 #[derive(Debug, Clone)]
 pub(crate) struct RankSummary {
@@ -86,18 +84,60 @@ pub(crate) fn summarize(x: &[f64], y: &[f64], keep_groups: bool) -> RankSummary 
     summarize_groups(x, y, keep_groups)
 }
 
-fn owned<'a>((v, b): (Vec<f64>, Vec<usize>)) -> (Cow<'a, [f64]>, Vec<usize>) {
-    (Cow::Owned(v), b)
-}
-
 /// Pools per bucket at most this many pairwise comparisons before sorting instead.
 const NAIVE_BUCKET_WORK: usize = 1024;
 
 /// Order-preserving map of finite f64 to u64 (flip all bits of negatives, the sign
-/// bit of the rest).
+/// bit of the rest). On finite values with `-0.0` folded it is a bijection that
+/// preserves order and equality, so the bucketed path compares keys as integers.
 fn order_key(v: f64) -> u64 {
     let b = v.to_bits();
     if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// The inverse of [`order_key`].
+fn from_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
+/// A value the bucketed path can take: an f64 or its key.
+trait Keyed: Copy {
+    fn key(self) -> u64;
+}
+
+impl Keyed for f64 {
+    fn key(self) -> u64 {
+        order_key(self)
+    }
+}
+
+impl Keyed for u64 {
+    fn key(self) -> u64 {
+        self
+    }
+}
+
+/// Counts and distributes one group's values over its buckets, as keys; `starts`
+/// gets the bucket boundaries within `out`.
+fn distribute<T: Keyed>(part: &[T], span: &Span, starts: &mut Vec<usize>, out: &mut Vec<u64>) {
+    let len = span.buckets();
+    starts.clear();
+    starts.resize(len + 1, 0);
+    for &v in part {
+        starts[span.index(v.key()) + 1] += 1;
+    }
+    for b in 0..len {
+        starts[b + 1] += starts[b];
+    }
+    let mut next = starts[..len].to_vec();
+    out.clear();
+    out.resize(part.len(), 0);
+    for &v in part {
+        let k = v.key();
+        let b = span.index(k);
+        out[next[b]] = k;
+        next[b] += 1;
+    }
 }
 
 /// Fine buckets of equal width 2^shift in key space from `start` to `start + range`.
@@ -237,8 +277,8 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
     // One group up to about 2^18 values (their buckets fit in cache), else 256.
     let groups = if m + n <= 1 << 18 { 1 } else { 256 };
     let grouping = Groups::new(&mut sample, groups, m + n);
-    // Values ordered by group, and where each group starts.
-    let split = |src: &[f64]| -> (Vec<f64>, Vec<usize>) {
+    // Keys ordered by group, and where each group starts.
+    let split = |src: &[f64]| -> (Vec<u64>, Vec<usize>) {
         let mut starts = vec![0usize; groups + 1];
         for &v in src {
             starts[grouping.group(order_key(v)) + 1] += 1;
@@ -247,60 +287,48 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
             starts[g + 1] += starts[g];
         }
         let mut next = starts[..groups].to_vec();
-        let mut out = vec![0f64; src.len()];
+        let mut out = vec![0u64; src.len()];
         for &v in src {
-            let g = grouping.group(order_key(v));
-            out[next[g]] = v;
+            let k = order_key(v);
+            let g = grouping.group(k);
+            out[next[g]] = k;
             next[g] += 1;
         }
         (out, starts)
     };
-    // With one group the inputs are used as they are.
-    let (xs, bx) = if groups == 1 {
-        (Cow::Borrowed(x), vec![0, m])
-    } else {
-        owned(split(x))
-    };
-    let (ys, by) = if groups == 1 {
-        (Cow::Borrowed(y), vec![0, n])
-    } else {
-        owned(split(y))
-    };
-    // Counts and distributes one group's values over its buckets.
-    let fine = |part: &[f64], span: &Span, starts: &mut Vec<usize>, out: &mut Vec<f64>| {
-        let len = span.buckets();
-        starts.clear();
-        starts.resize(len + 1, 0);
-        for &v in part {
-            starts[span.index(order_key(v)) + 1] += 1;
-        }
-        for b in 0..len {
-            starts[b + 1] += starts[b];
-        }
-        let mut next = starts[..len].to_vec();
-        out.clear();
-        out.resize(part.len(), 0.0);
-        for &v in part {
-            let b = span.index(order_key(v));
-            out[next[b]] = v;
-            next[b] += 1;
-        }
-    };
     let (mut xl, mut yl, mut sx, mut sy) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut twice_u: u128 = 0;
-    for (g, span) in grouping.spans.iter().enumerate() {
-        fine(&xs[bx[g]..bx[g + 1]], span, &mut sx, &mut xl);
-        fine(&ys[by[g]..by[g + 1]], span, &mut sy, &mut yl);
+    // Adds one distributed group's pairs to 2·U; `y_below` baseline values lie in
+    // lower groups.
+    let mut count_group = |span: &Span,
+                           xl: &[u64],
+                           sx: &[usize],
+                           yl: &[u64],
+                           sy: &[usize],
+                           y_below: usize|
+     -> Option<()> {
         for b in 0..span.buckets() {
             let xb = &xl[sx[b]..sx[b + 1]];
             let yb = &yl[sy[b]..sy[b + 1]];
             // Every baseline value in a lower bucket or group is below every canary
             // value here.
-            twice_u += 2 * xb.len() as u128 * (by[g] + sy[b]) as u128;
-            match within_bucket(xb, yb) {
-                Some(t) => twice_u += t,
-                None => return None,
-            }
+            twice_u += 2 * xb.len() as u128 * (y_below + sy[b]) as u128;
+            twice_u += within_bucket(xb, yb)?;
+        }
+        Some(())
+    };
+    if groups == 1 {
+        // Small inputs: one group, distributed straight from the samples.
+        let span = &grouping.spans[0];
+        distribute(x, span, &mut sx, &mut xl);
+        distribute(y, span, &mut sy, &mut yl);
+        count_group(span, &xl, &sx, &yl, &sy, 0)?;
+    } else {
+        let ((kx, bx), (ky, by)) = (split(x), split(y));
+        for (g, span) in grouping.spans.iter().enumerate() {
+            distribute(&kx[bx[g]..bx[g + 1]], span, &mut sx, &mut xl);
+            distribute(&ky[by[g]..by[g + 1]], span, &mut sy, &mut yl);
+            count_group(span, &xl, &sx, &yl, &sy, by[g])?;
         }
     }
     Some(RankSummary {
@@ -313,8 +341,8 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
     })
 }
 
-/// 2·(pairs x > y) inside one bucket, or `None` if the bucket holds a tie.
-fn within_bucket(xb: &[f64], yb: &[f64]) -> Option<u128> {
+/// 2·(pairs x > y) inside one bucket of keys, or `None` if the bucket holds a tie.
+fn within_bucket(xb: &[u64], yb: &[u64]) -> Option<u128> {
     if xb.is_empty() || yb.is_empty() {
         return (!has_tie(xb) && !has_tie(yb)).then_some(0);
     }
@@ -333,25 +361,27 @@ fn within_bucket(xb: &[f64], yb: &[f64]) -> Option<u128> {
         }
         return Some(2 * below as u128);
     }
-    let (mut xb, mut yb) = (xb.to_vec(), yb.to_vec());
-    crate::sample::sort_floats(&mut xb);
-    crate::sample::sort_floats(&mut yb);
-    let s = summarize(&xb, &yb, false);
+    let mut xs: Vec<f64> = xb.iter().map(|&k| from_key(k)).collect();
+    let mut ys: Vec<f64> = yb.iter().map(|&k| from_key(k)).collect();
+    crate::sample::sort_floats(&mut xs);
+    crate::sample::sort_floats(&mut ys);
+    let s = summarize(&xs, &ys, false);
     (!s.has_ties()).then_some(s.twice_u)
 }
 
-/// Whether two entries of a slice are equal: all pairs when short, else by sorting.
-fn has_tie(v: &[f64]) -> bool {
+/// Whether two entries of a slice of keys are equal: all pairs when short, else by
+/// sorting a copy.
+fn has_tie(v: &[u64]) -> bool {
     if v.len() <= 32 {
         return has_equal_pair(v);
     }
     let mut s = v.to_vec();
-    crate::sample::sort_floats(&mut s);
-    has_adjacent_equal(&s)
+    s.sort_unstable();
+    s.windows(2).any(|w| w[0] == w[1])
 }
 
 /// Whether two entries of a short slice are equal (branch-free all-pairs check).
-fn has_equal_pair(v: &[f64]) -> bool {
+fn has_equal_pair(v: &[u64]) -> bool {
     let mut equal = false;
     for (i, &a) in v.iter().enumerate() {
         for &b in &v[i + 1..] {
