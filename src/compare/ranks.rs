@@ -89,7 +89,7 @@ const NAIVE_BUCKET_WORK: usize = 1024;
 
 /// Order-preserving map of finite f64 to u64 (flip all bits of negatives, the sign
 /// bit of the rest). On finite values with `-0.0` folded it is a bijection that
-/// preserves order and equality, so the bucketed path compares keys as integers.
+/// preserves order and equality.
 fn order_key(v: f64) -> u64 {
     let b = v.to_bits();
     if b >> 63 == 1 { !b } else { b | (1 << 63) }
@@ -103,11 +103,15 @@ fn from_key(k: u64) -> f64 {
 /// A value the bucketed path can take: an f64 or its key.
 trait Keyed: Copy {
     fn key(self) -> u64;
+    fn value(self) -> f64;
 }
 
 impl Keyed for f64 {
     fn key(self) -> u64 {
         order_key(self)
+    }
+    fn value(self) -> f64 {
+        self
     }
 }
 
@@ -115,11 +119,15 @@ impl Keyed for u64 {
     fn key(self) -> u64 {
         self
     }
+    fn value(self) -> f64 {
+        from_key(self)
+    }
 }
 
-/// Counts and distributes one group's values over its buckets, as keys; `starts`
+/// Counts and distributes one group's values over its buckets, as f64 (whose
+/// comparisons vectorise, unlike unsigned 64-bit ones on baseline x86-64); `starts`
 /// gets the bucket boundaries within `out`.
-fn distribute<T: Keyed>(part: &[T], span: &Span, starts: &mut Vec<usize>, out: &mut Vec<u64>) {
+fn distribute<T: Keyed>(part: &[T], span: &Span, starts: &mut Vec<usize>, out: &mut Vec<f64>) {
     let len = span.buckets();
     starts.clear();
     starts.resize(len + 1, 0);
@@ -131,11 +139,10 @@ fn distribute<T: Keyed>(part: &[T], span: &Span, starts: &mut Vec<usize>, out: &
     }
     let mut next = starts[..len].to_vec();
     out.clear();
-    out.resize(part.len(), 0);
+    out.resize(part.len(), 0.0);
     for &v in part {
-        let k = v.key();
-        let b = span.index(k);
-        out[next[b]] = k;
+        let b = span.index(v.key());
+        out[next[b]] = v.value();
         next[b] += 1;
     }
 }
@@ -301,9 +308,9 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
     // Adds one distributed group's pairs to 2·U; `y_below` baseline values lie in
     // lower groups.
     let mut count_group = |span: &Span,
-                           xl: &[u64],
+                           xl: &[f64],
                            sx: &[usize],
-                           yl: &[u64],
+                           yl: &[f64],
                            sy: &[usize],
                            y_below: usize|
      -> Option<()> {
@@ -341,8 +348,8 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
     })
 }
 
-/// 2·(pairs x > y) inside one bucket of keys, or `None` if the bucket holds a tie.
-fn within_bucket(xb: &[u64], yb: &[u64]) -> Option<u128> {
+/// 2·(pairs x > y) inside one bucket, or `None` if the bucket holds a tie.
+fn within_bucket(xb: &[f64], yb: &[f64]) -> Option<u128> {
     if xb.is_empty() || yb.is_empty() {
         return (!has_tie(xb) && !has_tie(yb)).then_some(0);
     }
@@ -361,27 +368,26 @@ fn within_bucket(xb: &[u64], yb: &[u64]) -> Option<u128> {
         }
         return Some(2 * below as u128);
     }
-    let mut xs: Vec<f64> = xb.iter().map(|&k| from_key(k)).collect();
-    let mut ys: Vec<f64> = yb.iter().map(|&k| from_key(k)).collect();
+    let (mut xs, mut ys) = (xb.to_vec(), yb.to_vec());
     crate::sample::sort_floats(&mut xs);
     crate::sample::sort_floats(&mut ys);
     let s = summarize(&xs, &ys, false);
     (!s.has_ties()).then_some(s.twice_u)
 }
 
-/// Whether two entries of a slice of keys are equal: all pairs when short, else by
-/// sorting a copy.
-fn has_tie(v: &[u64]) -> bool {
+/// Whether two entries of a slice are equal: all pairs when short, else by sorting a
+/// copy.
+fn has_tie(v: &[f64]) -> bool {
     if v.len() <= 32 {
         return has_equal_pair(v);
     }
     let mut s = v.to_vec();
-    s.sort_unstable();
-    s.windows(2).any(|w| w[0] == w[1])
+    crate::sample::sort_floats(&mut s);
+    has_adjacent_equal(&s)
 }
 
 /// Whether two entries of a short slice are equal (branch-free all-pairs check).
-fn has_equal_pair(v: &[u64]) -> bool {
+fn has_equal_pair(v: &[f64]) -> bool {
     let mut equal = false;
     for (i, &a) in v.iter().enumerate() {
         for &b in &v[i + 1..] {
