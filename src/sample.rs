@@ -179,6 +179,20 @@ impl<'de> serde::Deserialize<'de> for Sample {
     }
 }
 
+/// Order-preserving map of a finite f64 to u64: flip every bit of negatives, the sign
+/// bit of the rest. On finite values with `-0.0` folded it is a bijection that keeps
+/// order and equality, so integers can stand in for the values (radix digits,
+/// buckets).
+pub(crate) fn order_key(v: f64) -> u64 {
+    let b = v.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// The inverse of [`order_key`].
+pub(crate) fn from_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
 /// Fails with [`Error::EmptySample`] naming the first empty side (canary first).
 pub(crate) fn require_values(
     baseline: &Sample,
@@ -224,21 +238,13 @@ pub(crate) fn sorted_copy(v: &[f64]) -> Vec<f64> {
 }
 
 fn radix_sorted(v: &[f64]) -> Vec<f64> {
-    let key = |x: f64| {
-        let b = x.to_bits();
-        if b >> 63 == 1 { !b } else { b | (1 << 63) }
-    };
-    let unkey = |k: u64| {
-        let b = if k >> 63 == 1 { k & !(1 << 63) } else { !k };
-        f64::from_bits(b)
-    };
     const BITS: usize = 11;
     const BUCKETS: usize = 1 << BITS;
     const PASSES: usize = 64usize.div_ceil(BITS);
     let mut keys: Vec<u64> = Vec::with_capacity(v.len());
     let mut counts = vec![[0usize; BUCKETS]; PASSES];
     for &x in v {
-        let k = key(x);
+        let k = order_key(x);
         keys.push(k);
         for (pass, c) in counts.iter_mut().enumerate() {
             c[((k >> (BITS * pass)) as usize) & (BUCKETS - 1)] += 1;
@@ -264,7 +270,7 @@ fn radix_sorted(v: &[f64]) -> Vec<f64> {
         }
         std::mem::swap(&mut keys, &mut scratch);
     }
-    keys.into_iter().map(unkey).collect()
+    keys.into_iter().map(from_key).collect()
 }
 
 /// Which way a metric gets worse.

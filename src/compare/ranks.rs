@@ -6,6 +6,8 @@
 //! that the shift interval's variance uses ([`summarize`]). When nothing but U is
 //! wanted and no value repeats, [`summarize_unsorted`] gets U without sorting at all.
 
+use crate::sample::{from_key, order_key};
+
 /// The rank summary of canary `x` against baseline `y`.
 #[derive(Debug, Clone)]
 pub(crate) struct RankSummary {
@@ -86,19 +88,6 @@ pub(crate) fn summarize(x: &[f64], y: &[f64], keep_groups: bool) -> RankSummary 
 
 /// Pools per bucket at most this many pairwise comparisons before sorting instead.
 const NAIVE_BUCKET_WORK: usize = 1024;
-
-/// Order-preserving map of finite f64 to u64 (flip all bits of negatives, the sign
-/// bit of the rest). On finite values with `-0.0` folded it is a bijection that
-/// preserves order and equality.
-fn order_key(v: f64) -> u64 {
-    let b = v.to_bits();
-    if b >> 63 == 1 { !b } else { b | (1 << 63) }
-}
-
-/// The inverse of [`order_key`].
-fn from_key(k: u64) -> f64 {
-    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
-}
 
 /// A value the bucketed path can take: an f64 or its key.
 trait Keyed: Copy {
