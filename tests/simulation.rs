@@ -41,6 +41,11 @@ fn draw(rng: &mut Rng, shape: Shape, n: usize, shift: f64) -> Sample {
     .unwrap()
 }
 
+/// The fraction of `reps` trials for which `event` holds.
+fn rate(reps: usize, mut event: impl FnMut() -> bool) -> f64 {
+    (0..reps).filter(|_| event()).count() as f64 / reps as f64
+}
+
 fn allowed(rate: f64, reps: usize) -> f64 {
     rate + 3.0 * (rate * (1.0 - rate) / reps as f64).sqrt()
 }
@@ -58,19 +63,14 @@ fn shift_interval_covers_the_true_shift() {
         for shape in [Shape::Normal, Shape::LogNormal, Shape::Pareto] {
             let delta = 0.7;
             let t = MannWhitney::new().method(method).confidence_level(0.9);
-            let mut missed = 0;
-            for _ in 0..reps {
+            let missed = rate(reps, || {
                 let b = draw(&mut rng, shape, n, 0.0);
                 let c = draw(&mut rng, shape, m, delta);
-                let iv = t.compare(&b, &c).unwrap().interval.unwrap();
-                if !iv.contains(delta) {
-                    missed += 1;
-                }
-            }
-            let rate = missed as f64 / reps as f64;
+                !t.compare(&b, &c).unwrap().interval.unwrap().contains(delta)
+            });
             assert!(
-                rate <= allowed(0.10, reps),
-                "{m}x{n} {method:?} {shape:?}: miss rate {rate}"
+                missed <= allowed(0.10, reps),
+                "{m}x{n} {method:?} {shape:?}: miss rate {missed}"
             );
         }
     }
@@ -89,18 +89,14 @@ fn p_values_hold_their_level_under_the_null() {
             .method(method)
             .alternative(alt)
             .test_only();
-        let mut rejected = 0;
-        for _ in 0..reps {
+        let rejected = rate(reps, || {
             let b = draw(&mut rng, Shape::LogNormal, n, 0.0);
             let c = draw(&mut rng, Shape::LogNormal, m, 0.0);
-            if t.compare(&b, &c).unwrap().p_value <= 0.05 {
-                rejected += 1;
-            }
-        }
-        let rate = rejected as f64 / reps as f64;
+            t.compare(&b, &c).unwrap().p_value <= 0.05
+        });
         assert!(
-            rate <= allowed(0.05, reps),
-            "{m}x{n} {method:?} {alt:?}: {rate}"
+            rejected <= allowed(0.05, reps),
+            "{m}x{n} {method:?} {alt:?}: {rejected}"
         );
     }
 }
@@ -114,18 +110,14 @@ fn exact_tied_p_values_hold_their_level() {
         .method(Method::Exact)
         .alternative(Alternative::Greater)
         .test_only();
-    let mut rejected = 0;
-    for _ in 0..reps {
-        let counts =
-            |rng: &mut Rng, k| Sample::new((0..k).map(|_| (rng.uniform() * 3.0).floor())).unwrap();
+    let counts =
+        |rng: &mut Rng, k| Sample::new((0..k).map(|_| (rng.uniform() * 3.0).floor())).unwrap();
+    let rejected = rate(reps, || {
         let b = counts(&mut rng, 9);
         let c = counts(&mut rng, 8);
-        if t.compare(&b, &c).unwrap().p_value <= 0.05 {
-            rejected += 1;
-        }
-    }
-    let rate = rejected as f64 / reps as f64;
-    assert!(rate <= allowed(0.05, reps), "{rate}");
+        t.compare(&b, &c).unwrap().p_value <= 0.05
+    });
+    assert!(rejected <= allowed(0.05, reps), "{rejected}");
 }
 
 #[test]
@@ -137,24 +129,14 @@ fn default_classifier_false_alarm_rate() {
         alpha: 0.05,
         ..Default::default()
     };
-    let mut fails = 0;
-    for _ in 0..reps {
-        let b = draw(&mut rng, Shape::Pareto, 40, 0.0);
-        let c = draw(&mut rng, Shape::Pareto, 40, 0.0);
-        if classify("m", &b, &c, &cfg).unwrap().classification == Classification::FailHigh {
-            fails += 1;
-        }
-    }
-    let rate = fails as f64 / reps as f64;
-    assert!(rate <= allowed(0.05, reps), "{rate}");
-    // And it has power against a real shift.
-    let mut hits = 0;
-    for _ in 0..200 {
-        let b = draw(&mut rng, Shape::Normal, 40, 0.0);
-        let c = draw(&mut rng, Shape::Normal, 40, 1.0);
-        hits += usize::from(
-            classify("m", &b, &c, &cfg).unwrap().classification == Classification::FailHigh,
-        );
-    }
-    assert!(hits > 180, "power {hits}/200");
+    let mut fails = |shape, shift| {
+        let b = draw(&mut rng, shape, 40, 0.0);
+        let c = draw(&mut rng, shape, 40, shift);
+        classify("m", &b, &c, &cfg).unwrap().classification == Classification::FailHigh
+    };
+    let false_alarms = rate(reps, || fails(Shape::Pareto, 0.0));
+    assert!(false_alarms <= allowed(0.05, reps), "{false_alarms}");
+    // And it has power against a real shift of one standard deviation.
+    let power = rate(200, || fails(Shape::Normal, 1.0));
+    assert!(power > 0.9, "power {power}");
 }
