@@ -273,24 +273,37 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
     // One group up to about 2^18 values (their buckets fit in cache), else 256.
     let groups = if m + n <= 1 << 18 { 1 } else { 256 };
     let grouping = Groups::new(&mut sample, groups, m + n);
-    // Keys ordered by group, and where each group starts.
-    let split = |src: &[f64]| -> (Vec<u64>, Vec<usize>) {
-        let mut starts = vec![0usize; groups + 1];
-        for &v in src {
-            starts[grouping.group(order_key(v)) + 1] += 1;
+    // Keys ordered by group, in one pass: each group gets a region sized from a
+    // strided subsample (with a quarter's slack); the rare values that do not fit
+    // go to the group's overflow list. Returns the buffer, each group's region start
+    // and fill, and the overflow lists.
+    let split = |src: &[f64]| {
+        let step = (src.len() / 65_536).max(1);
+        let mut expected = vec![0usize; groups];
+        for &v in src.iter().step_by(step) {
+            expected[grouping.group(order_key(v))] += step;
         }
-        for g in 0..groups {
-            starts[g + 1] += starts[g];
+        let mut region = Vec::with_capacity(groups + 1);
+        let mut at = 0usize;
+        for &e in &expected {
+            region.push(at);
+            at += e + e / 4 + 64;
         }
-        let mut next = starts[..groups].to_vec();
-        let mut out = vec![0u64; src.len()];
+        region.push(at);
+        let mut fill = region[..groups].to_vec();
+        let mut out = vec![0u64; at];
+        let mut overflow: Vec<Vec<u64>> = vec![Vec::new(); groups];
         for &v in src {
             let k = order_key(v);
             let g = grouping.group(k);
-            out[next[g]] = k;
-            next[g] += 1;
+            if fill[g] < region[g + 1] {
+                out[fill[g]] = k;
+                fill[g] += 1;
+            } else {
+                overflow[g].push(k);
+            }
         }
-        (out, starts)
+        (out, region, fill, overflow)
     };
     let (mut xl, mut yl, mut sx, mut sy) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut twice_u: u128 = 0;
@@ -320,11 +333,33 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
         distribute(y, span, &mut sy, &mut yl);
         count_group(span, &xl, &sx, &yl, &sy, 0)?;
     } else {
-        let ((kx, bx), (ky, by)) = (split(x), split(y));
+        let (kx, rx, fx, ox) = split(x);
+        let (ky, ry, fy, oy) = split(y);
+        let mut joined = Vec::new();
+        let mut y_below = 0usize;
         for (g, span) in grouping.spans.iter().enumerate() {
-            distribute(&kx[bx[g]..bx[g + 1]], span, &mut sx, &mut xl);
-            distribute(&ky[by[g]..by[g + 1]], span, &mut sy, &mut yl);
-            count_group(span, &xl, &sx, &yl, &sy, by[g])?;
+            // A group's keys: its region, plus its overflow when there is one.
+            let gather =
+                |joined: &mut Vec<u64>, keys: &[u64], start: usize, end: usize, extra: &[u64]| {
+                    joined.clear();
+                    joined.extend_from_slice(&keys[start..end]);
+                    joined.extend_from_slice(extra);
+                };
+            if ox[g].is_empty() {
+                distribute(&kx[rx[g]..fx[g]], span, &mut sx, &mut xl);
+            } else {
+                gather(&mut joined, &kx, rx[g], fx[g], &ox[g]);
+                distribute(&joined, span, &mut sx, &mut xl);
+            }
+            if oy[g].is_empty() {
+                distribute(&ky[ry[g]..fy[g]], span, &mut sy, &mut yl);
+            } else {
+                gather(&mut joined, &ky, ry[g], fy[g], &oy[g]);
+                distribute(&joined, span, &mut sy, &mut yl);
+            }
+            let ny = fy[g] - ry[g] + oy[g].len();
+            count_group(span, &xl, &sx, &yl, &sy, y_below)?;
+            y_below += ny;
         }
     }
     Some(RankSummary {
@@ -538,6 +573,36 @@ mod tests {
         assert_eq!(fast.twice_u, summarize_groups(&xs, &ys, false).twice_u);
         y.push(x[1234]);
         assert!(summarize_unsorted(&x, &y).is_none());
+    }
+
+    #[test]
+    fn misleading_subsample_overflows_correctly() {
+        // Every value the strided subsamples see (strides 3 and 48 for x, 2 and 36 for
+        // y) is small; the rest are large, so the groups and their regions are cut
+        // for the wrong data and most values take the overflow lists.
+        let x: Vec<f64> = (0..200_000)
+            .map(|i| {
+                if i % 3 == 0 {
+                    i as f64
+                } else {
+                    1e9 + i as f64 * 3.0
+                }
+            })
+            .collect();
+        let y: Vec<f64> = (0..150_000)
+            .map(|i| {
+                if i % 2 == 0 {
+                    i as f64 + 0.5
+                } else {
+                    1e9 + i as f64 * 3.0 + 1.5
+                }
+            })
+            .collect();
+        let fast = summarize_unsorted(&x, &y).unwrap();
+        let (mut xs, mut ys) = (x.clone(), y.clone());
+        xs.sort_by(f64::total_cmp);
+        ys.sort_by(f64::total_cmp);
+        assert_eq!(fast.twice_u, summarize_groups(&xs, &ys, false).twice_u);
     }
 
     #[test]
