@@ -243,10 +243,11 @@ impl Groups {
 /// the pooled sample; `None` as soon as a tie is seen (the caller then sorts).
 ///
 /// No sample is sorted. Values are distributed into buckets that are non-decreasing
-/// in the value, each expected to hold 8 to 16 of them: first into up to 256 groups
-/// of about equal size (cut at the quantiles of a strided subsample of 2 × 4096
-/// values, which is all the extra data read), then, group by group, into buckets
-/// of equal key width inside small reused buffers that stay in cache. Pairs in
+/// in the value, each expected to hold 8 to 16 of them: first, in one pass, into up
+/// to 256 groups of about equal size (cut at the quantiles of a strided subsample of
+/// 2 × 4096 values; each group's region sized from a larger strided subsample, with
+/// an overflow list for what does not fit), then, group by group, into buckets of
+/// equal key width inside small reused buffers that stay in cache. Pairs in
 /// different buckets are ordered by their buckets, so 2·U gains 2·(canary count) ×
 /// (baseline values in lower buckets) per bucket; pairs inside a bucket are compared
 /// directly without branches. A bucket that receives many values (data far from
