@@ -2,6 +2,9 @@
 //!
 //! This module holds the minimal policy; the types are the ones richer policies
 //! (weights, critical metrics, false-alarm control across metrics) extend.
+//! [`kayenta`] reproduces Kayenta's weighted group scoring.
+
+pub mod kayenta;
 
 use std::collections::HashSet;
 

@@ -503,3 +503,193 @@ fn invalid_configuration_is_an_error() {
     };
     assert!(classify(&s(&[1.0]), &s(&[2.0]), &bad).is_err());
 }
+
+mod scorer_suite {
+    //! ScorerSuite.scala (kayenta.md 3.5): weights map and labels → summary score.
+    use canary_judge::classify::kayenta::{KayentaLabel, KayentaOutcome};
+    use canary_judge::policy::kayenta::{ScoreClass, ScoredMetric, score};
+
+    fn m(label: KayentaLabel, group: &str, critical: bool) -> ScoredMetric {
+        ScoredMetric {
+            outcome: KayentaOutcome {
+                label,
+                critical,
+                deviation: None,
+                effect_size: None,
+                interval: None,
+                reason: format!("{label}"),
+            },
+            groups: vec![group.to_owned()],
+            muted: false,
+        }
+    }
+
+    fn summary(metrics: &[ScoredMetric], weights: &[(&str, f64)]) -> f64 {
+        let w: Vec<(String, f64)> = weights.iter().map(|&(g, v)| (g.to_owned(), v)).collect();
+        score(metrics, &w, 95.0, 75.0).summary
+    }
+
+    use KayentaLabel::{High, Low, Nodata, Pass};
+
+    #[test]
+    fn published_rows() {
+        assert_eq!(summary(&[m(Pass, "g", false)], &[]), 100.0);
+        assert_eq!(summary(&[m(High, "g", false)], &[]), 0.0);
+        assert_eq!(summary(&[m(Nodata, "g", false)], &[]), 0.0);
+        let rows = [
+            m(Pass, "p", false),
+            m(Pass, "p", false),
+            m(Nodata, "n", false),
+        ];
+        assert_eq!(summary(&rows, &[]), 100.0);
+        assert_eq!(
+            summary(&[m(Pass, "g", false), m(High, "g", false)], &[]),
+            50.0
+        );
+        assert_eq!(
+            summary(
+                &[m(Pass, "g", false), m(High, "g", false), m(Low, "g", false)],
+                &[]
+            ),
+            33.33
+        );
+        let rows = [
+            m(Pass, "g1", false),
+            m(Pass, "g1", false),
+            m(High, "g2", false),
+        ];
+        assert_eq!(summary(&rows, &[("g1", 75.0), ("g2", 25.0)]), 75.0);
+        let rows = [
+            m(Pass, "g1", false),
+            m(High, "g1", false),
+            m(High, "g2", false),
+        ];
+        assert_eq!(summary(&rows, &[("g1", 50.0), ("g2", 50.0)]), 25.0);
+        let rows = [
+            m(Pass, "g1", false),
+            m(Nodata, "g1", false),
+            m(High, "g2", false),
+        ];
+        assert_eq!(summary(&rows, &[("g1", 50.0), ("g2", 50.0)]), 50.0);
+        assert_eq!(
+            summary(&[m(Pass, "g", false), m(High, "g", true)], &[]),
+            0.0
+        );
+        assert_eq!(
+            summary(&[m(Low, "g", false), m(Pass, "g", true)], &[]),
+            50.0
+        );
+        assert_eq!(
+            summary(&[m(Pass, "g", false), m(Nodata, "g", true)], &[]),
+            0.0
+        );
+        let rows = [
+            m(High, "g1", false),
+            m(Low, "g1", false),
+            m(Pass, "g1", false),
+            m(High, "g2", false),
+        ];
+        assert_eq!(summary(&rows, &[("g1", 15.0), ("g2", 85.0)]), 5.0);
+    }
+
+    #[test]
+    fn classes_muting_and_group_reports() {
+        let w: Vec<(String, f64)> = Vec::new();
+        let s = score(&[m(Pass, "g", false), m(High, "g", false)], &w, 95.0, 50.0);
+        assert_eq!(s.class, ScoreClass::Marginal); // 50 ≥ marginal 50 (the judge's reading)
+        let mut muted = m(High, "g", true);
+        muted.muted = true;
+        let s = score(&[m(Pass, "g", false), muted], &w, 95.0, 75.0);
+        assert_eq!((s.summary, s.class), (100.0, ScoreClass::Pass));
+        let s = score(
+            &[m(Pass, "a", false), m(KayentaLabel::Error, "b", false)],
+            &w,
+            95.0,
+            75.0,
+        );
+        assert_eq!(s.summary, 100.0); // Kayenta counts an all-Error group as passing
+        assert!(
+            s.groups
+                .iter()
+                .any(|g| g.name == "b" && g.no_data && g.score == 0.0)
+        );
+        let s = score(&[m(Pass, "g", false), m(High, "g", true)], &w, 95.0, 75.0);
+        assert_eq!(s.reason.as_deref(), Some("Canary Failed: High"));
+        assert_eq!(s.class, ScoreClass::Fail);
+    }
+}
+
+mod detector_and_statistic_suites {
+    //! DetectorSuite / StatisticSuite (kayenta.md 3.6).
+    use canary_judge::Sample;
+    use canary_judge::classify::kayenta::{
+        cohens_d, iqr_outliers, ksigma_outliers, mean_ratio, summary,
+    };
+
+    fn s(v: &[f64]) -> Sample {
+        Sample::new(v.iter().copied()).unwrap()
+    }
+
+    fn flagged(values: &[f64], flags: &[bool]) -> Vec<f64> {
+        values
+            .iter()
+            .zip(flags)
+            .filter(|(_, f)| **f)
+            .map(|(v, _)| *v)
+            .collect()
+    }
+
+    #[test]
+    fn iqr_detector() {
+        let a = [21.0, 23.0, 24.0, 25.0, 50.0, 29.0, 23.0, 21.0];
+        assert_eq!(flagged(&a, &iqr_outliers(&s(&a), 1.5, false)), [50.0]);
+        let b = [1.0, 1.0, 1.0, 5.0, -1.0, -1.0, -1.0, -5.0];
+        assert_eq!(flagged(&b, &iqr_outliers(&s(&b), 1.5, false)), [5.0, -5.0]);
+        assert!(iqr_outliers(&s(&[]), 1.5, false).is_empty());
+        let nist = [
+            30.0, 171.0, 184.0, 201.0, 212.0, 250.0, 265.0, 270.0, 272.0, 289.0, 305.0, 306.0,
+            322.0, 322.0, 336.0, 346.0, 351.0, 370.0, 390.0, 404.0, 409.0, 411.0, 436.0, 437.0,
+            439.0, 441.0, 444.0, 448.0, 451.0, 453.0, 470.0, 480.0, 482.0, 487.0, 494.0, 495.0,
+            499.0, 503.0, 514.0, 521.0, 522.0, 527.0, 548.0, 550.0, 559.0, 560.0, 570.0, 572.0,
+            574.0, 578.0, 585.0, 592.0, 592.0, 607.0, 616.0, 618.0, 621.0, 629.0, 637.0, 638.0,
+            640.0, 656.0, 668.0, 707.0, 709.0, 719.0, 737.0, 739.0, 752.0, 758.0, 766.0, 792.0,
+            792.0, 794.0, 802.0, 818.0, 830.0, 832.0, 843.0, 858.0, 860.0, 869.0, 918.0, 925.0,
+            953.0, 991.0, 1000.0, 1005.0, 1068.0, 1441.0,
+        ];
+        assert_eq!(
+            flagged(&nist, &iqr_outliers(&s(&nist), 1.5, false)),
+            [1441.0]
+        );
+    }
+
+    #[test]
+    fn ksigma_detector() {
+        let a = [1.0, 1.0, 1.0, 1.0, 1.0, 20.0, 1.0, 1.0, 1.0, 1.0, 1.0];
+        assert_eq!(flagged(&a, &ksigma_outliers(&s(&a), 3.0)), [20.0]);
+        let b = [1.0, 1.0, 1.0, 5.0, -1.0, -1.0, -1.0, -5.0];
+        assert_eq!(flagged(&b, &ksigma_outliers(&s(&b), 1.0)), [5.0, -5.0]);
+    }
+
+    #[test]
+    fn statistics() {
+        let one = summary(&s(&[4.0]));
+        assert_eq!(
+            (one.min, one.max, one.mean, one.std, one.count),
+            (4.0, 4.0, 4.0, 0.0, 1)
+        );
+        let six = summary(&s(&[1.0, 1.0, 1.0, 10.0, 10.0, 10.0]));
+        assert_eq!(six.mean, 5.5);
+        assert!((six.std - 4.9295).abs() < 1e-4);
+        assert_eq!(summary(&s(&[])), Default::default());
+        assert_eq!(mean_ratio(&s(&[1.0; 3]), &s(&[1.0; 3])), Some(1.0));
+        assert_eq!(mean_ratio(&s(&[1.0; 3]), &s(&[10.0; 3])), Some(10.0));
+        assert_eq!(mean_ratio(&s(&[100.0; 3]), &s(&[10.0; 3])), Some(0.1));
+        assert_eq!(mean_ratio(&s(&[0.0; 3]), &s(&[10.0; 3])), None);
+        let d = cohens_d(
+            &s(&[1.0, 1.0, 1.0, 2.0, 2.0, 2.0]),
+            &s(&[5.0, 5.0, 5.0, 10.0, 10.0, 10.0]),
+        )
+        .unwrap();
+        assert!((d - 3.03821).abs() < 1e-5, "{d}");
+    }
+}

@@ -47,6 +47,11 @@ use crate::compare::normal;
 use crate::rng::SplitMix;
 use crate::{Direction, Error, NonFinite, Sample};
 
+mod stats;
+#[cfg(test)]
+use stats::percentile_r7;
+pub use stats::{Summary, cohens_d, iqr_outliers, ksigma_outliers, mean_ratio, summary};
+
 /// Kayenta's per-metric labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -357,7 +362,7 @@ pub fn classify(
         jitter(&mut x, &mut rng);
         jitter(&mut y, &mut rng);
     }
-    let mean_ratio = mean_ratio(&x, &y);
+    let mean_ratio = stats::mean_ratio_of(&x, &y);
     let effect = match config.effect_measure {
         EffectMeasure::MeanRatio => mean_ratio,
         EffectMeasure::Cles => Some(cles(&x, &y)),
@@ -594,30 +599,9 @@ fn zeroin(ax: f64, bx: f64, fa0: f64, fb0: f64, mut f: impl FnMut(f64) -> f64) -
     b
 }
 
-fn mean(v: &[f64]) -> f64 {
-    v.iter().sum::<f64>() / v.len() as f64
-}
-
-fn mean_ratio(x: &[f64], y: &[f64]) -> Option<f64> {
-    let (mx, my) = (mean(x), mean(y));
-    if mx == 0.0 || my == 0.0 {
-        return None;
-    }
-    let r = mx / my;
-    r.is_finite().then_some(r)
-}
-
 fn cles(x: &[f64], y: &[f64]) -> f64 {
     let s = crate::compare::rank_summary(x, y);
     s.0 as f64 / 2.0 / (x.len() as f64 * y.len() as f64)
-}
-
-/// R-7 (linear interpolation) percentile of sorted values, p in [0, 100].
-pub(crate) fn percentile_r7(sorted: &[f64], p: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * p / 100.0;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
 /// Kayenta's IQR detector in reduced-sensitivity mode: fences
@@ -626,11 +610,7 @@ fn remove_outliers(sorted: &[f64], k: f64) -> Vec<f64> {
     if sorted.is_empty() {
         return Vec::new();
     }
-    let q1 = percentile_r7(sorted, 25.0);
-    let q3 = percentile_r7(sorted, 75.0);
-    let iqr = q3 - q1;
-    let lo = percentile_r7(sorted, 1.0).min(q1 - k * iqr);
-    let hi = percentile_r7(sorted, 99.0).max(q3 + k * iqr);
+    let (lo, hi) = stats::iqr_fences(sorted, k, true);
     sorted
         .iter()
         .copied()
