@@ -13,7 +13,8 @@
 //!    asymptotic confidence interval.
 //! 3. [`classify`]: one metric's outcome ([`Classification`]: pass, fail-high, fail-low,
 //!    no data) with its reason; [`classify::kayenta`] reproduces Kayenta's judge.
-//! 4. [`policy`]: many metrics' outcomes to one [`Verdict`](verdict::Verdict).
+//! 4. [`policy`]: many metrics' outcomes to one [`Verdict`](verdict::Verdict);
+//!    [`policy::kayenta`] reproduces Kayenta's weighted group score.
 //! 5. [`verdict`]: the decision (pass, fail, inconclusive, no data) with every reason.
 //!
 //! ## Example: samples to a verdict
