@@ -11,6 +11,7 @@
 //! 2. [`compare`]: two-sample tests; [`compare::MannWhitney`] gives U, exact or
 //!    asymptotic p-values, effect sizes and the Hodges–Lehmann shift with an exact or
 //!    asymptotic confidence interval.
+//!    [`burn`]: SLO error budgets and multi-window multi-burn-rate rules over counts.
 //! 3. [`classify`]: one metric's outcome ([`Classification`]: pass, fail-high, fail-low,
 //!    no data) with its reason; [`classify::kayenta`] reproduces Kayenta's judge.
 //! 4. [`policy`]: many metrics' outcomes to one [`Verdict`](verdict::Verdict);
@@ -56,6 +57,7 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations, unreachable_pub)]
 
+pub mod burn;
 pub mod classify;
 pub mod compare;
 mod error;

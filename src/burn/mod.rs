@@ -1,0 +1,182 @@
+//! Burn rates: SLO error budgets, multi-window multi-burn-rate rules and counters.
+//!
+//! Definitions (Google SRE Workbook, chapter 5): an objective T (e.g. 0.999) leaves an
+//! error budget b = 1 − T over a compliance period P. Over a window w with `bad` of
+//! `total` events the error ratio is r = bad/total and the burn rate β = r/b; β = 1
+//! spends the budget exactly by the end of P. Every ratio here is a number or
+//! [`Ratio::NoData`] (zero traffic), never NaN or infinity — the hole that zero-traffic
+//! windows punch into Prometheus-generated rules.
+//!
+//! - [`Objective`]: ratios, burn rates, budget spent and remaining, time to exhaustion.
+//! - [`tiers`]: alerting tiers and the presets of the Workbook, Sloth and Pyrra.
+//! - [`counters`]: cumulative counters to window increases, exactly or as Prometheus
+//!   extrapolates them.
+//! - [`evaluate`]: multi-window multi-burn-rate rules over a bucketed series.
+
+pub mod counters;
+pub mod evaluate;
+pub mod tiers;
+
+use std::time::Duration;
+
+use crate::{Error, EventCounts};
+
+/// A ratio that exists only when there was traffic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Ratio {
+    /// A finite value.
+    Value(f64),
+    /// No events in the window: no ratio (Prometheus would produce NaN).
+    NoData,
+}
+
+impl Ratio {
+    /// The value, if any.
+    pub fn value(self) -> Option<f64> {
+        match self {
+            Self::Value(v) => Some(v),
+            Self::NoData => None,
+        }
+    }
+
+    /// Whether the ratio exists and is strictly greater than `threshold` (the
+    /// comparison both Sloth and Pyrra generate; no data never exceeds).
+    pub fn exceeds(self, threshold: f64) -> bool {
+        self.value().is_some_and(|v| v > threshold)
+    }
+}
+
+/// A service level objective: the target fraction of good events.
+///
+/// # Example
+/// ```
+/// use canary_judge::{burn::{Objective, Ratio}, EventCounts};
+/// let slo = Objective::new(0.999)?;
+/// // Kayenta-free arithmetic from the Workbook: 120 bad of 10 000 in an hour.
+/// let hour = EventCounts::new(120, 10_000)?;
+/// let burn = slo.burn_rate(hour).value().unwrap();
+/// assert!((burn - 12.0).abs() < 1e-9);
+/// assert_eq!(slo.burn_rate(EventCounts::new(0, 0)?), Ratio::NoData);
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Objective {
+    target: f64,
+}
+
+impl Objective {
+    /// An objective with target T strictly between 0 and 1.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless 0 < T < 1 (T = 1 leaves no budget: every
+    ///   burn rate would be infinite).
+    pub fn new(target: f64) -> Result<Self, Error> {
+        if !(target > 0.0 && target < 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "objective",
+                expected: "strictly between 0 and 1",
+                value: target,
+            });
+        }
+        Ok(Self { target })
+    }
+
+    /// The target T.
+    pub fn target(&self) -> f64 {
+        self.target
+    }
+
+    /// The error budget b = 1 − T.
+    pub fn budget(&self) -> f64 {
+        1.0 - self.target
+    }
+
+    /// The error ratio bad/total of a window.
+    pub fn error_ratio(&self, window: EventCounts) -> Ratio {
+        window.rate().map_or(Ratio::NoData, Ratio::Value)
+    }
+
+    /// The burn rate β = (bad/total)/b of a window.
+    pub fn burn_rate(&self, window: EventCounts) -> Ratio {
+        match window.rate() {
+            Some(r) => Ratio::Value(r / self.budget()),
+            None => Ratio::NoData,
+        }
+    }
+
+    /// The highest burn rate reachable, 1/b (every event bad). A tier whose factor is
+    /// at least this can never fire.
+    pub fn max_burn_rate(&self) -> f64 {
+        1.0 / self.budget()
+    }
+
+    /// The fraction of the period's budget spent by a window burning at `burn` for
+    /// `window`: β·w/P (constant traffic).
+    pub fn budget_spent(&self, burn: f64, window: Duration, period: Duration) -> f64 {
+        burn * window.as_secs_f64() / period.as_secs_f64()
+    }
+
+    /// The fraction of the budget left after a period whose counts are `period`:
+    /// 1 − β_P, unbounded below (−1.5 means 150% overspent); no data when the period
+    /// saw no traffic.
+    pub fn remaining_budget(&self, period: EventCounts) -> Ratio {
+        match self.burn_rate(period) {
+            Ratio::Value(b) => Ratio::Value(1.0 - b),
+            Ratio::NoData => Ratio::NoData,
+        }
+    }
+}
+
+/// The time until a budget with `remaining` fraction left (1 for a full budget) is
+/// spent at burn rate `burn` over a period of `period`: remaining·P/β. `None` when it
+/// is never spent (β ≤ 0, or a duration beyond `Duration::MAX`); zero when nothing
+/// is left.
+///
+/// # Example
+/// ```
+/// use std::time::Duration;
+/// use canary_judge::burn::time_to_exhaustion;
+/// let p = Duration::from_secs(720 * 3600);
+/// assert_eq!(time_to_exhaustion(1000.0, 1.0, p), Some(Duration::from_secs(2592)));
+/// ```
+pub fn time_to_exhaustion(burn: f64, remaining: f64, period: Duration) -> Option<Duration> {
+    if burn.is_nan() || remaining.is_nan() || burn <= 0.0 {
+        return None;
+    }
+    if remaining <= 0.0 {
+        return Some(Duration::ZERO);
+    }
+    Duration::try_from_secs_f64(remaining * period.as_secs_f64() / burn).ok()
+}
+
+/// The burn-rate threshold that spends `share` of the budget within `window` of a
+/// `period`: β* = share·P/W (the Workbook's 2% in 1 h of 30 days gives 14.4).
+///
+/// # Errors
+/// - [`Error::InvalidParameter`] if `share` is not within (0, 1] or the window is
+///   zero or longer than the period.
+pub fn threshold(share: f64, period: Duration, window: Duration) -> Result<f64, Error> {
+    if !(share > 0.0 && share <= 1.0) {
+        return Err(Error::InvalidParameter {
+            name: "budget share",
+            expected: "within (0, 1]",
+            value: share,
+        });
+    }
+    if window.is_zero() || window > period {
+        return Err(Error::InvalidParameter {
+            name: "window (seconds)",
+            expected: "positive and at most the period",
+            value: window.as_secs_f64(),
+        });
+    }
+    Ok(share * period.as_secs_f64() / window.as_secs_f64())
+}
+
+/// Hours as a `Duration`.
+pub(crate) fn hours(h: u64) -> Duration {
+    Duration::from_secs(h * 3600)
+}

@@ -1,0 +1,480 @@
+//! Burn-rate vectors from the project's reference note (policy-burnrate.md, sections
+//! C.1–C.5), derived there from the SRE Workbook (chapter 5), Sloth's alert-window
+//! catalogues, Pyrra's window scaling, and Prometheus's `increase()`.
+
+use std::time::Duration;
+
+use canary_judge::EventCounts;
+use canary_judge::burn::evaluate::{Comparator, Series, TierState, evaluate, evaluate_at};
+use canary_judge::burn::tiers::{self, Severity, Tier, Warning};
+use canary_judge::burn::{Objective, Ratio, counters, threshold, time_to_exhaustion};
+
+fn h(x: f64) -> Duration {
+    Duration::from_secs_f64(x * 3600.0)
+}
+
+fn m(x: u64) -> Duration {
+    Duration::from_secs(x * 60)
+}
+
+fn slo() -> Objective {
+    Objective::new(0.999).unwrap()
+}
+
+fn counts(bad: u64, total: u64) -> EventCounts {
+    EventCounts::new(bad, total).unwrap()
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol
+}
+
+#[test]
+fn c1_burn_and_budget_spent() {
+    let burn = slo().burn_rate(counts(120, 10_000)).value().unwrap();
+    assert!(close(burn, 12.0, 1e-9));
+    assert!(close(
+        slo().budget_spent(burn, h(1.0), h(720.0)),
+        12.0 / 720.0,
+        1e-12
+    )); // 1.667%
+}
+
+#[test]
+fn c2_time_to_exhaustion() {
+    for (burn, hours) in [
+        (1.0, 720.0),
+        (2.0, 360.0),
+        (10.0, 72.0),
+        (14.4, 50.0),
+        (1000.0, 0.72),
+    ] {
+        let t = time_to_exhaustion(burn, 1.0, h(720.0)).unwrap();
+        assert!(close(t.as_secs_f64(), hours * 3600.0, 1e-6), "{burn}");
+    }
+    assert_eq!(time_to_exhaustion(0.0, 1.0, h(720.0)), None);
+    assert_eq!(
+        time_to_exhaustion(5.0, -0.5, h(720.0)),
+        Some(Duration::ZERO)
+    );
+    assert!(close(
+        time_to_exhaustion(2.0, 0.5, h(720.0))
+            .unwrap()
+            .as_secs_f64(),
+        180.0 * 3600.0,
+        1e-6
+    ));
+}
+
+#[test]
+fn c3_thresholds_from_budget_share() {
+    let p = h(720.0);
+    assert!(close(threshold(0.02, p, h(1.0)).unwrap(), 14.4, 1e-12));
+    assert!(close(threshold(0.05, p, h(6.0)).unwrap(), 6.0, 1e-12));
+    assert!(close(threshold(0.10, p, h(72.0)).unwrap(), 1.0, 1e-12));
+    assert!(threshold(0.0, p, h(1.0)).is_err());
+    assert!(threshold(0.1, p, h(800.0)).is_err());
+}
+
+#[test]
+fn c4_remaining_budget() {
+    let r = |bad, total| slo().remaining_budget(counts(bad, total)).value().unwrap();
+    assert!(close(r(4, 10_000), 0.6, 1e-12));
+    assert!(close(r(25, 10_000), -1.5, 1e-12));
+    assert_eq!(slo().remaining_budget(counts(0, 0)), Ratio::NoData);
+}
+
+#[test]
+fn c5_unreachable_tier_is_reported() {
+    let w = tiers::validate(
+        &tiers::workbook(),
+        Objective::new(0.9).unwrap(),
+        tiers::thirty_days(),
+    );
+    assert!(w.contains(&Warning::Unreachable {
+        tier: 0,
+        factor: 14.4,
+        max_burn_rate: 10.000000000000002
+    }));
+    assert!(tiers::validate(&tiers::workbook(), slo(), tiers::thirty_days()).is_empty());
+}
+
+#[test]
+fn objectives_outside_zero_one_are_errors() {
+    for t in [1.0, 0.0, -0.1, 1.5, f64::NAN] {
+        let e = Objective::new(t).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("objective must be strictly between 0 and 1"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn sloth_catalogues() {
+    let factors = |p| {
+        tiers::sloth(p)
+            .unwrap()
+            .iter()
+            .map(|t| t.factor)
+            .collect::<Vec<_>>()
+    };
+    let f30 = factors(tiers::thirty_days());
+    for (got, want) in f30.iter().zip([14.4, 6.0, 3.0, 1.0]) {
+        assert!(close(*got, want, 1e-12), "{f30:?}");
+    }
+    let f28 = factors(tiers::twenty_eight_days());
+    for (got, want) in f28.iter().zip([13.44, 5.6, 2.8, 0.933_333_333_333_333_3]) {
+        assert!(close(*got, want, 1e-12), "{f28:?}");
+    }
+    assert!(tiers::sloth(h(7.0 * 24.0)).is_err());
+    // The 7-day example catalogue (8%, 12.5%, 20%, 42%).
+    let seven = tiers::from_catalogue(
+        h(168.0),
+        &[
+            (8.0, m(5), h(1.0), Severity::Page),
+            (12.5, m(30), h(6.0), Severity::Page),
+            (20.0, h(2.0), h(24.0), Severity::Ticket),
+            (42.0, h(6.0), h(72.0), Severity::Ticket),
+        ],
+    )
+    .unwrap();
+    for (t, want) in seven.iter().zip([13.44, 3.5, 1.4, 0.98]) {
+        assert!(close(t.factor, want, 1e-12), "{}", t.factor);
+    }
+}
+
+#[test]
+fn pyrra_windows() {
+    let hm = |hh: u64, mm: u64| m(hh * 60 + mm);
+    let check = |period: Duration, want: [(Duration, Duration, Duration); 4]| {
+        let t = tiers::pyrra(period);
+        for (tier, (long, short, hold)) in t.iter().zip(want) {
+            assert_eq!(
+                (tier.long, tier.short, tier.hold),
+                (long, short, hold),
+                "{period:?}"
+            );
+        }
+        assert_eq!(
+            t.iter().map(|t| t.factor).collect::<Vec<_>>(),
+            [14.0, 7.0, 2.0, 1.0]
+        );
+    };
+    check(
+        tiers::twenty_eight_days(),
+        [
+            (hm(1, 0), m(5), m(2)),
+            (hm(6, 0), m(30), m(15)),
+            (hm(24, 0), hm(2, 0), hm(1, 0)),
+            (hm(96, 0), hm(6, 0), hm(3, 0)),
+        ],
+    );
+    check(
+        tiers::thirty_days(),
+        [
+            (hm(1, 4), m(5), m(2)),
+            (hm(6, 26), m(32), m(16)),
+            (hm(25, 43), hm(2, 9), hm(1, 4)),
+            (hm(102, 51), hm(6, 26), hm(3, 13)),
+        ],
+    );
+    check(
+        h(168.0),
+        [
+            (m(15), m(1), m(1)),
+            (hm(1, 30), m(8), m(4)),
+            (hm(6, 0), m(30), m(15)),
+            (hm(24, 0), hm(1, 30), m(45)),
+        ],
+    );
+    check(
+        h(24.0),
+        [
+            (m(2), m(0), m(0)),
+            (m(13), m(1), m(1)),
+            (m(51), m(4), m(2)),
+            (hm(3, 26), m(13), m(6)),
+        ],
+    );
+    // The 1-day period's first tier has a zero-length short window: reported.
+    let w = tiers::validate(&tiers::pyrra(h(24.0)), slo(), h(24.0));
+    assert!(w.contains(&Warning::DegenerateWindows { tier: 0 }));
+    // Budget spent before each tier fires at 28 days: 2.08%, 6.25%, 7.1%, 14.3%.
+    let shares: Vec<f64> = tiers::pyrra(tiers::twenty_eight_days())
+        .iter()
+        .map(|t| t.budget_share(tiers::twenty_eight_days()))
+        .collect();
+    for (got, want) in shares.iter().zip([0.0208, 0.0625, 0.0714, 0.1429]) {
+        assert!(close(*got, want, 5e-4), "{shares:?}");
+    }
+}
+
+#[test]
+fn p1_p2_counter_increases() {
+    let p1 = [(5.0, 100.0), (20.0, 110.0), (35.0, 5.0), (50.0, 20.0)];
+    assert_eq!(counters::increase(&p1).unwrap(), Some(30.0));
+    let inc = counters::increase_extrapolated(&p1, 0.0, 60.0)
+        .unwrap()
+        .unwrap();
+    assert!(close(inc, 40.0, 1e-12));
+    assert!(close(inc / 60.0, 0.6667, 1e-4)); // rate
+    let p2 = [(30.0, 2.0), (45.0, 5.0), (60.0, 8.0)];
+    assert!(close(
+        counters::increase_extrapolated(&p2, 0.0, 60.0)
+            .unwrap()
+            .unwrap(),
+        8.0,
+        1e-12
+    ));
+    assert_eq!(counters::increase(&p2[..1]).unwrap(), None);
+    assert!(counters::increase(&[(2.0, 1.0), (1.0, 2.0)]).is_err());
+    assert!(counters::increase(&[(1.0, -1.0), (2.0, 2.0)]).is_err());
+}
+
+/// A series of `len` one-second buckets of 1000 requests with `bad(t)` errors each.
+fn per_second(len: usize, bad: impl Fn(usize) -> u64) -> Series {
+    let c: Vec<EventCounts> = (0..len).map(|t| counts(bad(t), 1000)).collect();
+    Series::new(Duration::from_secs(1), &c).unwrap()
+}
+
+#[test]
+fn c6_detection_and_reset_times() {
+    // An hour of clean traffic, then 15% errors for 10 minutes, then clean again.
+    let start = 3600;
+    let series = per_second(start + 3 * 3600, |t| {
+        if (start..start + 600).contains(&t) {
+            150
+        } else {
+            0
+        }
+    });
+    let page = [tiers::workbook()[0]];
+    let firing = |sec: f64| {
+        let end = start + (sec as usize);
+        evaluate_at(slo(), &page, &series, end, Comparator::Greater)
+            .unwrap()
+            .tiers[0]
+            .state
+            == TierState::Firing
+    };
+    // Long window passes 1.44% after 345.6 s (5.76 min); the short one after 28.8 s.
+    assert!(!firing(345.0) && firing(346.0));
+    // After the burst (600 s), the 5-minute window clears at 871.2 s (14.52 min).
+    assert!(firing(871.0) && !firing(872.0));
+    // The long window alone would stay above the threshold until 3854.4 s (64.24 min).
+    let long_only = |sec: usize| {
+        let e = evaluate_at(slo(), &page, &series, start + sec, Comparator::Greater).unwrap();
+        e.tiers[0].long_burn.exceeds(14.4)
+    };
+    assert!(long_only(3854) && !long_only(3855));
+}
+
+#[test]
+fn c7_detection_time_scales_with_severity() {
+    // Step from 0% to r errors: the 1 h window at 14.4 trips after 60·14.4·0.001/r min.
+    for (per_mille, minutes) in [(1000u64, 0.864), (100, 8.64), (20, 43.2)] {
+        let series = per_second(3600 + 3600, |t| if t >= 3600 { per_mille } else { 0 });
+        let page = [tiers::workbook()[0]];
+        let first = (3600..7200)
+            .find(|&end| {
+                evaluate_at(slo(), &page, &series, end, Comparator::Greater)
+                    .unwrap()
+                    .tiers[0]
+                    .state
+                    == TierState::Firing
+            })
+            .unwrap();
+        let got = (first - 3600) as f64 / 60.0;
+        assert!(
+            (got - minutes).abs() <= 1.0 / 60.0 + 1e-9,
+            "{per_mille}: {got} vs {minutes}"
+        );
+    }
+    // 1.44% errors never fires the 14.4 tier: the comparison is strict.
+    let series = per_second(7200, |t| if t >= 3600 { 14 } else { 0 });
+    let e = evaluate(slo(), &[tiers::workbook()[0]], &series, Comparator::Greater).unwrap();
+    assert_eq!(e.tiers[0].state, TierState::Inactive);
+    // At exactly the threshold only the non-strict comparator fires. (With 99.9% the
+    // budget 1 − 0.999 is not exactly 0.001 in f64; 75% gives b = 0.25 exactly, so a
+    // 50% error ratio sits exactly on factor 2.)
+    let quarter = Objective::new(0.75).unwrap();
+    let tier = Tier {
+        factor: 2.0,
+        ..tiers::workbook()[0]
+    };
+    let c: Vec<EventCounts> = (0..7200).map(|_| counts(5_000, 10_000)).collect();
+    let at_threshold = Series::new(Duration::from_secs(1), &c).unwrap();
+    let e = evaluate(quarter, &[tier], &at_threshold, Comparator::Greater).unwrap();
+    assert_eq!(e.tiers[0].state, TierState::Inactive);
+    let e = evaluate(quarter, &[tier], &at_threshold, Comparator::GreaterOrEqual).unwrap();
+    assert_eq!(e.tiers[0].state, TierState::Firing);
+}
+
+#[test]
+fn c8_c9_low_traffic() {
+    // One error fires the 14.4 tier in a window of 69 requests, not of 70.
+    let tier = Tier {
+        factor: 14.4,
+        long: h(1.0),
+        short: m(5),
+        hold: Duration::ZERO,
+        severity: Severity::Page,
+    };
+    for (total, fires) in [(69u64, true), (70, false)] {
+        let s = Series::new(h(1.0), &[counts(1, total)]).unwrap();
+        let t = Tier {
+            short: h(1.0),
+            long: h(1.0),
+            ..tier
+        };
+        let e = evaluate(slo(), &[t], &s, Comparator::Greater).unwrap();
+        assert_eq!(e.tiers[0].state == TierState::Firing, fires, "{total}");
+    }
+    // 10 requests an hour, one failure: burn 100, 13.9% of a 30-day budget.
+    let burn = slo().burn_rate(counts(1, 10)).value().unwrap();
+    assert!(close(burn, 100.0, 1e-9));
+    assert!(close(
+        slo().budget_spent(burn, h(1.0), h(720.0)),
+        0.1389,
+        1e-4
+    ));
+}
+
+/// S1–S4: one-minute buckets, baseline 0.05% errors, 10 000 requests a minute.
+fn scenario(last_minutes: &[(usize, u64)], total_minutes: usize) -> Series {
+    let mut c = vec![counts(5, 10_000); total_minutes];
+    let mut end = total_minutes;
+    for &(len, bad) in last_minutes.iter().rev() {
+        for x in &mut c[end - len..end] {
+            *x = counts(bad, 10_000);
+        }
+        end -= len;
+    }
+    Series::new(Duration::from_secs(60), &c).unwrap()
+}
+
+fn burns(series: &Series) -> Vec<f64> {
+    let windows = [
+        m(5),
+        m(30),
+        h(1.0),
+        h(2.0),
+        h(6.0),
+        h(24.0),
+        h(72.0),
+        h(96.0),
+    ];
+    windows
+        .iter()
+        .map(|&w| {
+            let t = Tier {
+                factor: 1.0,
+                long: w,
+                short: w,
+                hold: Duration::ZERO,
+                severity: Severity::Page,
+            };
+            evaluate(slo(), &[t], series, Comparator::Greater)
+                .unwrap()
+                .tiers[0]
+                .long_burn
+                .value()
+                .unwrap()
+        })
+        .collect()
+}
+
+fn states(series: &Series, tier_set: &[Tier]) -> Vec<bool> {
+    evaluate(slo(), tier_set, series, Comparator::Greater)
+        .unwrap()
+        .tiers
+        .iter()
+        .map(|t| t.state == TierState::Firing)
+        .collect()
+}
+
+#[test]
+fn s1_to_s4_scenarios() {
+    let days = 5 * 24 * 60;
+    let sloth = tiers::sloth(tiers::thirty_days()).unwrap();
+    let pyrra = tiers::pyrra(tiers::twenty_eight_days());
+    // S1: 2% errors for the last 90 minutes.
+    let s1 = scenario(&[(90, 200)], days);
+    for (got, want) in burns(&s1)
+        .iter()
+        .zip([20.0, 20.0, 20.0, 15.125, 5.375, 1.719, 0.906, 0.805])
+    {
+        assert!(close(*got, want, 1e-3), "S1 {got} vs {want}");
+    }
+    assert_eq!(states(&s1, &sloth), [true, false, false, false]);
+    assert_eq!(states(&s1, &pyrra), [true, false, false, false]);
+    // S2: 0.4% errors for 3 days.
+    let s2 = scenario(&[(3 * 24 * 60, 40)], days);
+    for (got, want) in burns(&s2)
+        .iter()
+        .zip([4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 3.125])
+    {
+        assert!(close(*got, want, 1e-3), "S2 {got} vs {want}");
+    }
+    assert_eq!(states(&s2, &sloth), [false, false, true, true]);
+    assert_eq!(states(&s2, &pyrra), [false, false, true, true]);
+    // S3: 2% for 50 minutes, ended 10 minutes ago.
+    let s3 = scenario(&[(50, 200), (10, 5)], days);
+    for (got, want) in burns(&s3)
+        .iter()
+        .zip([0.5, 13.5, 16.75, 8.625, 3.208, 1.177, 0.726, 0.669])
+    {
+        assert!(close(*got, want, 1e-3), "S3 {got} vs {want}");
+    }
+    assert_eq!(states(&s3, &sloth), [false; 4]);
+    assert_eq!(states(&s3, &pyrra), [false; 4]);
+    // S4: no traffic anywhere: no data, never NaN, never firing.
+    let s4 = Series::new(Duration::from_secs(60), &vec![counts(0, 0); days]).unwrap();
+    let e = evaluate(slo(), &sloth, &s4, Comparator::Greater).unwrap();
+    assert!(
+        e.tiers
+            .iter()
+            .all(|t| t.state == TierState::NoData && t.long_burn == Ratio::NoData)
+    );
+    assert_eq!(e.highest_firing, None);
+}
+
+#[test]
+fn hold_makes_a_tier_pending_first() {
+    // Pyrra's first tier at 28 days holds for 2 minutes.
+    let tier = tiers::pyrra(tiers::twenty_eight_days())[0];
+    let mut c = vec![counts(0, 10_000); 120];
+    c.extend(vec![counts(10_000, 10_000); 2]);
+    let s = Series::new(Duration::from_secs(60), &c).unwrap();
+    let at = |end| {
+        evaluate_at(slo(), &[tier], &s, end, Comparator::Greater)
+            .unwrap()
+            .tiers[0]
+            .state
+    };
+    assert_eq!(
+        at(121),
+        TierState::Pending {
+            held: Duration::ZERO
+        }
+    );
+    assert_eq!(at(122), TierState::Pending { held: m(1) });
+    let mut c2 = c.clone();
+    c2.push(counts(10_000, 10_000));
+    let s2 = Series::new(Duration::from_secs(60), &c2).unwrap();
+    assert_eq!(
+        evaluate(slo(), &[tier], &s2, Comparator::Greater)
+            .unwrap()
+            .tiers[0]
+            .state,
+        TierState::Firing
+    );
+    // Windows must be whole buckets.
+    let odd = Tier {
+        short: Duration::from_secs(90),
+        ..tier
+    };
+    assert!(evaluate(slo(), &[odd], &s, Comparator::Greater).is_err());
+}
