@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use canary_judge::EventCounts;
-use canary_judge::burn::evaluate::{Comparator, Series, TierState, evaluate, evaluate_at};
+use canary_judge::burn::evaluate::{Comparator, Options, Series, TierState, evaluate, evaluate_at};
 use canary_judge::burn::tiers::{self, Severity, Tier, Warning};
 use canary_judge::burn::{Objective, Ratio, counters, threshold, time_to_exhaustion};
 
@@ -253,7 +253,7 @@ fn c6_detection_and_reset_times() {
     let page = [tiers::workbook()[0]];
     let firing = |sec: f64| {
         let end = start + (sec as usize);
-        evaluate_at(slo(), &page, &series, end, Comparator::Greater)
+        evaluate_at(slo(), &page, &series, end, &Options::default())
             .unwrap()
             .tiers[0]
             .state
@@ -265,7 +265,7 @@ fn c6_detection_and_reset_times() {
     assert!(firing(871.0) && !firing(872.0));
     // The long window alone would stay above the threshold until 3854.4 s (64.24 min).
     let long_only = |sec: usize| {
-        let e = evaluate_at(slo(), &page, &series, start + sec, Comparator::Greater).unwrap();
+        let e = evaluate_at(slo(), &page, &series, start + sec, &Options::default()).unwrap();
         e.tiers[0].long_burn.exceeds(14.4)
     };
     assert!(long_only(3854) && !long_only(3855));
@@ -279,7 +279,7 @@ fn c7_detection_time_scales_with_severity() {
         let page = [tiers::workbook()[0]];
         let first = (3600..7200)
             .find(|&end| {
-                evaluate_at(slo(), &page, &series, end, Comparator::Greater)
+                evaluate_at(slo(), &page, &series, end, &Options::default())
                     .unwrap()
                     .tiers[0]
                     .state
@@ -294,7 +294,7 @@ fn c7_detection_time_scales_with_severity() {
     }
     // 1.44% errors never fires the 14.4 tier: the comparison is strict.
     let series = per_second(7200, |t| if t >= 3600 { 14 } else { 0 });
-    let e = evaluate(slo(), &[tiers::workbook()[0]], &series, Comparator::Greater).unwrap();
+    let e = evaluate(slo(), &[tiers::workbook()[0]], &series, &Options::default()).unwrap();
     assert_eq!(e.tiers[0].state, TierState::Inactive);
     // At exactly the threshold only the non-strict comparator fires. (With 99.9% the
     // budget 1 − 0.999 is not exactly 0.001 in f64; 75% gives b = 0.25 exactly, so a
@@ -306,9 +306,18 @@ fn c7_detection_time_scales_with_severity() {
     };
     let c: Vec<EventCounts> = (0..7200).map(|_| counts(5_000, 10_000)).collect();
     let at_threshold = Series::new(Duration::from_secs(1), &c).unwrap();
-    let e = evaluate(quarter, &[tier], &at_threshold, Comparator::Greater).unwrap();
+    let e = evaluate(quarter, &[tier], &at_threshold, &Options::default()).unwrap();
     assert_eq!(e.tiers[0].state, TierState::Inactive);
-    let e = evaluate(quarter, &[tier], &at_threshold, Comparator::GreaterOrEqual).unwrap();
+    let e = evaluate(
+        quarter,
+        &[tier],
+        &at_threshold,
+        &Options {
+            comparator: Comparator::GreaterOrEqual,
+            ..Options::default()
+        },
+    )
+    .unwrap();
     assert_eq!(e.tiers[0].state, TierState::Firing);
 }
 
@@ -329,7 +338,7 @@ fn c8_c9_low_traffic() {
             long: h(1.0),
             ..tier
         };
-        let e = evaluate(slo(), &[t], &s, Comparator::Greater).unwrap();
+        let e = evaluate(slo(), &[t], &s, &Options::default()).unwrap();
         assert_eq!(e.tiers[0].state == TierState::Firing, fires, "{total}");
     }
     // 10 requests an hour, one failure: burn 100, 13.9% of a 30-day budget.
@@ -376,7 +385,7 @@ fn burns(series: &Series) -> Vec<f64> {
                 hold: Duration::ZERO,
                 severity: Severity::Page,
             };
-            evaluate(slo(), &[t], series, Comparator::Greater)
+            evaluate(slo(), &[t], series, &Options::default())
                 .unwrap()
                 .tiers[0]
                 .long_burn
@@ -387,7 +396,7 @@ fn burns(series: &Series) -> Vec<f64> {
 }
 
 fn states(series: &Series, tier_set: &[Tier]) -> Vec<bool> {
-    evaluate(slo(), tier_set, series, Comparator::Greater)
+    evaluate(slo(), tier_set, series, &Options::default())
         .unwrap()
         .tiers
         .iter()
@@ -432,7 +441,7 @@ fn s1_to_s4_scenarios() {
     assert_eq!(states(&s3, &pyrra), [false; 4]);
     // S4: no traffic anywhere: no data, never NaN, never firing.
     let s4 = Series::new(Duration::from_secs(60), &vec![counts(0, 0); days]).unwrap();
-    let e = evaluate(slo(), &sloth, &s4, Comparator::Greater).unwrap();
+    let e = evaluate(slo(), &sloth, &s4, &Options::default()).unwrap();
     assert!(
         e.tiers
             .iter()
@@ -449,7 +458,7 @@ fn hold_makes_a_tier_pending_first() {
     c.extend(vec![counts(10_000, 10_000); 2]);
     let s = Series::new(Duration::from_secs(60), &c).unwrap();
     let at = |end| {
-        evaluate_at(slo(), &[tier], &s, end, Comparator::Greater)
+        evaluate_at(slo(), &[tier], &s, end, &Options::default())
             .unwrap()
             .tiers[0]
             .state
@@ -465,7 +474,7 @@ fn hold_makes_a_tier_pending_first() {
     c2.push(counts(10_000, 10_000));
     let s2 = Series::new(Duration::from_secs(60), &c2).unwrap();
     assert_eq!(
-        evaluate(slo(), &[tier], &s2, Comparator::Greater)
+        evaluate(slo(), &[tier], &s2, &Options::default())
             .unwrap()
             .tiers[0]
             .state,
@@ -476,5 +485,117 @@ fn hold_makes_a_tier_pending_first() {
         short: Duration::from_secs(90),
         ..tier
     };
-    assert!(evaluate(slo(), &[odd], &s, Comparator::Greater).is_err());
+    assert!(evaluate(slo(), &[odd], &s, &Options::default()).is_err());
+}
+
+#[test]
+fn sequential_burn_test_vector() {
+    use canary_judge::burn::safeguards::{BurnDecision, SequentialBurnTest};
+    // policy-burnrate.md section D: H0 rate ≤ 0.001 against burn 14.4, alpha 0.01.
+    let test = SequentialBurnTest::new(slo(), 14.4, 0.01).unwrap();
+    for (errors, e) in [(5u64, 0.904), (6, 13.2), (7, 192.7)] {
+        let got = test.ln_e_value(counts(errors, 1000)).exp();
+        assert!((got - e).abs() / e < 2e-3, "{errors}: {got}");
+    }
+    assert_eq!(test.decide(counts(6, 1000)), BurnDecision::Continue);
+    assert_eq!(test.decide(counts(7, 1000)), BurnDecision::Reject);
+    let e70 = test.ln_e_value(counts(1, 70)).exp();
+    assert!((e70 - 5.67).abs() < 0.01, "{e70}");
+    assert_eq!(test.decide(counts(1, 70)), BurnDecision::Continue);
+    assert!(SequentialBurnTest::new(slo(), 0.5, 0.01).is_err());
+    assert!(SequentialBurnTest::new(slo(), 14.4, 1.0).is_err());
+    // Finite after 10^9 events.
+    assert!(
+        test.ln_e_value(counts(1_000_000, 1_000_000_000))
+            .is_finite()
+    );
+}
+
+#[test]
+fn sequential_burn_test_false_alarms_under_continuous_monitoring() {
+    // Errors at exactly the budget's rate, checked after every request for 20 000
+    // requests in each of 1000 seeded runs: rejections must stay at or below alpha.
+    use canary_judge::burn::safeguards::{BurnDecision, SequentialBurnTest};
+    let alpha = 0.05;
+    let test = SequentialBurnTest::new(slo(), 14.4, alpha).unwrap();
+    let mut state = 0x1234_5678_9abc_def0u64;
+    let mut rejected = 0;
+    for _ in 0..1000 {
+        let mut errors = 0u64;
+        for n in 1..=20_000u64 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+            errors += u64::from(u < 0.001);
+            if test.decide(counts(errors, n)) == BurnDecision::Reject {
+                rejected += 1;
+                break;
+            }
+        }
+    }
+    let rate = rejected as f64 / 1000.0;
+    assert!(
+        rate <= alpha + 3.0 * (alpha * (1.0 - alpha) / 1000.0f64).sqrt(),
+        "{rate}"
+    );
+}
+
+#[test]
+fn lower_bound_and_minimum_events_guard_low_traffic() {
+    use canary_judge::burn::safeguards::burn_lower_bound;
+    // One failure in ten requests: point burn 100, but the exact 95% lower bound is
+    // 1 − 0.95^(1/10) = 0.5116%, a burn of 5.1 < 14.4.
+    let lb = burn_lower_bound(slo(), counts(1, 10), 0.95)
+        .unwrap()
+        .value()
+        .unwrap();
+    assert!(
+        (lb - (1.0 - 0.95f64.powf(0.1)) * 1000.0).abs() < 1e-6,
+        "{lb}"
+    );
+    // Clopper–Pearson lower bounds from scipy.stats.beta.ppf(0.05, x, n − x + 1):
+    // 200 of 10 000 → 0.017751383415203843 (burn 17.75 > 14.4 although the point
+    // estimate is 20); 2 of 1000 → 0.0003554761334775969.
+    for (x, n, want) in [
+        (200u64, 10_000u64, 0.017751383415203843),
+        (2, 1000, 0.0003554761334775969),
+    ] {
+        let lb = burn_lower_bound(slo(), counts(x, n), 0.95)
+            .unwrap()
+            .value()
+            .unwrap();
+        let ratio = lb * slo().budget();
+        assert!(
+            ((ratio - want) / want).abs() < 1e-9,
+            "{x}/{n}: {ratio} vs {want}"
+        );
+    }
+    assert_eq!(
+        burn_lower_bound(slo(), counts(0, 0), 0.95).unwrap(),
+        Ratio::NoData
+    );
+    assert!(burn_lower_bound(slo(), counts(1, 10), 1.0).is_err());
+    // A window with fewer events than the minimum is no data, not a page.
+    let tier = Tier {
+        factor: 14.4,
+        long: h(1.0),
+        short: h(1.0),
+        hold: Duration::ZERO,
+        severity: Severity::Page,
+    };
+    let s = Series::new(h(1.0), &[counts(1, 10)]).unwrap();
+    let plain = evaluate(slo(), &[tier], &s, &Options::default()).unwrap();
+    assert_eq!(plain.tiers[0].state, TierState::Firing);
+    let guarded = evaluate(
+        slo(),
+        &[tier],
+        &s,
+        &Options {
+            min_events: 100,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(guarded.tiers[0].state, TierState::NoData);
 }

@@ -71,12 +71,12 @@ impl Series {
     }
 
     /// The error ratio over the `k` buckets ending just before bucket `end` (fewer at
-    /// the start of the series); no data without traffic.
-    fn ratio(&self, end: usize, k: usize) -> Ratio {
+    /// the start of the series); no data without traffic or below `min_events`.
+    fn ratio(&self, end: usize, k: usize, min_events: u64) -> Ratio {
         let start = end.saturating_sub(k);
         let (b1, t1) = self.prefix[end];
         let (b0, t0) = self.prefix[start];
-        if t1 == t0 {
+        if t1 == t0 || t1 - t0 < min_events as u128 {
             return Ratio::NoData;
         }
         Ratio::Value((b1 - b0) as f64 / (t1 - t0) as f64)
@@ -93,6 +93,17 @@ pub enum Comparator {
     Greater,
     /// Greater or equal.
     GreaterOrEqual,
+}
+
+/// How windows are judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Options {
+    /// Strict (default) or non-strict comparison with the threshold.
+    pub comparator: Comparator,
+    /// Windows with fewer events than this count as no data (default 0): a guard
+    /// against paging on a handful of failures of a low-volume service.
+    pub min_events: u64,
 }
 
 /// A tier's state at the evaluation time.
@@ -138,8 +149,9 @@ pub struct Evaluation {
 /// Evaluates every tier at the end of `series`.
 ///
 /// A tier's condition at a time is that its long and its short window both have data
-/// and both error ratios exceed factor·b (strictly, unless `comparator` says
-/// otherwise); windows reaching before the series start use the buckets there are.
+/// (at least `options.min_events` events) and both error ratios exceed factor·b
+/// (strictly, unless `options.comparator` says otherwise); windows reaching before the
+/// series start use the buckets there are.
 /// With a hold, the condition must also have been true at every bucket end over the
 /// last `hold`.
 ///
@@ -149,14 +161,14 @@ pub struct Evaluation {
 /// # Example
 /// ```
 /// use std::time::Duration;
-/// use canary_judge::{EventCounts, burn::{Objective, evaluate::{evaluate, Comparator, Series, TierState}, tiers}};
+/// use canary_judge::{EventCounts, burn::{Objective, evaluate::{evaluate, Options, Series, TierState}, tiers}};
 /// let minute = Duration::from_secs(60);
 /// // 3 days of minutes at 0.05% errors, then 90 minutes at 2%.
 /// let mut counts = vec![EventCounts::new(5, 10_000)?; 3 * 24 * 60 - 90];
 /// counts.extend(vec![EventCounts::new(200, 10_000)?; 90]);
 /// let series = Series::new(minute, &counts)?;
 /// let slo = Objective::new(0.999)?;
-/// let e = evaluate(slo, &tiers::sloth(tiers::thirty_days())?, &series, Comparator::Greater)?;
+/// let e = evaluate(slo, &tiers::sloth(tiers::thirty_days())?, &series, &Options::default())?;
 /// assert_eq!(e.tiers[0].state, TierState::Firing); // page, 14.4 over 1h and 5m
 /// assert_eq!(e.highest_firing, Some(0));
 /// # Ok::<(), canary_judge::Error>(())
@@ -165,9 +177,9 @@ pub fn evaluate(
     objective: Objective,
     tiers: &[Tier],
     series: &Series,
-    comparator: Comparator,
+    options: &Options,
 ) -> Result<Evaluation, Error> {
-    evaluate_at(objective, tiers, series, series.len(), comparator)
+    evaluate_at(objective, tiers, series, series.len(), options)
 }
 
 /// As [`evaluate`], at the end of bucket `end − 1` (so `end = series.len()` is the
@@ -180,7 +192,7 @@ pub fn evaluate_at(
     tiers: &[Tier],
     series: &Series,
     end: usize,
-    comparator: Comparator,
+    options: &Options,
 ) -> Result<Evaluation, Error> {
     if end > series.len() {
         return Err(Error::InvalidParameter {
@@ -198,7 +210,7 @@ pub fn evaluate_at(
             series.buckets_in(t.hold)?,
         );
         let limit = t.factor * b;
-        let above = |r: Ratio| match (r, comparator) {
+        let above = |r: Ratio| match (r, options.comparator) {
             (Ratio::Value(v), Comparator::Greater) => v > limit,
             (Ratio::Value(v), Comparator::GreaterOrEqual) => v >= limit,
             (Ratio::NoData, _) => false,
@@ -207,7 +219,7 @@ pub fn evaluate_at(
             if k == 0 {
                 Ratio::NoData
             } else {
-                series.ratio(at, k)
+                series.ratio(at, k, options.min_events)
             }
         };
         let condition = |at: usize| above(window(at, kl)) && above(window(at, ks));

@@ -11,10 +11,14 @@
 //! - [`tiers`]: alerting tiers and the presets of the Workbook, Sloth and Pyrra.
 //! - [`counters`]: cumulative counters to window increases, exactly or as Prometheus
 //!   extrapolates them.
-//! - [`evaluate`]: multi-window multi-burn-rate rules over a bucketed series.
+//! - [`evaluate`]: multi-window multi-burn-rate rules over a bucketed series, with a
+//!   minimum-events guard.
+//! - [`safeguards`]: a lower confidence bound on the burn rate and a sequential,
+//!   anytime-valid burn test for low-traffic services.
 
 pub mod counters;
 pub mod evaluate;
+pub mod safeguards;
 pub mod tiers;
 
 use std::time::Duration;

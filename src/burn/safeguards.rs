@@ -1,0 +1,144 @@
+//! Low-traffic safeguards that none of the rule generators has: a lower confidence
+//! bound on the burn rate, and a sequential test of "burning faster than β*" that may
+//! be checked after every request without inflating false alarms.
+
+use super::{Objective, Ratio};
+use crate::{Error, EventCounts};
+
+/// A one-sided lower confidence bound on a window's burn rate: the exact
+/// (Clopper–Pearson) lower bound of the error ratio at `level`, divided by the
+/// budget. It is the rate p at which P(X ≥ errors | p) = 1 − level, so it never
+/// overstates the evidence, however few the events: "alert only if the lower bound
+/// exceeds β*" does not page on one failure among ten requests.
+///
+/// # Errors
+/// - [`Error::InvalidConfidenceLevel`] unless 0 < level < 1.
+///
+/// # Example
+/// ```
+/// use canary_judge::{EventCounts, burn::{Objective, safeguards::burn_lower_bound}};
+/// let slo = Objective::new(0.999)?;
+/// let one_in_ten = EventCounts::new(1, 10)?; // point burn rate 100
+/// let lower = burn_lower_bound(slo, one_in_ten, 0.95)?.value().unwrap();
+/// assert!((lower - 5.116).abs() < 1e-3); // 1 − 0.95^(1/10) = 0.5116%
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+pub fn burn_lower_bound(
+    objective: Objective,
+    window: EventCounts,
+    level: f64,
+) -> Result<Ratio, Error> {
+    if !(level > 0.0 && level < 1.0) {
+        return Err(Error::InvalidConfidenceLevel { value: level });
+    }
+    if window.total() == 0 {
+        return Ok(Ratio::NoData);
+    }
+    Ok(Ratio::Value(
+        clopper_pearson_lower(window.events(), window.total(), 1.0 - level) / objective.budget(),
+    ))
+}
+
+/// The p with P(X ≥ x | n, p) = alpha (0 for x = 0), by bisection on
+/// I_p(x, n − x + 1), which increases with p.
+fn clopper_pearson_lower(x: u64, n: u64, alpha: f64) -> f64 {
+    if x == 0 {
+        return 0.0;
+    }
+    let (a, b) = (x as f64, (n - x) as f64 + 1.0);
+    let tail = |p: f64| statrs::function::beta::checked_beta_reg(a, b, p).unwrap_or(0.0);
+    let (mut lo, mut hi) = (0.0f64, x as f64 / n as f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if tail(mid) < alpha {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo <= 1e-15 * hi {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// What a sequential burn test concludes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum BurnDecision {
+    /// The error rate exceeds the budget's rate: the e-value reached 1/alpha.
+    Reject,
+    /// Not enough evidence yet; keep watching.
+    Continue,
+}
+
+/// A sequential, anytime-valid test of H₀: error rate ≤ b (burning at most 1) against
+/// a burn of `factor` (error rate factor·b), by the likelihood ratio of the two
+/// Bernoulli rates:
+/// ln E = errors·ln(factor) + successes·ln((1 − factor·b)/(1 − b)).
+///
+/// E is a test supermartingale under every rate ≤ b (its expected increment is at
+/// most 1 there), so by Ville's inequality P(E ever reaches 1/alpha) ≤ alpha: it may be
+/// checked after every request. Counts are cumulative since the test started.
+///
+/// # Example
+/// ```
+/// use canary_judge::{EventCounts, burn::{Objective, safeguards::{BurnDecision, SequentialBurnTest}}};
+/// let test = SequentialBurnTest::new(Objective::new(0.999)?, 14.4, 0.01)?;
+/// // 7 errors in 1000 requests: E ≈ 193 ≥ 100, reject.
+/// assert_eq!(test.decide(EventCounts::new(7, 1000)?), BurnDecision::Reject);
+/// // 1 error in 70 requests: E ≈ 5.7; a plain 14.4 threshold would page here.
+/// assert_eq!(test.decide(EventCounts::new(1, 70)?), BurnDecision::Continue);
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SequentialBurnTest {
+    ln_per_error: f64,
+    ln_per_success: f64,
+    ln_threshold: f64,
+}
+
+impl SequentialBurnTest {
+    /// A test of burning faster than 1 against the alternative `factor`, at level `alpha`.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
+    /// - [`Error::InvalidParameter`] unless 1 < factor < 1/b (the alternative rate must
+    ///   be a rate above the budget's).
+    pub fn new(objective: Objective, factor: f64, alpha: f64) -> Result<Self, Error> {
+        if !(alpha > 0.0 && alpha < 1.0) {
+            return Err(Error::InvalidAlpha { value: alpha });
+        }
+        let b = objective.budget();
+        if !(factor > 1.0 && factor * b < 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "alternative burn factor",
+                expected: "above 1 and below 1/budget",
+                value: factor,
+            });
+        }
+        Ok(Self {
+            ln_per_error: factor.ln(),
+            ln_per_success: ((1.0 - factor * b) / (1.0 - b)).ln(),
+            ln_threshold: -alpha.ln(),
+        })
+    }
+
+    /// ln E for cumulative counts (finite for any counts).
+    pub fn ln_e_value(&self, counts: EventCounts) -> f64 {
+        let errors = counts.events() as f64;
+        let successes = (counts.total() - counts.events()) as f64;
+        errors * self.ln_per_error + successes * self.ln_per_success
+    }
+
+    /// The decision for cumulative counts.
+    pub fn decide(&self, counts: EventCounts) -> BurnDecision {
+        if self.ln_e_value(counts) >= self.ln_threshold {
+            BurnDecision::Reject
+        } else {
+            BurnDecision::Continue
+        }
+    }
+}
