@@ -599,3 +599,63 @@ fn lower_bound_and_minimum_events_guard_low_traffic() {
     .unwrap();
     assert_eq!(guarded.tiers[0].state, TierState::NoData);
 }
+
+mod canary_budget {
+    use super::{counts, h, slo};
+    use canary_judge::burn::Ratio;
+    use canary_judge::burn::canary::{
+        GateDecision, canary_budget_spent, compare_burn, gate, projected_rollout_spend,
+    };
+
+    #[test]
+    fn canary_spend_is_weighted_by_its_share() {
+        // Canary at burn 12 (C1) for an hour on 5% of the traffic: 12/720 · 0.05.
+        let spent =
+            canary_budget_spent(slo(), counts(120, 10_000), 0.05, h(1.0), h(720.0)).unwrap();
+        assert!((spent.value().unwrap() - 12.0 / 720.0 * 0.05).abs() < 1e-12);
+        assert_eq!(
+            canary_budget_spent(slo(), counts(0, 0), 0.05, h(1.0), h(720.0)).unwrap(),
+            Ratio::NoData
+        );
+        assert!(canary_budget_spent(slo(), counts(1, 10), 0.0, h(1.0), h(720.0)).is_err());
+        assert!(canary_budget_spent(slo(), counts(1, 10), 0.5, h(800.0), h(720.0)).is_err());
+    }
+
+    #[test]
+    fn burn_comparison_matches_scipy_binomial_tail() {
+        // scipy.stats.binom.sf(4, 12, 1/6) = 0.0363500220905872: canary 5 errors in
+        // 10 000, baseline 7 in 50 000.
+        let c = compare_burn(counts(7, 50_000), counts(5, 10_000));
+        assert!(
+            (c.p_value / 0.0363500220905872 - 1.0).abs() < 1e-9,
+            "{}",
+            c.p_value
+        );
+        assert!((c.ratio.value().unwrap() - 5.0 / 10_000.0 / (7.0 / 50_000.0)).abs() < 1e-12);
+        // No canary errors: nothing to test; no baseline errors: no ratio.
+        assert_eq!(compare_burn(counts(3, 100), counts(0, 100)).p_value, 1.0);
+        assert_eq!(
+            compare_burn(counts(0, 100), counts(3, 100)).ratio,
+            Ratio::NoData
+        );
+        assert!(compare_burn(counts(0, 100), counts(3, 100)).p_value < 0.2);
+    }
+
+    #[test]
+    fn gate_blocks_for_each_reason() {
+        let month = h(720.0);
+        let spend = projected_rollout_spend(2.0, &[(0.25, h(6.0)), (1.0, h(12.0))], month).unwrap();
+        assert!((spend - 2.0 * (0.25 * 6.0 + 12.0) / 720.0).abs() < 1e-12);
+        assert_eq!(
+            gate(Ratio::Value(0.5), spend, 0.25, 0.05),
+            GateDecision::Allow
+        );
+        match gate(Ratio::Value(0.1), 0.2, 0.25, 0.05) {
+            GateDecision::Block(reasons) => assert_eq!(reasons.len(), 2),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(gate(Ratio::NoData, 0.0, 0.25, 0.05), GateDecision::NoData);
+        assert!(projected_rollout_spend(-1.0, &[], month).is_err());
+        assert!(projected_rollout_spend(1.0, &[(1.5, h(1.0))], month).is_err());
+    }
+}

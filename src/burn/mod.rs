@@ -15,7 +15,46 @@
 //!   minimum-events guard.
 //! - [`safeguards`]: a lower confidence bound on the burn rate and a sequential,
 //!   anytime-valid burn test for low-traffic services.
+//! - [`canary`]: the budget a canary spends, canary-vs-baseline burn with a test, and
+//!   a promotion gate.
 
+//!
+//! ## A budget-gated rollout check
+//! ```
+//! use std::time::Duration;
+//! use canary_judge::EventCounts;
+//! use canary_judge::burn::{Objective, Ratio, canary, safeguards, tiers};
+//! use canary_judge::burn::evaluate::{evaluate, Options, Series, TierState};
+//!
+//! let slo = Objective::new(0.999)?;
+//! let month = tiers::thirty_days();
+//! let hour = Duration::from_secs(3600);
+//!
+//! // 1. Is the service itself healthy? The last day, one-minute buckets.
+//! let minutes: Vec<EventCounts> = vec![EventCounts::new(4, 20_000)?; 24 * 60];
+//! let series = Series::new(Duration::from_secs(60), &minutes)?;
+//! let alerts = evaluate(slo, &tiers::sloth(month)?, &series, &Options { min_events: 1_000, ..Options::default() })?;
+//! assert!(alerts.tiers.iter().all(|t| t.state == TierState::Inactive));
+//!
+//! // 2. How much budget is left this month?
+//! let remaining = slo.remaining_budget(EventCounts::new(300_000, 1_000_000_000)?); // 0.7
+//!
+//! // 3. The canary (5% of traffic for an hour) against the baseline.
+//! let (baseline, canary) = (EventCounts::new(19, 95_000)?, EventCounts::new(4, 5_000)?);
+//! let burn = slo.burn_rate(canary).value().unwrap_or(0.0); // 0.8
+//! let versus = canary::compare_burn(baseline, canary);
+//! let harmful = safeguards::SequentialBurnTest::new(slo, 14.4, 0.01)?.decide(canary);
+//! assert!(versus.p_value > 0.01 && harmful == safeguards::BurnDecision::Continue);
+//!
+//! // 4. Would the rest of the rollout fit the budget?
+//! let steps = [(0.25, 2 * hour), (0.5, 4 * hour), (1.0, 24 * hour)];
+//! let spend = canary::projected_rollout_spend(burn, &steps, month)?;
+//! let decision = canary::gate(remaining, spend, 0.25, 0.05);
+//! assert_eq!(decision, canary::GateDecision::Allow);
+//! # Ok::<(), canary_judge::Error>(())
+//! ```
+
+pub mod canary;
 pub mod counters;
 pub mod evaluate;
 pub mod safeguards;
