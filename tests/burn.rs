@@ -429,6 +429,10 @@ fn s1_to_s4_scenarios() {
     }
     assert_eq!(states(&s2, &sloth), [false, false, true, true]);
     assert_eq!(states(&s2, &pyrra), [false, false, true, true]);
+    // Which windows tripped: S1's slow page tier has its 30 m window above 6 but not its 6 h.
+    let e = evaluate(slo(), &sloth, &s1, &Options::default()).unwrap();
+    assert!(e.tiers[1].short_tripped && !e.tiers[1].long_tripped);
+    assert_eq!(e.highest_firing, Some(0));
     // S3: 2% for 50 minutes, ended 10 minutes ago.
     let s3 = scenario(&[(50, 200), (10, 5)], days);
     for (got, want) in burns(&s3)
@@ -657,5 +661,49 @@ mod canary_budget {
         assert_eq!(gate(Ratio::NoData, 0.0, 0.25, 0.05), GateDecision::NoData);
         assert!(projected_rollout_spend(-1.0, &[], month).is_err());
         assert!(projected_rollout_spend(1.0, &[(1.5, h(1.0))], month).is_err());
+    }
+}
+
+mod aggregation {
+    use super::counts;
+    use canary_judge::burn::Ratio;
+    use canary_judge::burn::aggregate::{
+        EmptySlice, latency_sli, mean_of_ratios, ratio_of_sums, time_slices,
+    };
+
+    #[test]
+    fn empty_buckets_do_not_poison_the_mean() {
+        // Sloth's optimized period ratio turns NaN for a whole period after one empty
+        // 5-minute sample; here empty buckets are skipped.
+        let b = [counts(1, 1000), counts(0, 0), counts(3, 1000)];
+        assert_eq!(mean_of_ratios(&b), Ratio::Value(0.002));
+        assert_eq!(ratio_of_sums(&b), Ratio::Value(0.002));
+        assert_eq!(mean_of_ratios(&[counts(0, 0)]), Ratio::NoData);
+        assert_eq!(ratio_of_sums(&[]), Ratio::NoData);
+    }
+
+    #[test]
+    fn time_slices_count_bad_slices() {
+        let b = [counts(0, 100), counts(5, 100), counts(0, 0), counts(1, 100)];
+        let s = time_slices(&b, 0.01, EmptySlice::Skip).unwrap();
+        assert_eq!((s.events(), s.total()), (1, 3));
+        let s = time_slices(&b, 0.01, EmptySlice::Bad).unwrap();
+        assert_eq!((s.events(), s.total()), (2, 4));
+        let s = time_slices(&b, 0.01, EmptySlice::Good).unwrap();
+        assert_eq!((s.events(), s.total()), (1, 4));
+        assert!(time_slices(&b, 1.0, EmptySlice::Skip).is_err());
+    }
+
+    #[test]
+    fn latency_sli_validates_buckets() {
+        let ok = [(0.1, 900), (0.3, 980), (f64::INFINITY, 1000)];
+        assert_eq!(latency_sli(&ok, 0.1).unwrap().events(), 100);
+        assert!(latency_sli(&ok, 0.2).is_err()); // not a bound
+        assert!(latency_sli(&ok, f64::INFINITY).is_err());
+        assert!(latency_sli(&[(0.1, 900), (0.3, 800), (f64::INFINITY, 1000)], 0.1).is_err());
+        assert!(latency_sli(&[(0.3, 900), (0.1, 950), (f64::INFINITY, 1000)], 0.3).is_err());
+        assert!(latency_sli(&[(0.1, 900), (0.3, 980)], 0.1).is_err()); // no +Inf bucket
+        assert!(latency_sli(&[(f64::NAN, 1), (f64::INFINITY, 2)], 0.1).is_err());
+        assert!(latency_sli(&[], 0.1).is_err());
     }
 }

@@ -134,6 +134,10 @@ pub struct TierResult {
     pub long_burn: Ratio,
     /// Burn rate over the short window.
     pub short_burn: Ratio,
+    /// Whether the long window is above the tier's threshold now.
+    pub long_tripped: bool,
+    /// Whether the short window is above the tier's threshold now.
+    pub short_tripped: bool,
 }
 
 /// The evaluation of a tier set.
@@ -250,6 +254,8 @@ pub fn evaluate_at(
             state,
             long_burn: burn(long),
             short_burn: burn(short),
+            long_tripped: above(long),
+            short_tripped: above(short),
         });
     }
     let highest_firing = results

@@ -9,6 +9,8 @@
 //!
 //! - [`Objective`]: ratios, burn rates, budget spent and remaining, time to exhaustion.
 //! - [`tiers`]: alerting tiers and the presets of the Workbook, Sloth and Pyrra.
+//! - [`aggregate`]: ratio of sums, mean of ratios (Sloth compatibility), time-slice
+//!   SLOs, and latency SLIs from histogram buckets.
 //! - [`counters`]: cumulative counters to window increases, exactly or as Prometheus
 //!   extrapolates them.
 //! - [`evaluate`]: multi-window multi-burn-rate rules over a bucketed series, with a
@@ -54,6 +56,7 @@
 //! # Ok::<(), canary_judge::Error>(())
 //! ```
 
+pub mod aggregate;
 pub mod canary;
 pub mod counters;
 pub mod evaluate;
