@@ -707,3 +707,63 @@ mod aggregation {
         assert!(latency_sli(&[], 0.1).is_err());
     }
 }
+
+mod periods {
+    // Expected boundaries from Python's datetime (UTC timestamps).
+    use canary_judge::burn::period::{CalendarUnit, Period};
+    use std::time::Duration;
+
+    #[test]
+    fn calendar_weeks_and_months() {
+        let week = Period::Calendar {
+            unit: CalendarUnit::Week,
+            utc_offset_seconds: 0,
+        };
+        // Thursday 2024-02-15 12:00 → Monday 2024-02-12 to Monday 2024-02-19.
+        assert_eq!(
+            week.bounds(1_707_998_400).unwrap(),
+            (1_707_696_000, 1_708_300_800)
+        );
+        // Sunday 23:59 still belongs to the week that started on Monday the 12th.
+        assert_eq!(week.bounds(1_708_300_740).unwrap().0, 1_707_696_000);
+        // Sunday 2023-12-31 → week of Monday 2023-12-25, across the year boundary.
+        assert_eq!(
+            week.bounds(1_704_024_000).unwrap(),
+            (1_703_462_400, 1_704_067_200)
+        );
+        let month = Period::Calendar {
+            unit: CalendarUnit::Month,
+            utc_offset_seconds: 0,
+        };
+        assert_eq!(
+            month.length(1_707_998_400).unwrap(),
+            Duration::from_secs(29 * 86_400)
+        );
+        // Tokyo (+9 h): 2024-02-29 20:00 UTC is already March 1 locally; March starts
+        // at 2024-02-29 15:00 UTC and ends at 2024-03-31 15:00 UTC.
+        let tokyo = Period::Calendar {
+            unit: CalendarUnit::Month,
+            utc_offset_seconds: 9 * 3600,
+        };
+        assert_eq!(
+            tokyo.bounds(1_709_236_800).unwrap(),
+            (1_709_218_800, 1_711_897_200)
+        );
+    }
+
+    #[test]
+    fn rolling_periods_and_bad_input() {
+        let thirty = Period::Rolling(Duration::from_secs(30 * 86_400));
+        assert_eq!(
+            thirty.bounds(1_000_000_000).unwrap(),
+            (1_000_000_000 - 2_592_000, 1_000_000_000)
+        );
+        assert!(Period::Rolling(Duration::ZERO).bounds(0).is_err());
+        let bad = Period::Calendar {
+            unit: CalendarUnit::Week,
+            utc_offset_seconds: 19 * 3600,
+        };
+        assert!(bad.bounds(0).is_err());
+        assert!(thirty.bounds(i64::MAX).is_err());
+    }
+}

@@ -8,6 +8,7 @@
 //! windows punch into Prometheus-generated rules.
 //!
 //! - [`Objective`]: ratios, burn rates, budget spent and remaining, time to exhaustion.
+//! - [`period`]: rolling periods, and calendar weeks and months in a UTC offset.
 //! - [`tiers`]: alerting tiers and the presets of the Workbook, Sloth and Pyrra.
 //! - [`aggregate`]: ratio of sums, mean of ratios (Sloth compatibility), time-slice
 //!   SLOs, and latency SLIs from histogram buckets.
@@ -60,6 +61,7 @@ pub mod aggregate;
 pub mod canary;
 pub mod counters;
 pub mod evaluate;
+pub mod period;
 pub mod safeguards;
 pub mod tiers;
 
