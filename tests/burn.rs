@@ -212,6 +212,35 @@ fn pyrra_windows() {
 }
 
 #[test]
+fn pyrra_absent_durations() {
+    // policy-burnrate.md C.3, at 28 days: 99% → 10m, 99.9% → 3m, 95% → 44m.
+    for (target, minutes) in [(0.99, 10), (0.999, 3), (0.95, 44)] {
+        let d = tiers::pyrra_absent_duration(
+            Objective::new(target).unwrap(),
+            tiers::twenty_eight_days(),
+        );
+        assert_eq!(d, m(minutes), "{target}");
+    }
+}
+
+#[test]
+fn counters_to_interval_counts() {
+    let bad = [(0.0, 3.0), (60.0, 5.0), (120.0, 5.0), (180.0, 2.0)];
+    let all = [
+        (0.0, 100.0),
+        (60.0, 1100.0),
+        (120.0, 2100.0),
+        (180.0, 400.0),
+    ];
+    let c = counters::interval_counts(&bad, &all).unwrap();
+    let pairs: Vec<(u64, u64)> = c.iter().map(|c| (c.events(), c.total())).collect();
+    assert_eq!(pairs, [(2, 1000), (0, 1000), (2, 400)]);
+    assert!(counters::interval_counts(&bad, &all[..3]).is_err());
+    let too_many_bad = [(0.0, 0.0), (60.0, 50.0)];
+    assert!(counters::interval_counts(&too_many_bad, &[(0.0, 0.0), (60.0, 10.0)]).is_err());
+}
+
+#[test]
 fn p1_p2_counter_increases() {
     let p1 = [(5.0, 100.0), (20.0, 110.0), (35.0, 5.0), (50.0, 20.0)];
     assert_eq!(counters::increase(&p1).unwrap(), Some(30.0));
@@ -261,6 +290,11 @@ fn c6_detection_and_reset_times() {
     };
     // Long window passes 1.44% after 345.6 s (5.76 min); the short one after 28.8 s.
     assert!(!firing(345.0) && firing(346.0));
+    let short_above = |sec: usize| {
+        let e = evaluate_at(slo(), &page, &series, start + sec, &Options::default()).unwrap();
+        e.tiers[0].short_tripped
+    };
+    assert!(!short_above(28) && short_above(29));
     // After the burst (600 s), the 5-minute window clears at 871.2 s (14.52 min).
     assert!(firing(871.0) && !firing(872.0));
     // The long window alone would stay above the threshold until 3854.4 s (64.24 min).

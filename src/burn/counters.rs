@@ -116,3 +116,52 @@ pub fn increase_extrapolated(
         raw * (span + extend(to_start) + extend(to_end)) / span,
     ))
 }
+
+/// Per-interval event counts from two cumulative counters sampled at the same times
+/// (bad events and all events): one [`EventCounts`] per pair of consecutive samples,
+/// reset-aware as in [`increase`], values rounded to whole events. This turns scraped
+/// counters into the buckets [`super::evaluate::Series`] takes (exact mode).
+///
+/// # Errors
+/// - As [`increase`] for either counter.
+/// - [`Error::InvalidParameter`] if the two counters' sample times differ, or an
+///   interval has more bad events than events.
+///
+/// # Example
+/// ```
+/// use canary_judge::burn::counters::interval_counts;
+/// let bad = [(0.0, 10.0), (60.0, 12.0), (120.0, 1.0)]; // reset in the second minute
+/// let all = [(0.0, 5_000.0), (60.0, 6_000.0), (120.0, 900.0)];
+/// let c = interval_counts(&bad, &all)?;
+/// assert_eq!((c[0].events(), c[0].total()), (2, 1_000));
+/// assert_eq!((c[1].events(), c[1].total()), (1, 900));
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+pub fn interval_counts(
+    bad: &[(f64, f64)],
+    total: &[(f64, f64)],
+) -> Result<Vec<crate::EventCounts>, Error> {
+    check(bad)?;
+    check(total)?;
+    if bad.len() != total.len() || bad.iter().zip(total).any(|(a, b)| a.0 != b.0) {
+        return Err(Error::InvalidParameter {
+            name: "sample times of the two counters",
+            expected: "identical",
+            value: bad.len() as f64,
+        });
+    }
+    let delta = |w: &[(f64, f64)]| {
+        if w[1].1 < w[0].1 {
+            w[1].1
+        } else {
+            w[1].1 - w[0].1
+        }
+    };
+    bad.windows(2)
+        .zip(total.windows(2))
+        .map(|(b, t)| {
+            let (nb, nt) = (delta(b).round(), delta(t).round());
+            crate::EventCounts::new(nb as u64, nt as u64)
+        })
+        .collect()
+}

@@ -162,6 +162,25 @@ pub fn pyrra(period: Duration) -> Vec<Tier> {
         .collect()
 }
 
+/// Pyrra's "absent" alert delay: how long a metric may be missing before alerting,
+/// the time a 100% error rate needs to trip Pyrra's first tier plus its hold,
+/// round_min(14·b·long₁ + hold₁) for the period's first tier.
+///
+/// # Example
+/// ```
+/// use std::time::Duration;
+/// use canary_judge::burn::{Objective, tiers};
+/// let d = tiers::pyrra_absent_duration(Objective::new(0.99)?, tiers::twenty_eight_days());
+/// assert_eq!(d, Duration::from_secs(10 * 60));
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+pub fn pyrra_absent_duration(objective: Objective, period: Duration) -> Duration {
+    let first = pyrra(period)[0];
+    let secs =
+        first.factor * objective.budget() * first.long.as_secs_f64() + first.hold.as_secs_f64();
+    Duration::from_secs(((secs / 60.0).round() * 60.0) as u64)
+}
+
 /// Something wrong with a tier set that would make a tier useless.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
