@@ -118,7 +118,7 @@ pub fn increase_extrapolated(
 }
 
 /// Per-interval event counts from two cumulative counters sampled at the same times
-/// (bad events and all events): one [`EventCounts`] per pair of consecutive samples,
+/// (bad events and all events): one [`EventCounts`](crate::EventCounts) per pair of consecutive samples,
 /// reset-aware as in [`increase`], values rounded to whole events. This turns scraped
 /// counters into the buckets [`super::evaluate::Series`] takes (exact mode).
 ///
