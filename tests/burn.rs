@@ -462,6 +462,8 @@ fn s1_to_s4_scenarios() {
         assert!(close(*got, want, 1e-3), "S2 {got} vs {want}");
     }
     assert_eq!(states(&s2, &sloth), [false, false, true, true]);
+    let e2 = evaluate(slo(), &sloth, &s2, &Options::default()).unwrap();
+    assert!(e2.any_firing(&sloth, Severity::Ticket) && !e2.any_firing(&sloth, Severity::Page));
     assert_eq!(states(&s2, &pyrra), [false, false, true, true]);
     // Which windows tripped: S1's slow page tier has its 30 m window above 6 but not its 6 h.
     let e = evaluate(slo(), &sloth, &s1, &Options::default()).unwrap();

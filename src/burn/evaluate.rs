@@ -150,6 +150,18 @@ pub struct Evaluation {
     pub highest_firing: Option<usize>,
 }
 
+impl Evaluation {
+    /// Whether any tier of `severity` fires: Sloth's alerts, where the page alert is
+    /// the OR of the page tiers and the ticket alert the OR of the ticket tiers.
+    /// `tiers` must be the slice that was evaluated.
+    pub fn any_firing(&self, tiers: &[Tier], severity: super::tiers::Severity) -> bool {
+        self.tiers
+            .iter()
+            .zip(tiers)
+            .any(|(r, t)| t.severity == severity && r.state == TierState::Firing)
+    }
+}
+
 /// Evaluates every tier at the end of `series`.
 ///
 /// A tier's condition at a time is that its long and its short window both have data
