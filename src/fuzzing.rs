@@ -96,6 +96,78 @@ pub fn mann_whitney(data: &[u8]) {
     }
 }
 
+/// Decodes `data` as an objective, a series of bucket counts and counter samples,
+/// and checks that every burn-rate function returns finite numbers, no data, or an
+/// error: never NaN, infinity or a panic.
+///
+/// Layout: byte 0 objective (0.5 + b/512), byte 1 options, then 8-byte records
+/// (bad: u32, total: u32) used both as bucket counts and as counter samples.
+pub fn burn(data: &[u8]) {
+    use crate::EventCounts;
+    use crate::burn::evaluate::{Comparator, Options, Series, evaluate};
+    use crate::burn::{Objective, Ratio, counters, safeguards, tiers};
+    use std::time::Duration;
+
+    let Some((&o, rest)) = data.split_first() else {
+        return;
+    };
+    let Some((&opts, rest)) = rest.split_first() else {
+        return;
+    };
+    let Ok(slo) = Objective::new(0.5 + f64::from(o) / 512.0) else {
+        return;
+    };
+    let records: Vec<(u32, u32)> = rest
+        .chunks_exact(8)
+        .take(2000)
+        .map(|c| {
+            let a = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+            let b = u32::from_le_bytes([c[4], c[5], c[6], c[7]]);
+            (a, b)
+        })
+        .collect();
+    let buckets: Vec<EventCounts> = records
+        .iter()
+        .filter_map(|&(a, b)| EventCounts::new(u64::from(a.min(b)), u64::from(a.max(b))).ok())
+        .collect();
+    let finite = |r: Ratio| r.value().is_none_or(f64::is_finite);
+    for &c in &buckets {
+        assert!(finite(slo.burn_rate(c)) && finite(slo.remaining_budget(c)));
+        if let Ok(r) = safeguards::burn_lower_bound(slo, c, 0.95) {
+            assert!(finite(r));
+        }
+    }
+    let options = Options {
+        comparator: if opts & 1 == 0 {
+            Comparator::Greater
+        } else {
+            Comparator::GreaterOrEqual
+        },
+        min_events: u64::from(opts >> 1) * 10,
+    };
+    if let Ok(series) = Series::new(Duration::from_secs(60), &buckets) {
+        let mut set = tiers::pyrra(tiers::twenty_eight_days());
+        set.extend(tiers::workbook());
+        if let Ok(e) = evaluate(slo, &set, &series, &options) {
+            assert!(
+                e.tiers
+                    .iter()
+                    .all(|t| finite(t.long_burn) && finite(t.short_burn))
+            );
+        }
+    }
+    let samples: Vec<(f64, f64)> = records
+        .iter()
+        .map(|&(t, v)| (f64::from(t), f64::from(v)))
+        .collect();
+    if let Ok(Some(v)) = counters::increase(&samples) {
+        assert!(v.is_finite() && v >= 0.0);
+    }
+    if let Ok(Some(v)) = counters::increase_extrapolated(&samples, 0.0, f64::from(u32::MAX)) {
+        assert!(v.is_finite() && v >= 0.0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -108,5 +180,17 @@ mod tests {
             n += 1;
         }
         assert!(n >= 5, "corpus has {n} files");
+    }
+
+    #[test]
+    fn replay_burn_corpus() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/burn");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).expect("corpus directory") {
+            let data = std::fs::read(entry.unwrap().path()).unwrap();
+            super::burn(&data);
+            n += 1;
+        }
+        assert!(n >= 3, "corpus has {n} files");
     }
 }
