@@ -2,11 +2,13 @@
 //!
 //! - [`MannWhitney`]: the rank-sum test with exact and asymptotic p-values, effect
 //!   sizes, and the Hodges–Lehmann shift with its confidence interval.
+//! - [`quantile`]: sample quantiles by the nine Hyndman–Fan definitions.
 
 mod exact;
 mod hodges_lehmann;
 mod mann_whitney;
 pub(crate) mod normal;
+pub mod quantile;
 mod ranks;
 
 /// (2·U for sorted `x` against sorted `y`, pooled tie term Σ(t³ − t)).
