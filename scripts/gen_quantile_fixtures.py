@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Generate tests/fixtures/quantiles.json: numpy.quantile for all nine Hyndman-Fan
-methods on fixed, seeded samples (sizes 1..10^4, ties, constant, negative, huge and
-tiny magnitudes) at probabilities including 0, 1 and values where n*p is whole.
+"""Generate tests/fixtures/quantiles.json: numpy.quantile (all nine Hyndman-Fan
+methods) and R's quantile(type = 1..9) on fixed, seeded samples (sizes 1..10^4, ties,
+constant, negative, huge and tiny magnitudes) at probabilities including 0, 1 and
+values where n*p is whole. numpy and R disagree in the last bits for a few percent
+of the cases; both are recorded.
 
-Usage: pip install numpy; python3 scripts/gen_quantile_fixtures.py
+Usage: pip install numpy; apt-get install r-base-core;
+       python3 scripts/gen_quantile_fixtures.py
 """
 import json
 import pathlib
+import subprocess
+import tempfile
 
 import numpy as np
 
@@ -33,9 +38,41 @@ def main():
         ps = sorted(set(min(1.0, max(0.0, p)) for p in ps))
         expected = {m: [float(v) for v in np.quantile(x, ps, method=m)] for m in METHODS}
         cases.append({"values": [float(v) for v in x], "p": ps, "expected": expected})
+    add_r(cases)
+    r_version = subprocess.run(["Rscript", "-e", "cat(R.version.string)"], capture_output=True, text=True).stdout
     OUT.write_text(json.dumps({"generator": "scripts/gen_quantile_fixtures.py", "numpy": np.__version__,
-                               "cases": cases}, separators=(",", ":"), allow_nan=False))
+                               "r": r_version, "cases": cases}, separators=(",", ":"), allow_nan=False))
     print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB, {len(cases)} samples)")
+
+
+R_SCRIPT = r"""
+args <- commandArgs(trailingOnly = TRUE)
+con <- file(args[1], "r"); out <- file(args[2], "w")
+while (length(l1 <- readLines(con, n = 1)) > 0) {
+  x <- as.numeric(strsplit(l1, " ")[[1]]); p <- as.numeric(strsplit(readLines(con, n = 1), " ")[[1]])
+  for (t in 1:9) writeLines(paste(sprintf("%.17g", quantile(x, p, type = t, names = FALSE)), collapse = " "), out)
+}
+close(out)
+"""
+
+
+def add_r(cases):
+    with tempfile.TemporaryDirectory() as d:
+        d = pathlib.Path(d)
+        lines = []
+        for c in cases:
+            lines.append(" ".join(repr(v) for v in c["values"]))
+            lines.append(" ".join(repr(p) for p in c["p"]))
+        (d / "in.txt").write_text("\n".join(lines) + "\n")
+        (d / "q.R").write_text(R_SCRIPT)
+        subprocess.run(["Rscript", str(d / "q.R"), str(d / "in.txt"), str(d / "out.txt")], check=True)
+        out = (d / "out.txt").read_text().split("\n")
+    i = 0
+    for c in cases:
+        c["r"] = {}
+        for m in METHODS:
+            c["r"][m] = [float(v) for v in out[i].split()]
+            i += 1
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 //! Fixtures: tests/fixtures/quantiles.json from scripts/gen_quantile_fixtures.py.
 
 use canary_judge::Sample;
-use canary_judge::compare::quantile::{QuantileMethod, quantile, quantiles};
+use canary_judge::compare::quantile::{
+    Convention, QuantileMethod, quantile, quantile_with, quantiles, quantiles_with,
+};
 use serde_json::Value;
 
 fn floats(v: &Value) -> Vec<f64> {
@@ -42,6 +44,43 @@ fn all_methods_equal_numpy_exactly() {
         }
     }
     assert!(checked > 3000, "{checked}");
+}
+
+#[test]
+fn all_methods_equal_r_exactly_under_the_r_convention() {
+    let fx: Value = serde_json::from_str(include_str!("fixtures/quantiles.json")).unwrap();
+    let (mut checked, mut numpy_differs) = (0, 0);
+    for case in fx["cases"].as_array().unwrap() {
+        let sample = Sample::new(floats(&case["values"])).unwrap();
+        let ps = floats(&case["p"]);
+        for method in QuantileMethod::ALL {
+            let want = floats(&case["r"][method.numpy_name()]);
+            let numpy = floats(&case["expected"][method.numpy_name()]);
+            let all = quantiles_with(&sample, &ps, method, Convention::R)
+                .unwrap()
+                .unwrap();
+            for (((&p, &w), &got), &np) in ps.iter().zip(&want).zip(&all).zip(&numpy) {
+                assert!(
+                    got == w,
+                    "R n={} p={p} {method:?}: {got} vs {w}",
+                    sample.len()
+                );
+                let one = quantile_with(&sample, p, method, Convention::R)
+                    .unwrap()
+                    .unwrap();
+                assert!(
+                    one == w,
+                    "R single n={} p={p} {method:?}: {one} vs {w}",
+                    sample.len()
+                );
+                checked += 1;
+                numpy_differs += usize::from(np != w);
+            }
+        }
+    }
+    assert!(checked > 3000, "{checked}");
+    // The two conventions really differ on these fixtures, so both tests bite.
+    assert!(numpy_differs > 100, "{numpy_differs}");
 }
 
 #[test]
