@@ -132,3 +132,101 @@ mod properties {
         }
     }
 }
+
+mod interval {
+    use canary_judge::Sample;
+    use canary_judge::compare::quantile::{QuantileInterval, quantile_interval};
+
+    /// P(B ≤ k) by direct summation of the binomial pmf (independent of the crate's
+    /// incomplete-beta route), for small n.
+    fn naive_cdf(k: i64, n: usize, p: f64) -> f64 {
+        let mut total = 0.0;
+        let mut coef = 1.0f64; // C(n, i)
+        for i in 0..=n {
+            if i as i64 > k {
+                break;
+            }
+            total += coef * p.powi(i as i32) * (1.0 - p).powi((n - i) as i32);
+            coef = coef * (n - i) as f64 / (i + 1) as f64;
+        }
+        total
+    }
+
+    #[test]
+    fn ranks_are_the_equal_tailed_binomial_ranks() {
+        for n in [5usize, 10, 20, 37, 60] {
+            let s = Sample::new((1..=n).map(|v| v as f64)).unwrap();
+            for p in [0.1, 0.25, 0.5, 0.75, 0.9] {
+                for level in [0.8, 0.9, 0.95] {
+                    let tail = (1.0 - level) / 2.0;
+                    let l = (1..=n)
+                        .rev()
+                        .find(|&l| naive_cdf(l as i64 - 1, n, p) <= tail);
+                    let u = (1..=n).find(|&u| naive_cdf(u as i64 - 1, n, p) >= 1.0 - tail);
+                    match (quantile_interval(&s, p, level).unwrap(), l, u) {
+                        (
+                            QuantileInterval::Interval {
+                                lower_rank,
+                                upper_rank,
+                                lower,
+                                upper,
+                                achieved_level,
+                            },
+                            Some(l),
+                            Some(u),
+                        ) => {
+                            assert_eq!(
+                                (lower_rank, upper_rank),
+                                (l, u),
+                                "n={n} p={p} level={level}"
+                            );
+                            assert_eq!((lower, upper), (l as f64, u as f64));
+                            assert!(achieved_level >= level - 1e-12);
+                        }
+                        (QuantileInterval::InsufficientData { needed }, l, u) => {
+                            assert!(l.is_none() || u.is_none(), "n={n} p={p} level={level}");
+                            assert!(needed > n);
+                        }
+                        (other, l, u) => panic!("n={n} p={p}: {other:?} vs {l:?} {u:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn coverage_holds_for_continuous_and_tied_data() {
+        let mut state = 0x0ddc_0ffe_e15e_a5e5u64;
+        let mut uniform = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            ((state >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        // (sample size, p, true quantile of the generator, generator)
+        let reps = 1000;
+        type Gen = fn(f64) -> f64;
+        let cases: [(usize, f64, f64, Gen); 4] = [
+            (30, 0.5, 1.0, |u| -(1.0 - u).ln() / std::f64::consts::LN_2), // exponential scaled to median 1
+            (200, 0.9, 0.9, |u| u),                                       // uniform
+            (400, 0.99, 100f64.powf(0.4), |u| (1.0 - u).powf(-1.0 / 2.5)), // Pareto(2.5): p99 = 100^0.4
+            (100, 0.5, 2.0, |u| (u * 5.0).floor()), // heavily tied 0..4: median 2
+        ];
+        for (n, p, truth, draw) in cases {
+            let mut covered = 0;
+            for _ in 0..reps {
+                let s = Sample::new((0..n).map(|_| draw(uniform()))).unwrap();
+                if let QuantileInterval::Interval { lower, upper, .. } =
+                    quantile_interval(&s, p, 0.9).unwrap()
+                {
+                    covered += usize::from(lower <= truth && truth <= upper);
+                } else {
+                    panic!("n={n} p={p} should be enough");
+                }
+            }
+            let rate = covered as f64 / reps as f64;
+            let floor = 0.9 - 3.0 * (0.9f64 * 0.1 / reps as f64).sqrt();
+            assert!(rate >= floor, "n={n} p={p}: coverage {rate}");
+        }
+    }
+}

@@ -362,3 +362,136 @@ pub fn quantiles_with(
             .collect(),
     ))
 }
+
+/// A distribution-free confidence interval for one quantile, or the reason there
+/// is none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum QuantileInterval {
+    /// [x_(lower_rank), x_(upper_rank)] covers the p-quantile with probability at least
+    /// `achieved_level` for any continuous distribution (and at least that for
+    /// discrete ones).
+    Interval {
+        /// Lower end, the order statistic of rank `lower_rank`.
+        lower: f64,
+        /// Upper end, the order statistic of rank `upper_rank`.
+        upper: f64,
+        /// 1-based rank of the lower end.
+        lower_rank: usize,
+        /// 1-based rank of the upper end.
+        upper_rank: usize,
+        /// P(lower_rank ≤ B < upper_rank) for B ~ Binomial(n, p): at least the
+        /// requested level.
+        achieved_level: f64,
+    },
+    /// Too few values: no pair of order statistics reaches the level. `needed` is the
+    /// smallest sample size that can (for example 368 for p = 0.99 at 95%).
+    InsufficientData {
+        /// The smallest n for which an interval exists at this p and level.
+        needed: usize,
+    },
+}
+
+/// P(B ≤ k) for B ~ Binomial(n, p), through the regularised incomplete beta function.
+fn binomial_cdf(k: i64, n: usize, p: f64) -> f64 {
+    if k < 0 {
+        return 0.0;
+    }
+    let k = k as usize;
+    if k >= n {
+        return 1.0;
+    }
+    if p <= 0.0 {
+        return 1.0;
+    }
+    if p >= 1.0 {
+        return 0.0;
+    }
+    // P(B ≤ k) = I_{1−p}(n − k, k + 1)
+    statrs::function::beta::checked_beta_reg((n - k) as f64, k as f64 + 1.0, 1.0 - p).unwrap_or(0.0)
+}
+
+/// A two-sided, equal-tailed, distribution-free confidence interval for the
+/// p-quantile from order statistics: with B ~ Binomial(n, p), the lower rank l is the
+/// largest with P(B ≤ l − 1) ≤ α/2 and the upper rank u the smallest with
+/// P(B ≤ u − 1) ≥ 1 − α/2, so [x_(l), x_(u)] covers the quantile with probability
+/// P(l ≤ B ≤ u − 1) ≥ 1 − α (α = 1 − level). When n is too small for such ranks
+/// to exist the outcome says so and names the smallest n that would do, rather than
+/// returning an interval that does not hold its level.
+///
+/// # Errors
+/// - [`Error::InvalidParameter`] unless 0 < p < 1.
+/// - [`Error::InvalidConfidenceLevel`] unless 0 < level < 1.
+///
+/// # Example
+/// ```
+/// use canary_judge::{compare::quantile::{quantile_interval, QuantileInterval}, Sample};
+/// let fifty = Sample::new((1..=50).map(f64::from))?;
+/// // 0.99^367 = 0.0251 > 0.025 but 0.99^368 = 0.0248: p99 at 95% needs 368 values.
+/// assert_eq!(quantile_interval(&fifty, 0.99, 0.95)?, QuantileInterval::InsufficientData { needed: 368 });
+/// match quantile_interval(&fifty, 0.5, 0.95)? {
+///     QuantileInterval::Interval { lower, upper, .. } => assert_eq!((lower, upper), (18.0, 33.0)),
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+pub fn quantile_interval(sample: &Sample, p: f64, level: f64) -> Result<QuantileInterval, Error> {
+    if !(p > 0.0 && p < 1.0) {
+        return Err(Error::InvalidParameter {
+            name: "quantile probability",
+            expected: "strictly between 0 and 1",
+            value: p,
+        });
+    }
+    if !(level > 0.0 && level < 1.0) {
+        return Err(Error::InvalidConfidenceLevel { value: level });
+    }
+    let tail = (1.0 - level) / 2.0;
+    // Smallest n with (1 − p)^n ≤ tail and p^n ≤ tail.
+    let needed = (tail.ln() / (1.0 - p).ln())
+        .max(tail.ln() / p.ln())
+        .ceil()
+        .max(1.0) as usize;
+    let n = sample.len();
+    if n < needed {
+        return Ok(QuantileInterval::InsufficientData { needed });
+    }
+    // Largest l in 1..=n with F(l − 1) ≤ tail (F non-decreasing: binary search).
+    let (mut lo, mut hi) = (1usize, n);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if binomial_cdf(mid as i64 - 1, n, p) <= tail {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let l = lo;
+    // Smallest u in 1..=n with F(u − 1) ≥ 1 − tail.
+    let (mut a, mut b) = (1usize, n);
+    while a < b {
+        let mid = (a + b) / 2;
+        if binomial_cdf(mid as i64 - 1, n, p) >= 1.0 - tail {
+            b = mid;
+        } else {
+            a = mid + 1;
+        }
+    }
+    let u = a;
+    // The size bound came from logarithms; confirm the tails in the exact arithmetic.
+    if binomial_cdf(l as i64 - 1, n, p) > tail || binomial_cdf(u as i64 - 1, n, p) < 1.0 - tail {
+        return Ok(QuantileInterval::InsufficientData {
+            needed: needed.max(n + 1),
+        });
+    }
+    let sorted = sample.sorted();
+    Ok(QuantileInterval::Interval {
+        lower: sorted[l - 1],
+        upper: sorted[u - 1],
+        lower_rank: l,
+        upper_rank: u,
+        achieved_level: (binomial_cdf(u as i64 - 1, n, p) - binomial_cdf(l as i64 - 1, n, p))
+            .clamp(0.0, 1.0),
+    })
+}
