@@ -9,6 +9,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use canary_judge::Sample;
+use canary_judge::compare::quantile::{QuantileMethod, quantile};
 use canary_judge::compare::{MannWhitney, Method};
 
 fn read(path: &str) -> Result<Vec<f64>, Box<dyn Error>> {
@@ -48,6 +49,12 @@ fn main() -> Result<(), Box<dyn Error>> {
             .method(Method::Asymptotic)
             .confidence_level(0.95);
         let hl_ci = best(reps, || hl.compare(&b, &c).map(|r| r.shift));
+        let q99 = best(reps, || quantile(&b, 0.99, QuantileMethod::Linear));
+        println!("{n} quantile_p99 {q99:.6e}");
+        println!(
+            "{n} quantile_value {:.17e}",
+            quantile(&b, 0.99, QuantileMethod::Linear)?.unwrap_or(0.0)
+        );
         let r = hl.compare(&b, &c)?;
         println!("{n} sort_pooled {sort:.6e}");
         println!("{n} u_p {u_p:.6e}");

@@ -1,0 +1,54 @@
+//! Criterion benches for one quantile at 10^3..10^6 values, against the floor the
+//! issue names: copying the values and one `select_nth_unstable_by`.
+//!
+//! Run: `cargo bench --bench quantile`.
+
+use std::hint::black_box;
+
+use canary_judge::Sample;
+use canary_judge::compare::quantile::{QuantileMethod, quantile, quantiles};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+
+fn values(n: usize) -> Vec<f64> {
+    let mut s = 0x9E37_79B9_7F4A_7C15u64;
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            ((s >> 11) as f64 / (1u64 << 53) as f64 * 4.0).exp()
+        })
+        .collect()
+}
+
+fn benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("quantile");
+    for &n in &[1_000usize, 10_000, 100_000, 1_000_000] {
+        let v = values(n);
+        let sample = Sample::new(v.iter().copied()).unwrap();
+        let k = (0.99 * (n - 1) as f64) as usize;
+        group.bench_with_input(BenchmarkId::new("select_nth_floor", n), &v, |b, v| {
+            b.iter(|| {
+                let mut w = v.clone();
+                *w.select_nth_unstable_by(k, f64::total_cmp).1
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("p99_linear", n), &sample, |b, s| {
+            b.iter(|| quantile(black_box(s), 0.99, QuantileMethod::Linear).unwrap())
+        });
+        group.bench_with_input(BenchmarkId::new("five_quantiles", n), &sample, |b, s| {
+            b.iter(|| {
+                quantiles(
+                    black_box(s),
+                    &[0.5, 0.9, 0.95, 0.99, 0.999],
+                    QuantileMethod::Linear,
+                )
+                .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(quantile_benches, benches);
+criterion_main!(quantile_benches);
