@@ -3,8 +3,10 @@
 //! - [`MannWhitney`]: the rank-sum test with exact and asymptotic p-values, effect
 //!   sizes, and the Hodges–Lehmann shift with its confidence interval.
 //! - [`quantile`]: sample quantiles by the nine Hyndman–Fan definitions.
+//! - [`histogram`]: Prometheus classic histograms and `histogram_quantile`.
 
 mod exact;
+pub mod histogram;
 mod hodges_lehmann;
 mod mann_whitney;
 pub(crate) mod normal;

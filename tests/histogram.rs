@@ -1,0 +1,87 @@
+//! Prometheus classic histograms: `histogram_quantile` semantics (promql/quantile.go,
+//! `bucketQuantile`) and snapshot deltas with counter resets. Expected values are
+//! worked by hand from PromQL's documented rules, each stated beside its assertion.
+
+use canary_judge::compare::histogram::ClassicHistogram;
+
+const INF: f64 = f64::INFINITY;
+
+#[test]
+fn interpolation_and_special_cases() {
+    let h = ClassicHistogram::new(&[(1.0, 10.0), (2.0, 30.0), (4.0, 70.0), (INF, 80.0)]).unwrap();
+    // rank 8 lies in the first bucket, which starts at 0 (positive bound): 0 + 1·8/10.
+    assert_eq!(h.quantile(0.1).unwrap(), Some(0.8));
+    // rank 40: third bucket (30, 70], 2 + 2·(10/40) = 2.5.
+    assert_eq!(h.quantile(0.5).unwrap(), Some(2.5));
+    // rank 72 > 70: the +Inf bucket returns the highest finite bound.
+    assert_eq!(h.quantile(0.9).unwrap(), Some(4.0));
+    // rank 0 is reached by the first bucket: its start, 0.
+    assert_eq!(h.quantile(0.0).unwrap(), Some(0.0));
+    // rank 80 (q = 1): first bucket with count ≥ 80 among the finite ones? none → +Inf bucket.
+    assert_eq!(h.quantile(1.0).unwrap(), Some(4.0));
+    // A lowest bucket with bound ≤ 0 returns that bound.
+    let neg = ClassicHistogram::new(&[(-1.0, 5.0), (0.0, 10.0), (INF, 10.0)]).unwrap();
+    assert_eq!(neg.quantile(0.2).unwrap(), Some(-1.0));
+    // Second bucket (−1, 0]: −1 + 1·(2.5/5) = −0.5.
+    assert_eq!(neg.quantile(0.75).unwrap(), Some(-0.5));
+}
+
+#[test]
+fn no_data_outcomes_and_errors() {
+    let empty = ClassicHistogram::new(&[(1.0, 0.0), (INF, 0.0)]).unwrap();
+    assert_eq!(empty.quantile(0.5).unwrap(), None); // zero observations (Prometheus: NaN)
+    let only_inf = ClassicHistogram::new(&[(INF, 5.0)]).unwrap();
+    assert_eq!(only_inf.quantile(0.5).unwrap(), None); // fewer than two buckets
+    let h = ClassicHistogram::new(&[(1.0, 1.0), (INF, 2.0)]).unwrap();
+    for q in [-0.1, 1.5, f64::NAN] {
+        assert!(h.quantile(q).is_err());
+    }
+    assert!(ClassicHistogram::new(&[]).is_err());
+    assert!(ClassicHistogram::new(&[(1.0, 1.0), (2.0, 2.0)]).is_err()); // no +Inf bucket
+    assert!(ClassicHistogram::new(&[(2.0, 1.0), (1.0, 2.0), (INF, 3.0)]).is_err()); // unsorted
+    assert!(ClassicHistogram::new(&[(1.0, 1.0), (1.0, 2.0), (INF, 3.0)]).is_err()); // duplicate
+    assert!(ClassicHistogram::new(&[(1.0, 5.0), (2.0, 3.0), (INF, 6.0)]).is_err()); // decreasing
+    assert!(ClassicHistogram::new(&[(f64::NAN, 1.0), (INF, 2.0)]).is_err());
+    assert!(ClassicHistogram::new(&[(1.0, -1.0), (INF, 2.0)]).is_err());
+}
+
+#[test]
+fn prometheus_lenient_reading() {
+    // Unsorted, a duplicate bound (counts add), and a dip that Prometheus flattens.
+    let raw = [
+        (INF, 100.0),
+        (2.0, 40.0),
+        (1.0, 20.0),
+        (2.0, 10.0),
+        (4.0, 45.0),
+    ];
+    let (h, forced) = ClassicHistogram::from_prometheus(&raw).unwrap();
+    let b: Vec<(f64, f64)> = h.buckets().collect();
+    assert_eq!(b, [(1.0, 20.0), (2.0, 50.0), (4.0, 50.0), (INF, 100.0)]);
+    assert!(forced);
+    // Float noise below 1e-12 relative is not a dip.
+    let (h, forced) =
+        ClassicHistogram::from_prometheus(&[(1.0, 1e6), (2.0, 1e6 - 1e-7), (INF, 2e6)]).unwrap();
+    assert!(!forced);
+    assert_eq!(h.buckets().nth(1), Some((2.0, 1e6)));
+    assert!(ClassicHistogram::from_prometheus(&[(1.0, 1.0)]).is_err());
+}
+
+#[test]
+fn deltas_between_snapshots_with_resets() {
+    let t0 = ClassicHistogram::new(&[(0.1, 100.0), (1.0, 180.0), (INF, 200.0)]).unwrap();
+    let t1 = ClassicHistogram::new(&[(0.1, 150.0), (1.0, 270.0), (INF, 300.0)]).unwrap();
+    let (d, reset) = ClassicHistogram::delta(&t0, &t1).unwrap();
+    assert!(!reset);
+    assert_eq!(
+        d.buckets().collect::<Vec<_>>(),
+        [(0.1, 50.0), (1.0, 90.0), (INF, 100.0)]
+    );
+    // The process restarted: every bucket dropped, so each contributes its new count.
+    let t2 = ClassicHistogram::new(&[(0.1, 5.0), (1.0, 8.0), (INF, 9.0)]).unwrap();
+    let (d, reset) = ClassicHistogram::delta(&t1, &t2).unwrap();
+    assert!(reset);
+    assert_eq!(d.total(), 9.0);
+    let other = ClassicHistogram::new(&[(0.5, 1.0), (INF, 2.0)]).unwrap();
+    assert!(ClassicHistogram::delta(&t0, &other).is_err());
+}
