@@ -85,3 +85,42 @@ fn deltas_between_snapshots_with_resets() {
     let other = ClassicHistogram::new(&[(0.5, 1.0), (INF, 2.0)]).unwrap();
     assert!(ClassicHistogram::delta(&t0, &other).is_err());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn quantiles_are_finite_monotone_and_bounded(
+            steps in prop::collection::vec((0.01f64..10.0, 0u32..50), 1..20),
+            qs in prop::collection::vec(0.0f64..=1.0, 2..10),
+        ) {
+            let mut le = -5.0;
+            let mut count = 0.0;
+            let mut buckets = Vec::new();
+            for (width, add) in steps {
+                le += width;
+                count += f64::from(add);
+                buckets.push((le, count));
+            }
+            buckets.push((INF, count + 1.0));
+            let h = ClassicHistogram::new(&buckets).unwrap();
+            let mut qs = qs;
+            qs.sort_by(f64::total_cmp);
+            let lowest = buckets[0].0.min(0.0);
+            let highest = buckets[buckets.len() - 2].0;
+            let mut prev = f64::NEG_INFINITY;
+            for q in qs {
+                let v = h.quantile(q).unwrap().unwrap();
+                prop_assert!(v.is_finite() && v >= lowest && v <= highest, "{} {}", q, v);
+                prop_assert!(v >= prev - 1e-12, "not monotone at {}", q);
+                prev = v;
+            }
+            // The lenient reader accepts what the strict one does, unchanged.
+            let (same, forced) = ClassicHistogram::from_prometheus(&buckets).unwrap();
+            prop_assert!(!forced);
+            prop_assert_eq!(same, h);
+        }
+    }
+}
