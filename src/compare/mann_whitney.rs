@@ -216,6 +216,19 @@ impl MannWhitney {
         self.finish(summary, Some(Differences::new(&x, &y)))
     }
 
+    /// The test from a rank summary built elsewhere (binned data): no shift or
+    /// interval, since the values inside a bin are unknown.
+    pub(crate) fn compare_summary(&self, summary: RankSummary) -> Result<MannWhitneyResult, Error> {
+        if summary.m == 0 || summary.n == 0 {
+            let side = if summary.m == 0 { "canary" } else { "baseline" };
+            return Err(Error::EmptySample {
+                side,
+                what: "the mann-whitney test",
+            });
+        }
+        self.finish(summary, None)
+    }
+
     /// The p-value, effect sizes and (given the sorted samples' differences) the
     /// shift and interval, from the rank summary.
     fn finish(

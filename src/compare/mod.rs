@@ -19,6 +19,14 @@ pub(crate) fn rank_summary(x: &[f64], y: &[f64]) -> (u128, u128) {
     (s.twice_u, s.pooled_tie_term)
 }
 
+/// The Mann–Whitney test on binned data (see [`histogram::mann_whitney`]).
+pub(crate) fn mann_whitney_bins(
+    test: &MannWhitney,
+    bins: &[(u64, u64)],
+) -> Result<MannWhitneyResult, crate::Error> {
+    test.compare_summary(ranks::summarize_bins(bins))
+}
+
 pub use mann_whitney::{
     AUTO_EXACT_MAX_PAIRS, Alternative, MannWhitney, MannWhitneyResult, Method, ShiftInterval,
 };

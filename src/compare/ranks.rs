@@ -63,6 +63,36 @@ fn has_adjacent_equal(v: &[f64]) -> bool {
     v.windows(2).fold(false, |acc, w| acc | (w[0] == w[1]))
 }
 
+/// The rank summary of binned data: `bins` holds (canary count, baseline count) per
+/// bin in ascending order of value, each bin a group of ties. O(bins).
+pub(crate) fn summarize_bins(bins: &[(u64, u64)]) -> RankSummary {
+    let (mut below_y, mut twice_u, mut pooled) = (0u128, 0u128, 0u128);
+    let (mut m, mut n) = (0u128, 0u128);
+    let mut groups = Vec::with_capacity(bins.len());
+    for &(cx, cy) in bins {
+        let (cx, cy) = (cx as u128, cy as u128);
+        twice_u += cx * (2 * below_y + cy);
+        below_y += cy;
+        let t = cx + cy;
+        if t > 1 {
+            pooled += t * t * t - t;
+        }
+        if t > 0 {
+            groups.push((t as usize, cx as usize));
+        }
+        m += cx;
+        n += cy;
+    }
+    RankSummary {
+        m: m as usize,
+        n: n as usize,
+        twice_u,
+        pooled_tie_term: pooled,
+        within_tie_term: 0,
+        groups,
+    }
+}
+
 /// Summarises sorted `x` (canary) against sorted `y` (baseline).
 ///
 /// Without ties (the common case for continuous metrics) two branch-free merges give
