@@ -6,6 +6,8 @@
 use std::hint::black_box;
 
 use canary_judge::Sample;
+use canary_judge::compare::MannWhitney;
+use canary_judge::compare::histogram::{ClassicHistogram, mann_whitney};
 use canary_judge::compare::quantile::{QuantileMethod, quantile, quantiles};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
@@ -48,6 +50,31 @@ fn benches(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    // 100-bucket Prometheus histograms.
+    let hist = |shift: f64| {
+        let mut total = 0.0;
+        let mut buckets: Vec<(f64, f64)> = (1..100)
+            .map(|i| {
+                total += (1000.0 * (-(i as f64 - 30.0 - shift).powi(2) / 200.0).exp()).round();
+                (0.001 * 1.1f64.powi(i), total)
+            })
+            .collect();
+        buckets.push((f64::INFINITY, total + 5.0));
+        ClassicHistogram::new(&buckets).unwrap()
+    };
+    let (base, canary) = (hist(0.0), hist(2.0));
+    c.bench_function("histogram/quantile_p99/100_buckets", |b| {
+        b.iter(|| black_box(&base).quantile(0.99).unwrap())
+    });
+    let test = MannWhitney::new();
+    c.bench_function("histogram/mann_whitney/100_buckets", |b| {
+        b.iter(|| {
+            mann_whitney(black_box(&base), black_box(&canary), &test)
+                .unwrap()
+                .p_value
+        })
+    });
 }
 
 criterion_group!(quantile_benches, benches);
