@@ -230,3 +230,118 @@ mod interval {
         }
     }
 }
+
+mod delta {
+    use canary_judge::Sample;
+    use canary_judge::compare::quantile::{DeltaClass, PercentileDeltaOutcome, percentile_delta};
+
+    struct Rng(u64);
+    impl Rng {
+        fn uniform(&mut self) -> f64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        }
+        fn normal(&mut self) -> f64 {
+            let (u1, u2) = (self.uniform(), self.uniform());
+            (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        }
+    }
+
+    /// Draws one value for the baseline (false) or the canary (true).
+    type Draw = Box<dyn Fn(&mut Rng, bool) -> f64>;
+
+    /// Coverage of the true absolute and relative change, at 90% jointly, for
+    /// log-normal, Pareto-tailed and heavily tied data, n from 20 to 10^5.
+    #[test]
+    fn intervals_cover_the_true_change() {
+        let mut rng = Rng(0xfeed_5eed_cafe_d00d);
+        // (n, p, reps, kind): kind 0 log-normal (canary ×1.1), 1 Pareto(3) (×1.2), 2 tied 1..=5 (+1).
+        let configs: [(usize, f64, usize, u8); 5] = [
+            (20, 0.5, 400, 0),
+            (300, 0.9, 400, 1),
+            (2000, 0.99, 200, 0),
+            (500, 0.5, 300, 2),
+            (100_000, 0.999, 20, 1),
+        ];
+        for (n, p, reps, kind) in configs {
+            let (truth_b, truth_c, draw): (f64, f64, Draw) = match kind {
+                0 => {
+                    let z: f64 = [
+                        (0.5, 0.0),
+                        (0.9, 1.2815515655446004),
+                        (0.99, 2.3263478740408408),
+                    ]
+                    .iter()
+                    .find(|(q, _)| *q == p)
+                    .unwrap()
+                    .1;
+                    (
+                        z.exp(),
+                        1.1 * z.exp(),
+                        Box::new(|r: &mut Rng, c: bool| {
+                            r.normal().exp() * if c { 1.1 } else { 1.0 }
+                        }),
+                    )
+                }
+                1 => {
+                    let q = (1.0f64 - p).powf(-1.0 / 3.0);
+                    (
+                        q,
+                        1.2 * q,
+                        Box::new(|r: &mut Rng, c: bool| {
+                            r.uniform().powf(-1.0 / 3.0) * if c { 1.2 } else { 1.0 }
+                        }),
+                    )
+                }
+                _ => (
+                    3.0,
+                    4.0,
+                    Box::new(|r: &mut Rng, c: bool| {
+                        (r.uniform() * 5.0).floor() + 1.0 + if c { 1.0 } else { 0.0 }
+                    }),
+                ),
+            };
+            let (mut abs_hit, mut rel_hit) = (0, 0);
+            for _ in 0..reps {
+                let b = Sample::new((0..n).map(|_| draw(&mut rng, false))).unwrap();
+                let c = Sample::new((0..n).map(|_| draw(&mut rng, true))).unwrap();
+                let PercentileDeltaOutcome::Delta(d) = percentile_delta(&b, &c, p, 0.9).unwrap()
+                else {
+                    panic!("n={n} p={p} should be enough");
+                };
+                let (lo, hi) = d.absolute;
+                abs_hit += usize::from(lo <= truth_c - truth_b && truth_c - truth_b <= hi);
+                let (rlo, rhi) = d.relative.unwrap();
+                let rel = truth_c / truth_b - 1.0;
+                rel_hit += usize::from(rlo <= rel && rel <= rhi);
+            }
+            let floor = 0.9 - 3.0 * (0.9f64 * 0.1 / reps as f64).sqrt();
+            for (what, hits) in [("absolute", abs_hit), ("relative", rel_hit)] {
+                let rate = hits as f64 / reps as f64;
+                assert!(rate >= floor, "n={n} p={p} kind={kind} {what}: {rate}");
+            }
+        }
+    }
+
+    #[test]
+    fn classification_and_small_samples() {
+        let base = Sample::new((0..3000).map(|i| 100.0 + (i % 97) as f64)).unwrap();
+        let same = Sample::new((0..3000).map(|i| 100.0 + ((i * 7) % 97) as f64)).unwrap();
+        let PercentileDeltaOutcome::Delta(d) = percentile_delta(&base, &same, 0.9, 0.95).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(d.classify(0.10), DeltaClass::Pass); // certainly grew less than 10%
+        assert_eq!(d.classify(-0.5), DeltaClass::Fail); // certainly more than −50%
+        // Each side needs a p99 interval at √0.95: tail (1 − 0.97468)/2 = 0.012661,
+        // and 0.99^n ≤ 0.012661 first holds at n = 435.
+        let tiny = Sample::new((0..50).map(f64::from)).unwrap();
+        assert_eq!(
+            percentile_delta(&tiny, &tiny, 0.99, 0.95).unwrap(),
+            PercentileDeltaOutcome::InsufficientData { needed: 435 }
+        );
+        assert!(percentile_delta(&Sample::default(), &tiny, 0.5, 0.9).is_err());
+    }
+}

@@ -19,6 +19,11 @@ pub(crate) fn rank_summary(x: &[f64], y: &[f64]) -> (u128, u128) {
     (s.twice_u, s.pooled_tie_term)
 }
 
+/// a − b, saturating at ±f64::MAX instead of overflowing to infinity.
+pub(crate) fn saturating_diff(a: f64, b: f64) -> f64 {
+    hodges_lehmann::diff(a, b)
+}
+
 /// The Mann–Whitney test on binned data (see [`histogram::mann_whitney`]).
 pub(crate) fn mann_whitney_bins(
     test: &MannWhitney,

@@ -523,3 +523,133 @@ pub fn quantile_interval(sample: &Sample, p: f64, level: f64) -> Result<Quantile
             .clamp(0.0, 1.0),
     })
 }
+
+/// How a percentile moved from baseline to canary, with conservative intervals.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PercentileDelta {
+    /// The probability p.
+    pub p: f64,
+    /// The baseline's p-quantile (type 7).
+    pub baseline: f64,
+    /// The canary's p-quantile (type 7).
+    pub canary: f64,
+    /// Interval for canary − baseline quantiles.
+    pub absolute: (f64, f64),
+    /// Interval for canary/baseline − 1, when every value involved is positive.
+    pub relative: Option<(f64, f64)>,
+    /// The level both intervals hold jointly at least.
+    pub level: f64,
+}
+
+/// What a percentile delta says against a tolerated relative increase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum DeltaClass {
+    /// The whole interval of the relative change lies above the margin: it grew by
+    /// more than tolerated, with confidence.
+    Fail,
+    /// The whole interval lies below the margin: it certainly grew less than tolerated.
+    Pass,
+    /// The interval straddles the margin.
+    Inconclusive,
+}
+
+/// The outcome of [`percentile_delta`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum PercentileDeltaOutcome {
+    /// The delta with its intervals.
+    Delta(PercentileDelta),
+    /// One side is too small for a distribution-free interval at this p and level.
+    InsufficientData {
+        /// The smallest sample size per side that would do.
+        needed: usize,
+    },
+}
+
+impl PercentileDelta {
+    /// Classifies the relative change against `margin` (e.g. 0.10 for "fail if the
+    /// quantile grew by more than 10%"): fail when the interval's lower end exceeds
+    /// the margin, pass when its upper end is below it, else inconclusive. Without a
+    /// relative interval (non-positive values) it is inconclusive.
+    pub fn classify(&self, margin: f64) -> DeltaClass {
+        match self.relative {
+            Some((lo, _)) if lo > margin => DeltaClass::Fail,
+            Some((_, hi)) if hi < margin => DeltaClass::Pass,
+            _ => DeltaClass::Inconclusive,
+        }
+    }
+}
+
+/// The change of the p-quantile from baseline to canary, with intervals that hold at
+/// least `level` jointly: each side gets a distribution-free order-statistic interval
+/// ([`quantile_interval`]) at level √level, so by independence both cover with
+/// probability ≥ level, and then [L_c − U_b, U_c − L_b] covers the absolute change
+/// and, for positive values, [L_c/U_b − 1, U_c/L_b − 1] the relative one. Simple and
+/// valid for any continuous distributions (conservative for discrete ones); the
+/// point estimates are type-7 quantiles.
+///
+/// # Errors
+/// As [`quantile_interval`], and [`Error::EmptySample`] for an empty side.
+///
+/// # Example
+/// ```
+/// use canary_judge::{compare::quantile::{percentile_delta, DeltaClass, PercentileDeltaOutcome}, Sample};
+/// let base = Sample::new((0..2000).map(|i| 100.0 + (i % 100) as f64))?;
+/// let canary = Sample::new((0..2000).map(|i| 130.0 + (i % 100) as f64))?;
+/// match percentile_delta(&base, &canary, 0.9, 0.95)? {
+///     PercentileDeltaOutcome::Delta(d) => assert_eq!(d.classify(0.10), DeltaClass::Fail),
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+pub fn percentile_delta(
+    baseline: &Sample,
+    canary: &Sample,
+    p: f64,
+    level: f64,
+) -> Result<PercentileDeltaOutcome, Error> {
+    crate::sample::require_values(baseline, canary, "a percentile delta")?;
+    if !(level > 0.0 && level < 1.0) {
+        return Err(Error::InvalidConfidenceLevel { value: level });
+    }
+    let per_side = level.sqrt();
+    let b = quantile_interval(baseline, p, per_side)?;
+    let c = quantile_interval(canary, p, per_side)?;
+    let (
+        QuantileInterval::Interval {
+            lower: bl,
+            upper: bu,
+            ..
+        },
+        QuantileInterval::Interval {
+            lower: cl,
+            upper: cu,
+            ..
+        },
+    ) = (b, c)
+    else {
+        let needed = [b, c]
+            .iter()
+            .map(|i| match i {
+                QuantileInterval::InsufficientData { needed } => *needed,
+                QuantileInterval::Interval { .. } => 0,
+            })
+            .max()
+            .unwrap_or(0);
+        return Ok(PercentileDeltaOutcome::InsufficientData { needed });
+    };
+    let sat = crate::compare::saturating_diff;
+    let relative = (bl > 0.0 && cl > 0.0).then(|| (cl / bu - 1.0, cu / bl - 1.0));
+    Ok(PercentileDeltaOutcome::Delta(PercentileDelta {
+        p,
+        baseline: quantile(baseline, p, QuantileMethod::Linear)?.unwrap_or(bl),
+        canary: quantile(canary, p, QuantileMethod::Linear)?.unwrap_or(cl),
+        absolute: (sat(cl, bu), sat(cu, bl)),
+        relative,
+        level,
+    }))
+}
