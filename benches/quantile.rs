@@ -9,6 +9,7 @@ use canary_judge::Sample;
 use canary_judge::compare::MannWhitney;
 use canary_judge::compare::histogram::{ClassicHistogram, mann_whitney};
 use canary_judge::compare::quantile::{QuantileMethod, quantile, quantiles};
+use canary_judge::compare::sketch::Sketch;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 fn values(n: usize) -> Vec<f64> {
@@ -66,6 +67,16 @@ fn benches(c: &mut Criterion) {
     let (base, canary) = (hist(0.0), hist(2.0));
     c.bench_function("histogram/quantile_p99/100_buckets", |b| {
         b.iter(|| black_box(&base).quantile(0.99).unwrap())
+    });
+    // One sketch insert (latency-like values, α = 1%).
+    let latencies = values(4096);
+    let mut sketch = Sketch::new(0.01).unwrap();
+    let mut i = 0usize;
+    c.bench_function("sketch/insert", |b| {
+        b.iter(|| {
+            sketch.insert(black_box(latencies[i & 4095]));
+            i += 1;
+        })
     });
     let test = MannWhitney::new();
     c.bench_function("histogram/mann_whitney/100_buckets", |b| {

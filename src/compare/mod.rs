@@ -4,6 +4,7 @@
 //!   sizes, and the Hodges–Lehmann shift with its confidence interval.
 //! - [`quantile`]: sample quantiles by the nine Hyndman–Fan definitions.
 //! - [`histogram`]: Prometheus classic histograms and `histogram_quantile`.
+//! - [`sketch`]: a mergeable quantile sketch with a relative-error guarantee.
 
 mod exact;
 pub mod histogram;
@@ -12,6 +13,7 @@ mod mann_whitney;
 pub(crate) mod normal;
 pub mod quantile;
 mod ranks;
+pub mod sketch;
 
 /// (2·U for sorted `x` against sorted `y`, pooled tie term Σ(t³ − t)).
 pub(crate) fn rank_summary(x: &[f64], y: &[f64]) -> (u128, u128) {

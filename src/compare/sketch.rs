@@ -1,0 +1,243 @@
+//! A mergeable quantile sketch with a relative-error guarantee (DDSketch, Masson, Rim
+//! and Lee, VLDB 2019), in our own code.
+//!
+//! A positive value v goes to bin k = ⌈ln v / ln γ⌉ with γ = (1 + α)/(1 − α); every
+//! value in bin k lies in (γ^(k−1), γ^k], and the bin's representative 2γ^k/(γ + 1)
+//! is within relative error α of each of them. Negative values use a mirrored store;
+//! values with |v| below the smallest normal f64 count as zero. A quantile is the
+//! representative of the bin holding the order statistic of rank ⌊q·(n − 1)⌋, so it
+//! is within relative error α of that exact order statistic.
+//!
+//! Memory is bounded: each store keeps at most `max_bins` bins (default 2048, i.e.
+//! about 16 KiB each). Values spanning a ratio R of magnitudes need ln R / ln γ bins:
+//! at α = 1% the default covers R ≈ 10^17, at α = 0.1% only R ≈ 60; beyond that the lowest bins are folded into one, which only
+//! costs accuracy for the smallest positive magnitudes (the highest negative ones),
+//! far from the latency tails a canary cares about. Merging adds bins, so it is
+//! associative and commutative.
+
+use crate::Error;
+
+/// One side's bins: counts for keys `offset .. offset + bins.len()`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+struct Store {
+    offset: i32,
+    bins: Vec<u64>,
+    collapsed: bool,
+}
+
+impl Store {
+    fn add(&mut self, key: i32, count: u64, max_bins: usize) {
+        if self.bins.is_empty() {
+            self.offset = key;
+            self.bins.push(0);
+        }
+        let key = if key < self.offset && self.collapsed {
+            self.offset
+        } else {
+            key
+        };
+        if key < self.offset {
+            let grow = (self.offset - key) as usize;
+            self.bins.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = key;
+        } else if key >= self.offset + self.bins.len() as i32 {
+            self.bins.resize((key - self.offset) as usize + 1, 0);
+        }
+        self.bins[(key - self.offset) as usize] += count;
+        if self.bins.len() > max_bins {
+            // Fold the lowest bins into the lowest kept one.
+            let excess = self.bins.len() - max_bins;
+            let folded: u64 = self.bins.drain(..excess).sum();
+            self.bins[0] += folded;
+            self.offset += excess as i32;
+            self.collapsed = true;
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.bins.iter().sum()
+    }
+}
+
+/// A DDSketch-style quantile sketch (see the module documentation).
+///
+/// # Example
+/// ```
+/// use canary_judge::compare::sketch::Sketch;
+/// let mut s = Sketch::new(0.01)?;
+/// for i in 1..=10_000 {
+///     s.insert(i as f64);
+/// }
+/// let p99 = s.quantile(0.99)?.unwrap();
+/// assert!((p99 - 9900.0).abs() <= 0.01 * 9900.0);
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Sketch {
+    alpha: f64,
+    max_bins: usize,
+    ln_gamma: f64,
+    positive: Store,
+    negative: Store,
+    zero: u64,
+    count: u64,
+}
+
+impl Sketch {
+    /// A sketch with relative accuracy `alpha` and at most 2048 bins per sign.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless 0 < alpha < 1.
+    pub fn new(alpha: f64) -> Result<Self, Error> {
+        Self::with_max_bins(alpha, 2048)
+    }
+
+    /// A sketch with relative accuracy `alpha` and at most `max_bins` bins per sign.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless 0 < alpha < 1 and max_bins ≥ 1.
+    pub fn with_max_bins(alpha: f64, max_bins: usize) -> Result<Self, Error> {
+        if !(alpha > 0.0 && alpha < 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "relative accuracy",
+                expected: "strictly between 0 and 1",
+                value: alpha,
+            });
+        }
+        if max_bins == 0 {
+            return Err(Error::InvalidParameter {
+                name: "maximum bins",
+                expected: "at least 1",
+                value: 0.0,
+            });
+        }
+        let gamma = (1.0 + alpha) / (1.0 - alpha);
+        Ok(Self {
+            alpha,
+            max_bins,
+            ln_gamma: gamma.ln(),
+            positive: Store::default(),
+            negative: Store::default(),
+            zero: 0,
+            count: 0,
+        })
+    }
+
+    /// The relative accuracy α.
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    /// Number of values inserted.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    fn key(&self, magnitude: f64) -> i32 {
+        let k = (magnitude.ln() / self.ln_gamma).ceil();
+        k.clamp(f64::from(i32::MIN / 2), f64::from(i32::MAX / 2)) as i32
+    }
+
+    fn value(&self, key: i32) -> f64 {
+        let gamma = self.ln_gamma.exp();
+        ((f64::from(key) * self.ln_gamma).exp() * 2.0 / (gamma + 1.0)).min(f64::MAX)
+    }
+
+    /// Adds one value. NaN is ignored (and not counted); ±infinity is clamped to
+    /// ±f64::MAX.
+    pub fn insert(&mut self, value: f64) {
+        if value.is_nan() {
+            return;
+        }
+        let v = value.clamp(-f64::MAX, f64::MAX);
+        if v.abs() < f64::MIN_POSITIVE {
+            self.zero += 1;
+        } else if v > 0.0 {
+            let k = self.key(v);
+            self.positive.add(k, 1, self.max_bins);
+        } else {
+            let k = self.key(-v);
+            self.negative.add(k, 1, self.max_bins);
+        }
+        self.count += 1;
+    }
+
+    /// Adds every value of another sketch with the same accuracy and bin limit.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] if the two sketches' α or bin limits differ.
+    pub fn merge(&mut self, other: &Sketch) -> Result<(), Error> {
+        if self.alpha != other.alpha || self.max_bins != other.max_bins {
+            return Err(Error::InvalidParameter {
+                name: "relative accuracy of the merged sketch",
+                expected: "equal to this sketch's (and the same bin limit)",
+                value: other.alpha,
+            });
+        }
+        for (store, theirs) in [
+            (&mut self.positive, &other.positive),
+            (&mut self.negative, &other.negative),
+        ] {
+            store.collapsed |= theirs.collapsed;
+            for (i, &c) in theirs.bins.iter().enumerate() {
+                if c > 0 {
+                    store.add(theirs.offset + i as i32, c, self.max_bins);
+                }
+            }
+        }
+        self.zero += other.zero;
+        self.count += other.count;
+        Ok(())
+    }
+
+    /// The q-quantile: within relative error α of the exact order statistic of rank
+    /// ⌊q·(n − 1)⌋ (0-based), unless that value lies in a folded bin. `None` when
+    /// the sketch is empty.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] if q is NaN or outside [0, 1].
+    pub fn quantile(&self, q: f64) -> Result<Option<f64>, Error> {
+        if !(0.0..=1.0).contains(&q) {
+            return Err(Error::InvalidParameter {
+                name: "quantile",
+                expected: "within [0, 1]",
+                value: q,
+            });
+        }
+        if self.count == 0 {
+            return Ok(None);
+        }
+        let rank = (q * (self.count - 1) as f64).floor() as u64;
+        // Negative values, most negative first: highest keys first.
+        let mut seen = 0u64;
+        let neg_total = self.negative.total();
+        if rank < neg_total {
+            for (i, &c) in self.negative.bins.iter().enumerate().rev() {
+                seen += c;
+                if seen > rank {
+                    return Ok(Some(-self.value(self.negative.offset + i as i32)));
+                }
+            }
+        }
+        seen = neg_total;
+        if rank < seen + self.zero {
+            return Ok(Some(0.0));
+        }
+        seen += self.zero;
+        for (i, &c) in self.positive.bins.iter().enumerate() {
+            seen += c;
+            if seen > rank {
+                return Ok(Some(self.value(self.positive.offset + i as i32)));
+            }
+        }
+        // Unreachable while the counts are consistent; the largest bin otherwise.
+        Ok(self
+            .positive
+            .bins
+            .len()
+            .checked_sub(1)
+            .map(|i| self.value(self.positive.offset + i as i32)))
+    }
+}
