@@ -168,6 +168,76 @@ pub fn burn(data: &[u8]) {
     }
 }
 
+/// Decodes `data` into histogram buckets, sketch values and quantile probabilities
+/// and checks that histograms, sketches, quantiles and percentile deltas return
+/// finite numbers, no data, or an error: never NaN or a panic.
+///
+/// Layout: byte 0 options, then 16-byte records (bound: f64, count: f64), also read
+/// as values for the sketch and samples.
+pub fn quantiles(data: &[u8]) {
+    use crate::compare::histogram::ClassicHistogram;
+    use crate::compare::quantile::{self, QuantileMethod};
+    use crate::compare::sketch::Sketch;
+
+    let Some((&opts, rest)) = data.split_first() else {
+        return;
+    };
+    let pairs: Vec<(f64, f64)> = rest
+        .chunks_exact(16)
+        .take(300)
+        .map(|c| {
+            let a = f64::from_le_bytes(c[..8].try_into().unwrap_or([0; 8]));
+            let b = f64::from_le_bytes(c[8..].try_into().unwrap_or([0; 8]));
+            (a, b)
+        })
+        .collect();
+    let q = f64::from(opts) / 255.0;
+    let ok = |v: Option<f64>| v.is_none_or(|x| !x.is_nan());
+    for h in [
+        ClassicHistogram::new(&pairs).ok(),
+        ClassicHistogram::from_prometheus(&pairs).ok().map(|p| p.0),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Ok(v) = h.quantile(q) {
+            assert!(ok(v), "histogram quantile NaN");
+        }
+        if let Ok((d, _)) = ClassicHistogram::delta(&h, &h) {
+            assert!(d.total() >= 0.0);
+        }
+    }
+    let alpha = [0.01, 0.05, 0.001][usize::from(opts % 3)];
+    if let Ok(mut sketch) = Sketch::with_max_bins(alpha, 64 + usize::from(opts)) {
+        let mut other = sketch.clone();
+        for &(a, b) in &pairs {
+            sketch.insert(a);
+            other.insert(b);
+        }
+        if sketch.merge(&other).is_ok() {
+            assert!(ok(sketch.quantile(q).unwrap_or(None)));
+        }
+    }
+    let values: Vec<f64> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+    if let Ok(sample) = crate::Sample::with_policy(values, crate::NonFinite::Drop) {
+        for m in QuantileMethod::ALL {
+            if let Ok(v) = quantile::quantile(&sample, q, m) {
+                assert!(ok(v), "sample quantile NaN");
+            }
+        }
+        if q > 0.0 && q < 1.0 {
+            let _ = quantile::quantile_interval(&sample, q, 0.9);
+            let half = sample.len() / 2;
+            if let (Ok(a), Ok(b)) = (
+                crate::Sample::new(sample.values()[..half].iter().copied()),
+                crate::Sample::new(sample.values()[half..].iter().copied()),
+            ) {
+                let _ = quantile::percentile_delta(&a, &b, q, 0.9);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -180,6 +250,18 @@ mod tests {
             n += 1;
         }
         assert!(n >= 5, "corpus has {n} files");
+    }
+
+    #[test]
+    fn replay_quantiles_corpus() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/quantiles");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).expect("corpus directory") {
+            let data = std::fs::read(entry.unwrap().path()).unwrap();
+            super::quantiles(&data);
+            n += 1;
+        }
+        assert!(n >= 3, "corpus has {n} files");
     }
 
     #[test]
