@@ -209,3 +209,81 @@ mod rank_test {
         assert!(mann_whitney(&a, &empty, &t).is_err());
     }
 }
+
+mod exponential {
+    use canary_judge::compare::histogram::ExponentialHistogram;
+    use proptest::prelude::*;
+
+    /// The bucket of |v| at `scale`: the i with base^i < |v| ≤ base^(i+1), found from
+    /// log2 and then corrected against the bounds themselves.
+    fn index(v: f64, scale: i32) -> i64 {
+        let f = 2f64.powi(scale);
+        let bound = |i: i64| 2f64.powf(i as f64 / f);
+        let mut i = (v.log2() * f).ceil() as i64 - 1;
+        while v > bound(i + 1) {
+            i += 1;
+        }
+        while v <= bound(i) {
+            i -= 1;
+        }
+        i
+    }
+
+    fn build(values: &[f64], scale: i32) -> ExponentialHistogram {
+        let (pos, neg): (Vec<i64>, Vec<i64>) = (
+            values
+                .iter()
+                .filter(|&&v| v > 0.0)
+                .map(|&v| index(v, scale))
+                .collect(),
+            values
+                .iter()
+                .filter(|&&v| v < 0.0)
+                .map(|&v| index(-v, scale))
+                .collect(),
+        );
+        let run = |idx: &[i64]| -> (i32, Vec<u64>) {
+            let (Some(&lo), Some(&hi)) = (idx.iter().min(), idx.iter().max()) else {
+                return (0, vec![]);
+            };
+            let mut counts = vec![0u64; (hi - lo + 1) as usize];
+            for &i in idx {
+                counts[(i - lo) as usize] += 1;
+            }
+            (lo as i32, counts)
+        };
+        let ((po, pc), (no, nc)) = (run(&pos), run(&neg));
+        let zeros = values.iter().filter(|&&v| v == 0.0).count() as u64;
+        ExponentialHistogram::new(scale, zeros, po, pc, no, nc).unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn quantiles_within_the_format_bound(
+            values in prop::collection::vec(prop_oneof![1e-3f64..1e4, -1e4f64..-1e-3, Just(0.0)], 1..300),
+            scale in prop_oneof![Just(0), Just(2), Just(5), Just(8)],
+            q in 0.0f64..=1.0,
+        ) {
+            let h = build(&values, scale);
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            let want = sorted[(q * (sorted.len() - 1) as f64).floor() as usize];
+            let got = h.quantile(q).unwrap().unwrap();
+            let bound = h.relative_error_bound();
+            prop_assert!((got - want).abs() <= bound * want.abs() * (1.0 + 1e-9), "{} vs {} (bound {})", got, want, bound);
+        }
+    }
+
+    #[test]
+    fn bad_input_and_empty() {
+        assert!(ExponentialHistogram::new(21, 0, 0, vec![], 0, vec![]).is_err());
+        assert!(ExponentialHistogram::new(-11, 0, 0, vec![], 0, vec![]).is_err());
+        assert!(ExponentialHistogram::new(0, 0, i32::MAX, vec![1, 1], 0, vec![]).is_err());
+        let empty = ExponentialHistogram::new(3, 0, 0, vec![], 0, vec![]).unwrap();
+        assert_eq!(empty.quantile(0.5).unwrap(), None);
+        assert!(empty.quantile(-0.5).is_err());
+        // The largest indices saturate instead of overflowing to infinity.
+        let huge = ExponentialHistogram::new(-10, 0, 1_000_000, vec![1], 0, vec![]).unwrap();
+        assert!(huge.quantile(0.5).unwrap().unwrap().is_finite());
+    }
+}

@@ -3,7 +3,8 @@
 //! - [`MannWhitney`]: the rank-sum test with exact and asymptotic p-values, effect
 //!   sizes, and the Hodges–Lehmann shift with its confidence interval.
 //! - [`quantile`]: sample quantiles by the nine Hyndman–Fan definitions.
-//! - [`histogram`]: Prometheus classic histograms and `histogram_quantile`.
+//! - [`histogram`]: Prometheus classic histograms and `histogram_quantile`, the rank
+//!   test between two histograms, and OpenTelemetry exponential histograms.
 //! - [`sketch`]: a mergeable quantile sketch with a relative-error guarantee.
 
 mod exact;
