@@ -168,8 +168,9 @@ pub fn burn(data: &[u8]) {
     }
 }
 
-/// Decodes `data` into histogram buckets, sketch values and quantile probabilities
-/// and checks that histograms, sketches, quantiles and percentile deltas return
+/// Decodes `data` into histogram buckets (classic and exponential), sketch values and
+/// quantile probabilities and checks that histograms, sketches, quantiles and
+/// percentile deltas return
 /// finite numbers, no data, or an error: never NaN or a panic.
 ///
 /// Layout: byte 0 options, then 16-byte records (bound: f64, count: f64), also read
@@ -206,6 +207,28 @@ pub fn quantiles(data: &[u8]) {
         if let Ok((d, _)) = ClassicHistogram::delta(&h, &h) {
             assert!(d.total() >= 0.0);
         }
+    }
+    // The same bytes as an OpenTelemetry exponential histogram.
+    let counts: Vec<u64> = pairs.iter().map(|&(a, _)| a.to_bits() % 1000).collect();
+    let scale = i32::from(opts % 31) - 10;
+    let offset = pairs
+        .first()
+        .map_or(0, |&(_, b)| (b.to_bits() % 4001) as i32 - 2000);
+    let half = counts.len() / 2;
+    if let Ok(h) = crate::compare::histogram::ExponentialHistogram::new(
+        scale,
+        u64::from(opts),
+        offset,
+        counts[..half].to_vec(),
+        -offset,
+        counts[half..].to_vec(),
+    ) {
+        assert!(
+            ok(h.quantile(q).unwrap_or(None)),
+            "exponential quantile NaN"
+        );
+        let bound = h.relative_error_bound();
+        assert!((0.0..=1.0).contains(&bound), "bound {bound}");
     }
     let alpha = [0.01, 0.05, 0.001][usize::from(opts % 3)];
     if let Ok(mut sketch) = Sketch::with_max_bins(alpha, 64 + usize::from(opts)) {

@@ -282,6 +282,10 @@ mod exponential {
         let empty = ExponentialHistogram::new(3, 0, 0, vec![], 0, vec![]).unwrap();
         assert_eq!(empty.quantile(0.5).unwrap(), None);
         assert!(empty.quantile(-0.5).is_err());
+        // Scale −10 has base 2^1024, beyond f64: the bound is its limit 1, not NaN.
+        let coarse = ExponentialHistogram::new(-10, 0, -1, vec![3, 2], 0, vec![]).unwrap();
+        assert_eq!(coarse.relative_error_bound(), 1.0);
+        assert!(coarse.quantile(0.9).unwrap().unwrap().is_finite());
         // The largest indices saturate instead of overflowing to infinity.
         let huge = ExponentialHistogram::new(-10, 0, 1_000_000, vec![1], 0, vec![]).unwrap();
         assert!(huge.quantile(0.5).unwrap().unwrap().is_finite());
