@@ -263,39 +263,29 @@ pub fn quantiles(data: &[u8]) {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn replay_corpus() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/mann_whitney");
+    /// Runs `body` on every committed input of a corpus (at least `min` of them).
+    fn replay(corpus: &str, min: usize, body: fn(&[u8])) {
+        let dir = format!("{}/fuzz/corpus/{corpus}", env!("CARGO_MANIFEST_DIR"));
         let mut n = 0;
-        for entry in std::fs::read_dir(dir).expect("corpus directory") {
-            let data = std::fs::read(entry.unwrap().path()).unwrap();
-            super::mann_whitney(&data);
+        for entry in std::fs::read_dir(&dir).expect("corpus directory") {
+            body(&std::fs::read(entry.unwrap().path()).unwrap());
             n += 1;
         }
-        assert!(n >= 5, "corpus has {n} files");
+        assert!(n >= min, "{corpus} corpus has {n} files");
+    }
+
+    #[test]
+    fn replay_corpus() {
+        replay("mann_whitney", 5, super::mann_whitney);
     }
 
     #[test]
     fn replay_quantiles_corpus() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/quantiles");
-        let mut n = 0;
-        for entry in std::fs::read_dir(dir).expect("corpus directory") {
-            let data = std::fs::read(entry.unwrap().path()).unwrap();
-            super::quantiles(&data);
-            n += 1;
-        }
-        assert!(n >= 3, "corpus has {n} files");
+        replay("quantiles", 3, super::quantiles);
     }
 
     #[test]
     fn replay_burn_corpus() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/burn");
-        let mut n = 0;
-        for entry in std::fs::read_dir(dir).expect("corpus directory") {
-            let data = std::fs::read(entry.unwrap().path()).unwrap();
-            super::burn(&data);
-            n += 1;
-        }
-        assert!(n >= 3, "corpus has {n} files");
+        replay("burn", 3, super::burn);
     }
 }
