@@ -7,20 +7,9 @@
 use canary_judge::compare::{Alternative, MannWhitney, Method};
 use canary_judge::{Classification, Direction, MetricConfig, Sample, classify::classify};
 
-struct Rng(u64);
+mod common;
 
-impl Rng {
-    fn uniform(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-    fn normal(&mut self) -> f64 {
-        let (u1, u2) = (self.uniform(), self.uniform());
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-    }
-}
+use common::Rng;
 
 #[derive(Clone, Copy, Debug)]
 enum Shape {
