@@ -7,6 +7,8 @@ use canary_judge::compare::quantile::{
 };
 use serde_json::Value;
 
+mod common;
+
 fn floats(v: &Value) -> Vec<f64> {
     v.as_array()
         .unwrap()
@@ -235,19 +237,7 @@ mod delta {
     use canary_judge::Sample;
     use canary_judge::compare::quantile::{DeltaClass, PercentileDeltaOutcome, percentile_delta};
 
-    struct Rng(u64);
-    impl Rng {
-        fn uniform(&mut self) -> f64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-        }
-        fn normal(&mut self) -> f64 {
-            let (u1, u2) = (self.uniform(), self.uniform());
-            (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-        }
-    }
+    use super::common::Rng;
 
     /// Draws one value for the baseline (false) or the canary (true).
     type Draw = Box<dyn Fn(&mut Rng, bool) -> f64>;

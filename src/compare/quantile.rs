@@ -465,6 +465,17 @@ fn binomial_cdf(k: i64, n: usize, p: f64) -> f64 {
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 pub fn quantile_interval(sample: &Sample, p: f64, level: f64) -> Result<QuantileInterval, Error> {
+    interval_of_sorted(sample.len(), || sample.sorted(), p, level)
+}
+
+/// [`quantile_interval`] for `n` values whose sorted copy `sorted` yields; it is only
+/// asked for once the ranks exist.
+fn interval_of_sorted<S: AsRef<[f64]>>(
+    n: usize,
+    sorted: impl FnOnce() -> S,
+    p: f64,
+    level: f64,
+) -> Result<QuantileInterval, Error> {
     if !(p > 0.0 && p < 1.0) {
         return Err(Error::InvalidParameter {
             name: "quantile probability",
@@ -481,7 +492,6 @@ pub fn quantile_interval(sample: &Sample, p: f64, level: f64) -> Result<Quantile
         .max(tail.ln() / p.ln())
         .ceil()
         .max(1.0) as usize;
-    let n = sample.len();
     if n < needed {
         return Ok(QuantileInterval::InsufficientData { needed });
     }
@@ -513,7 +523,8 @@ pub fn quantile_interval(sample: &Sample, p: f64, level: f64) -> Result<Quantile
             needed: needed.max(n + 1),
         });
     }
-    let sorted = sample.sorted();
+    let sorted = sorted();
+    let sorted = sorted.as_ref();
     Ok(QuantileInterval::Interval {
         lower: sorted[l - 1],
         upper: sorted[u - 1],
@@ -617,8 +628,15 @@ pub fn percentile_delta(
         return Err(Error::InvalidConfidenceLevel { value: level });
     }
     let per_side = level.sqrt();
-    let b = quantile_interval(baseline, p, per_side)?;
-    let c = quantile_interval(canary, p, per_side)?;
+    // Each side is sorted once, for both its interval and its point estimate.
+    let (sorted_b, sorted_c) = (baseline.sorted(), canary.sorted());
+    let b = interval_of_sorted(sorted_b.len(), || &sorted_b, p, per_side)?;
+    let c = interval_of_sorted(sorted_c.len(), || &sorted_c, p, per_side)?;
+    let linear = |sorted: &[f64]| {
+        let (lower, upper, weight) =
+            locate(sorted.len(), p, QuantileMethod::Linear, Convention::Numpy);
+        finish(sorted[lower], sorted[upper], weight, Convention::Numpy)
+    };
     let (
         QuantileInterval::Interval {
             lower: bl,
@@ -646,8 +664,8 @@ pub fn percentile_delta(
     let relative = (bl > 0.0 && cl > 0.0).then(|| (cl / bu - 1.0, cu / bl - 1.0));
     Ok(PercentileDeltaOutcome::Delta(PercentileDelta {
         p,
-        baseline: quantile(baseline, p, QuantileMethod::Linear)?.unwrap_or(bl),
-        canary: quantile(canary, p, QuantileMethod::Linear)?.unwrap_or(cl),
+        baseline: linear(&sorted_b),
+        canary: linear(&sorted_c),
         absolute: (sat(cl, bu), sat(cu, bl)),
         relative,
         level,
