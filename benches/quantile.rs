@@ -8,7 +8,7 @@ use std::hint::black_box;
 use canary_judge::Sample;
 use canary_judge::compare::MannWhitney;
 use canary_judge::compare::histogram::{ClassicHistogram, mann_whitney};
-use canary_judge::compare::quantile::{QuantileMethod, quantile, quantiles};
+use canary_judge::compare::quantile::{QuantileMethod, percentile_delta, quantile, quantiles};
 use canary_judge::compare::sketch::Sketch;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
@@ -49,6 +49,15 @@ fn benches(c: &mut Criterion) {
                 .unwrap()
             })
         });
+        // p99 delta with 95% intervals: one multi-selection per side.
+        let shifted = Sample::new(v.iter().map(|x| x * 1.05)).unwrap();
+        group.bench_with_input(
+            BenchmarkId::new("p99_delta_ci95", n),
+            &(&sample, &shifted),
+            |b, (s, t)| {
+                b.iter(|| percentile_delta(black_box(*s), black_box(*t), 0.99, 0.95).unwrap())
+            },
+        );
     }
     group.finish();
 
@@ -77,6 +86,18 @@ fn benches(c: &mut Criterion) {
             sketch.insert(black_box(latencies[i & 4095]));
             i += 1;
         })
+    });
+    c.bench_function("histogram/p99_delta_ci95/100_buckets", |b| {
+        b.iter(|| percentile_delta(black_box(&base), black_box(&canary), 0.99, 0.95).unwrap())
+    });
+    let mut sketch_b = Sketch::new(0.01).unwrap();
+    let mut sketch_c = Sketch::new(0.01).unwrap();
+    for (k, &x) in values(100_000).iter().enumerate() {
+        sketch_b.insert(x);
+        sketch_c.insert(x * if k % 2 == 0 { 1.05 } else { 1.0 });
+    }
+    c.bench_function("sketch/p99_delta_ci95/100k_values", |b| {
+        b.iter(|| percentile_delta(black_box(&sketch_b), black_box(&sketch_c), 0.99, 0.95).unwrap())
     });
     let test = MannWhitney::new();
     c.bench_function("histogram/mann_whitney/100_buckets", |b| {

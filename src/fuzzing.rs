@@ -194,6 +194,7 @@ pub fn quantiles(data: &[u8]) {
         .collect();
     let q = f64::from(opts) / 255.0;
     let ok = |v: Option<f64>| v.is_none_or(|x| !x.is_nan());
+    let mut classic = None;
     for h in [
         ClassicHistogram::new(&pairs).ok(),
         ClassicHistogram::from_prometheus(&pairs).ok().map(|p| p.0),
@@ -207,6 +208,8 @@ pub fn quantiles(data: &[u8]) {
         if let Ok((d, _)) = ClassicHistogram::delta(&h, &h) {
             assert!(d.total() >= 0.0);
         }
+        check_interval(&h, q);
+        classic = Some(h);
     }
     // The same bytes as an OpenTelemetry exponential histogram.
     let counts: Vec<u64> = pairs.iter().map(|&(a, _)| a.to_bits() % 1000).collect();
@@ -229,6 +232,10 @@ pub fn quantiles(data: &[u8]) {
         );
         let bound = h.relative_error_bound();
         assert!((0.0..=1.0).contains(&bound), "bound {bound}");
+        check_interval(&h, q);
+        if let Some(c) = &classic {
+            check_delta(c, &h, q);
+        }
     }
     let alpha = [0.01, 0.05, 0.001][usize::from(opts % 3)];
     if let Ok(mut sketch) = Sketch::with_max_bins(alpha, 64 + usize::from(opts)) {
@@ -239,6 +246,10 @@ pub fn quantiles(data: &[u8]) {
         }
         if sketch.merge(&other).is_ok() {
             assert!(ok(sketch.quantile(q).unwrap_or(None)));
+        }
+        check_interval(&sketch, q);
+        if let Some(c) = &classic {
+            check_delta(&sketch, c, q);
         }
     }
     let values: Vec<f64> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
@@ -255,8 +266,44 @@ pub fn quantiles(data: &[u8]) {
                 crate::Sample::new(sample.values()[..half].iter().copied()),
                 crate::Sample::new(sample.values()[half..].iter().copied()),
             ) {
-                let _ = quantile::percentile_delta(&a, &b, q, 0.9);
+                check_delta(&a, &b, q);
             }
+            if let Some(c) = &classic {
+                check_delta(&sample, c, q);
+            }
+        }
+    }
+}
+
+/// A quantile interval, if any, is ordered and free of NaN.
+fn check_interval<S: crate::compare::quantile::QuantileSource>(source: &S, q: f64) {
+    use crate::compare::quantile::{QuantileInterval, quantile_interval};
+    if let Ok(QuantileInterval::Interval { lower, upper, .. }) = quantile_interval(source, q, 0.9) {
+        assert!(lower <= upper, "interval [{lower}, {upper}]");
+    }
+}
+
+/// A percentile delta, if any, has ordered NaN-free intervals and can be judged.
+fn check_delta<B, C>(baseline: &B, canary: &C, q: f64)
+where
+    B: crate::compare::quantile::QuantileSource,
+    C: crate::compare::quantile::QuantileSource,
+{
+    use crate::compare::quantile::{PercentileDeltaOutcome, Tolerance, percentile_delta};
+    if let Ok(PercentileDeltaOutcome::Delta(d)) = percentile_delta(baseline, canary, q, 0.9) {
+        let (lo, hi) = d.absolute;
+        assert!(lo <= hi, "absolute [{lo}, {hi}]");
+        assert!(!d.baseline.is_nan() && !d.canary.is_nan());
+        if let Some((lo, hi)) = d.relative {
+            assert!(lo <= hi, "relative [{lo}, {hi}]");
+        }
+        for direction in [
+            crate::Direction::HigherIsWorse,
+            crate::Direction::LowerIsWorse,
+            crate::Direction::Either,
+        ] {
+            assert!(d.judge(direction, Tolerance::Relative(0.1)).is_ok());
+            assert!(d.judge(direction, Tolerance::Absolute(q)).is_ok());
         }
     }
 }

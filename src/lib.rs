@@ -10,7 +10,10 @@
 //!    explicit [`NonFinite`] policy for NaN and infinities.
 //! 2. [`compare`]: two-sample tests; [`compare::MannWhitney`] gives U, exact or
 //!    asymptotic p-values, effect sizes and the Hodges–Lehmann shift with an exact or
-//!    asymptotic confidence interval.
+//!    asymptotic confidence interval. [`compare::quantile`] gives quantiles (the nine
+//!    Hyndman–Fan definitions) and percentile deltas ("p99 grew 12%, 95% interval
+//!    [7%, 18%]") from raw samples, Prometheus and OpenTelemetry histograms
+//!    ([`compare::histogram`]) and mergeable sketches ([`compare::sketch`]).
 //!    [`burn`]: SLO error budgets and multi-window multi-burn-rate rules over counts.
 //! 3. [`classify`]: one metric's outcome ([`Classification`]: pass, fail-high, fail-low,
 //!    no data) with its reason; [`classify::kayenta`] reproduces Kayenta's judge.

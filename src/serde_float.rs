@@ -32,3 +32,42 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Err
         ))),
     }
 }
+
+/// A finite-or-infinite f64 in the `"inf"` / `"-inf"` form, for use inside tuples.
+#[derive(serde::Serialize, Deserialize)]
+#[serde(transparent)]
+struct Float(#[serde(with = "self")] f64);
+
+/// `(f64, f64)` interval ends, either of which may be infinite.
+pub(crate) mod pair {
+    use super::Float;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(v: &(f64, f64), s: S) -> Result<S::Ok, S::Error> {
+        (Float(v.0), Float(v.1)).serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<(f64, f64), D::Error> {
+        let (a, b) = <(Float, Float)>::deserialize(d)?;
+        Ok((a.0, b.0))
+    }
+}
+
+/// `Option<(f64, f64)>` interval ends, either of which may be infinite.
+pub(crate) mod option_pair {
+    use super::Float;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(
+        v: &Option<(f64, f64)>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        v.map(|(a, b)| (Float(a), Float(b))).serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<(f64, f64)>, D::Error> {
+        Ok(Option::<(Float, Float)>::deserialize(d)?.map(|(a, b)| (a.0, b.0)))
+    }
+}

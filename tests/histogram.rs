@@ -2,6 +2,8 @@
 //! `bucketQuantile`) and snapshot deltas with counter resets. Expected values are
 //! worked by hand from PromQL's documented rules, each stated beside its assertion.
 
+mod common;
+
 use canary_judge::compare::histogram::ClassicHistogram;
 
 const INF: f64 = f64::INFINITY;
@@ -229,7 +231,7 @@ mod exponential {
         i
     }
 
-    fn build(values: &[f64], scale: i32) -> ExponentialHistogram {
+    pub(super) fn build(values: &[f64], scale: i32) -> ExponentialHistogram {
         let (pos, neg): (Vec<i64>, Vec<i64>) = (
             values
                 .iter()
@@ -289,5 +291,375 @@ mod exponential {
         // The largest indices saturate instead of overflowing to infinity.
         let huge = ExponentialHistogram::new(-10, 0, 1_000_000, vec![1], 0, vec![]).unwrap();
         assert!(huge.quantile(0.5).unwrap().unwrap().is_finite());
+    }
+}
+
+/// Quantile intervals and percentile deltas from binned data: the interval's ends are
+/// the edges of the bins holding the order statistics of the raw-sample interval.
+mod binned_intervals {
+    use canary_judge::compare::histogram::{ClassicHistogram, ExponentialHistogram};
+    use canary_judge::compare::quantile::{
+        DeltaClass, PercentileDelta, PercentileDeltaOutcome, QuantileInterval, Tolerance,
+        percentile_delta, quantile_interval,
+    };
+    use canary_judge::compare::sketch::Sketch;
+    use canary_judge::{Direction, Sample};
+    use proptest::prelude::*;
+
+    use super::INF;
+    use super::common::Rng;
+
+    /// Prometheus's default buckets (client_golang `DefBuckets`), in seconds.
+    const DEFAULT_BUCKETS: [f64; 11] = [
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+    ];
+
+    /// A classic histogram of `values` over `bounds` (+Inf appended): cumulative
+    /// counts of values ≤ each bound, counted directly.
+    fn classic(values: &[f64], bounds: &[f64]) -> ClassicHistogram {
+        let mut buckets: Vec<(f64, f64)> = bounds
+            .iter()
+            .map(|&le| (le, values.iter().filter(|&&v| v <= le).count() as f64))
+            .collect();
+        buckets.push((INF, values.len() as f64));
+        ClassicHistogram::new(&buckets).unwrap()
+    }
+
+    fn sketch(values: &[f64], alpha: f64) -> Sketch {
+        let mut s = Sketch::new(alpha).unwrap();
+        values.iter().for_each(|&v| s.insert(v));
+        s
+    }
+
+    /// The binned interval has the raw interval's ranks and encloses its ends (or both
+    /// say the same n is needed).
+    fn encloses(raw: QuantileInterval, binned: QuantileInterval, what: &str) {
+        match (raw, binned) {
+            (
+                QuantileInterval::Interval {
+                    lower,
+                    upper,
+                    lower_rank,
+                    upper_rank,
+                    achieved_level,
+                },
+                QuantileInterval::Interval {
+                    lower: bl,
+                    upper: bu,
+                    lower_rank: blr,
+                    upper_rank: bur,
+                    achieved_level: ba,
+                },
+            ) => {
+                assert_eq!(
+                    (lower_rank, upper_rank, achieved_level),
+                    (blr, bur, ba),
+                    "{what}"
+                );
+                assert!(
+                    bl <= lower && upper <= bu,
+                    "{what}: [{bl}, {bu}] vs [{lower}, {upper}]"
+                );
+            }
+            (raw, binned) => assert_eq!(raw, binned, "{what}"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn binned_intervals_enclose_the_raw_interval(
+            values in prop::collection::vec(
+                prop_oneof![1e-4f64..20.0, (0u8..6).prop_map(|k| DEFAULT_BUCKETS[usize::from(k)]), Just(0.0)],
+                1..500,
+            ),
+            p in prop::sample::select(vec![0.1, 0.5, 0.9, 0.99]),
+            level in prop::sample::select(vec![0.8, 0.9, 0.95]),
+        ) {
+            let raw = quantile_interval(&Sample::new(values.iter().copied()).unwrap(), p, level).unwrap();
+            encloses(raw, quantile_interval(&classic(&values, &DEFAULT_BUCKETS), p, level).unwrap(), "classic");
+            encloses(raw, quantile_interval(&super::exponential::build(&values, 3), p, level).unwrap(), "exponential");
+            encloses(raw, quantile_interval(&sketch(&values, 0.02), p, level).unwrap(), "sketch");
+            // Signed values through the exponential histogram and the sketch.
+            let signed: Vec<f64> = values.iter().enumerate().map(|(i, v)| if i % 3 == 0 { -v } else { *v }).collect();
+            let raw = quantile_interval(&Sample::new(signed.iter().copied()).unwrap(), p, level).unwrap();
+            encloses(raw, quantile_interval(&super::exponential::build(&signed, 1), p, level).unwrap(), "exponential signed");
+            encloses(raw, quantile_interval(&sketch(&signed, 0.05), p, level).unwrap(), "sketch signed");
+        }
+    }
+
+    #[test]
+    fn worked_classic_interval() {
+        // 1000 observations: 600 ≤ 0.1, 300 in (0.1, 0.25], 90 in (0.25, 0.5], 10 above 1.
+        let h = ClassicHistogram::new(&[
+            (0.1, 600.0),
+            (0.25, 900.0),
+            (0.5, 990.0),
+            (1.0, 990.0),
+            (INF, 1000.0),
+        ])
+        .unwrap();
+        // p90 at 95%: binomial(1000, 0.9) ranks l = 881, u = 919 (scipy.stats.binom:
+        // cdf(880) = 0.0220 ≤ 0.025 < cdf(881) = 0.0278; cdf(918) = 0.9769 ≥ 0.975 >
+        // cdf(917) = 0.9701). Rank 881 lies in (0.1, 0.25], rank 919 in (0.25, 0.5].
+        let QuantileInterval::Interval {
+            lower,
+            upper,
+            lower_rank,
+            upper_rank,
+            ..
+        } = quantile_interval(&h, 0.9, 0.95).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!((lower_rank, upper_rank), (881, 919));
+        assert!((lower - 0.1).abs() < 1e-12 && (upper - 0.5).abs() < 1e-12);
+        // p99.5 at 90%: ranks 991 and 999 (scipy.stats.binom as above), both beyond the
+        // 990 observations ≤ 1: the interval is the +Inf bucket, (1, +∞).
+        let QuantileInterval::Interval {
+            lower,
+            upper,
+            lower_rank,
+            upper_rank,
+            ..
+        } = quantile_interval(&h, 0.995, 0.9).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!((lower_rank, upper_rank), (991, 999));
+        assert!(
+            (lower - 1.0).abs() < 1e-12 && upper == INF,
+            "[{lower}, {upper}]"
+        );
+        // Fractional counts (a rate, an extrapolated increase) have no binomial n.
+        let rate = ClassicHistogram::new(&[(0.1, 0.5), (INF, 2.5)]).unwrap();
+        assert!(quantile_interval(&rate, 0.5, 0.9).is_err());
+        // A lowest bound ≤ 0 leaves the lowest bucket open below.
+        let signed = ClassicHistogram::new(&[(0.0, 500.0), (1.0, 1000.0), (INF, 1000.0)]).unwrap();
+        let QuantileInterval::Interval { lower, .. } =
+            quantile_interval(&signed, 0.1, 0.9).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(lower, f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn deltas_across_kinds_of_source() {
+        let mut rng = Rng(0x05ee_d00f_b1ad);
+        let base: Vec<f64> = (0..20_000)
+            .map(|_| 0.1 * (0.5 * rng.normal()).exp())
+            .collect();
+        let slow: Vec<f64> = (0..20_000)
+            .map(|_| 0.13 * (0.5 * rng.normal()).exp())
+            .collect();
+        // Buckets 10 ms wide from 50 ms to 500 ms.
+        let fine: Vec<f64> = (5..=50).map(|k| f64::from(k) / 100.0).collect();
+        let outcome = |d: PercentileDeltaOutcome| match d {
+            PercentileDeltaOutcome::Delta(d) => d,
+            other => panic!("{other:?}"),
+        };
+        let raw = outcome(
+            percentile_delta(
+                &Sample::new(base.clone()).unwrap(),
+                &Sample::new(slow.clone()).unwrap(),
+                0.9,
+                0.95,
+            )
+            .unwrap(),
+        );
+        let hist = outcome(
+            percentile_delta(&classic(&base, &fine), &classic(&slow, &fine), 0.9, 0.95).unwrap(),
+        );
+        let mixed = outcome(
+            percentile_delta(&classic(&base, &fine), &sketch(&slow, 0.01), 0.9, 0.95).unwrap(),
+        );
+        let expo = outcome(
+            percentile_delta(
+                &super::exponential::build(&base, 4),
+                &super::exponential::build(&slow, 4),
+                0.9,
+                0.95,
+            )
+            .unwrap(),
+        );
+        // True change +30%: every source sees more than a 10% regression.
+        for d in [raw, hist, mixed, expo] {
+            assert_eq!(d.classify(0.10), DeltaClass::Fail, "{d:?}");
+            let (lo, hi) = d.relative.unwrap();
+            assert!(lo <= 0.3 && 0.3 <= hi, "{d:?}");
+            // Binned intervals contain the raw one.
+            assert!(lo <= raw.relative.unwrap().0 && raw.relative.unwrap().1 <= hi);
+        }
+        // Coarse bins lose power: the default buckets (0.1, 0.25] cannot resolve 30%.
+        let coarse = outcome(
+            percentile_delta(
+                &classic(&base, &DEFAULT_BUCKETS),
+                &classic(&slow, &DEFAULT_BUCKETS),
+                0.9,
+                0.95,
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            coarse.classify(0.10),
+            DeltaClass::Inconclusive,
+            "{coarse:?}"
+        );
+    }
+
+    #[test]
+    fn no_estimate_and_insufficient_data() {
+        let only_inf = ClassicHistogram::new(&[(INF, 1000.0)]).unwrap();
+        let h = ClassicHistogram::new(&[(1.0, 500.0), (INF, 1000.0)]).unwrap();
+        assert_eq!(
+            percentile_delta(&only_inf, &h, 0.5, 0.9).unwrap(),
+            PercentileDeltaOutcome::NoEstimate
+        );
+        let empty = ClassicHistogram::new(&[(1.0, 0.0), (INF, 0.0)]).unwrap();
+        // p99 at √0.9 per side needs 0.99^n ≤ 0.02566: n = 365.
+        assert_eq!(
+            percentile_delta(&empty, &h, 0.99, 0.9).unwrap(),
+            PercentileDeltaOutcome::InsufficientData { needed: 365 }
+        );
+        let s = Sketch::new(0.01).unwrap();
+        assert_eq!(
+            quantile_interval(&s, 0.5, 0.95).unwrap(),
+            QuantileInterval::InsufficientData { needed: 6 }
+        );
+    }
+
+    /// Coverage of the true change at 90% jointly, from Prometheus histograms (default
+    /// buckets), OpenTelemetry exponential histograms and sketches, n from 20 to 10^5.
+    #[test]
+    fn binned_deltas_cover_the_true_change() {
+        let mut rng = Rng(0x000b_14ed_c0e5);
+        // (n, p, reps): log-normal latencies 0.1·e^{0.8Z} s, canary 20% slower.
+        for (n, p, reps, z) in [
+            (20usize, 0.5, 300, 0.0),
+            (1000, 0.9, 200, 1.2815515655446004),
+            (5000, 0.99, 100, 2.3263478740408408),
+            (100_000, 0.99, 12, 2.3263478740408408),
+        ] {
+            let truth_b = 0.1 * (0.8f64 * z).exp();
+            let rel = 0.2;
+            let abs = truth_b * rel;
+            let mut hits = [[0usize; 2]; 3];
+            for _ in 0..reps {
+                let b: Vec<f64> = (0..n).map(|_| 0.1 * (0.8 * rng.normal()).exp()).collect();
+                let c: Vec<f64> = (0..n).map(|_| 0.12 * (0.8 * rng.normal()).exp()).collect();
+                let deltas = [
+                    percentile_delta(
+                        &classic(&b, &DEFAULT_BUCKETS),
+                        &classic(&c, &DEFAULT_BUCKETS),
+                        p,
+                        0.9,
+                    ),
+                    percentile_delta(
+                        &super::exponential::build(&b, 2),
+                        &super::exponential::build(&c, 2),
+                        p,
+                        0.9,
+                    ),
+                    percentile_delta(&sketch(&b, 0.02), &sketch(&c, 0.02), p, 0.9),
+                ];
+                for (k, d) in deltas.into_iter().enumerate() {
+                    let PercentileDeltaOutcome::Delta(d) = d.unwrap() else {
+                        panic!("n={n} p={p}")
+                    };
+                    let (lo, hi) = d.absolute;
+                    hits[k][0] += usize::from(lo <= abs && abs <= hi);
+                    let (lo, hi) = d.relative.unwrap();
+                    hits[k][1] += usize::from(lo <= rel && rel <= hi);
+                }
+            }
+            let floor = 0.9 - 2.0 * (0.9f64 * 0.1 / reps as f64).sqrt();
+            for (k, kind) in ["classic", "exponential", "sketch"].iter().enumerate() {
+                for (j, what) in ["absolute", "relative"].iter().enumerate() {
+                    let rate = hits[k][j] as f64 / reps as f64;
+                    assert!(rate >= floor, "n={n} p={p} {kind} {what}: {rate}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn judging_by_direction_and_margin() {
+        let d = |lo: f64, hi: f64| PercentileDelta {
+            p: 0.99,
+            baseline: 1.0,
+            canary: 1.0 + (lo + hi) / 2.0,
+            absolute: (lo, hi),
+            relative: Some((lo, hi)),
+            level: 0.95,
+        };
+        use DeltaClass::*;
+        use Direction::*;
+        // (interval, direction, margin, expected for relative and absolute alike)
+        let table = [
+            ((0.15, 0.3), HigherIsWorse, 0.1, Fail),
+            ((0.02, 0.08), HigherIsWorse, 0.1, Pass),
+            ((-0.5, -0.3), HigherIsWorse, 0.1, Pass),
+            ((0.05, 0.15), HigherIsWorse, 0.1, Inconclusive),
+            ((-0.3, -0.15), LowerIsWorse, 0.1, Fail),
+            ((0.2, 0.5), LowerIsWorse, 0.1, Pass),
+            ((-0.15, 0.0), LowerIsWorse, 0.1, Inconclusive),
+            ((-0.3, -0.15), Either, 0.1, Fail),
+            ((0.15, 0.3), Either, 0.1, Fail),
+            ((-0.05, 0.05), Either, 0.1, Pass),
+            ((-0.05, 0.15), Either, 0.1, Inconclusive),
+            ((0.0, 0.0), Either, 0.0, Inconclusive),
+        ];
+        for ((lo, hi), dir, m, want) in table {
+            let delta = d(lo, hi);
+            assert_eq!(
+                delta.judge(dir, Tolerance::Relative(m)).unwrap(),
+                want,
+                "{lo} {hi} {dir:?}"
+            );
+            assert_eq!(
+                delta.judge(dir, Tolerance::Absolute(m)).unwrap(),
+                want,
+                "{lo} {hi} {dir:?}"
+            );
+        }
+        let delta = d(0.15, 0.3);
+        for bad in [-0.1, f64::NAN, INF] {
+            assert!(
+                delta
+                    .judge(HigherIsWorse, Tolerance::Relative(bad))
+                    .is_err()
+            );
+        }
+        let no_relative = PercentileDelta {
+            relative: None,
+            ..delta
+        };
+        assert_eq!(
+            no_relative
+                .judge(HigherIsWorse, Tolerance::Relative(0.1))
+                .unwrap(),
+            Inconclusive
+        );
+        assert_eq!(
+            no_relative
+                .judge(HigherIsWorse, Tolerance::Absolute(0.1))
+                .unwrap(),
+            Fail
+        );
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn open_ended_deltas_round_trip_through_json() {
+        let h = ClassicHistogram::new(&[(0.5, 990.0), (1.0, 990.0), (INF, 1000.0)]).unwrap();
+        let PercentileDeltaOutcome::Delta(d) = percentile_delta(&h, &h, 0.995, 0.9).unwrap() else {
+            panic!()
+        };
+        assert_eq!(d.absolute.1, INF);
+        let json = serde_json::to_string(&d).unwrap();
+        assert!(json.contains("\"inf\""), "{json}");
+        let back: PercentileDelta = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, d);
+        let _ = ExponentialHistogram::new(0, 0, 0, vec![1], 0, vec![]).unwrap();
     }
 }

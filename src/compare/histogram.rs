@@ -4,6 +4,7 @@
 //! OpenTelemetry exponential histograms with quantiles inside the format's
 //! relative-error bound.
 
+use super::quantile::{Located, QuantileSource, Source, enclose_in_bins};
 use super::{MannWhitney, MannWhitneyResult};
 use crate::Error;
 
@@ -222,6 +223,61 @@ impl ClassicHistogram {
     }
 }
 
+impl ClassicHistogram {
+    /// Each bucket's own count (the difference of cumulative counts), which must be a
+    /// whole number of observations.
+    fn own_counts(&self) -> Result<Vec<u64>, Error> {
+        let mut previous = 0.0;
+        self.counts
+            .iter()
+            .map(|&cumulative| {
+                let c = cumulative - previous;
+                previous = cumulative;
+                if c.fract() != 0.0 || c > u64::MAX as f64 {
+                    return Err(invalid("bucket count", "a whole number of observations", c));
+                }
+                Ok(c as u64)
+            })
+            .collect()
+    }
+
+    /// The buckets as (lower edge, upper edge, own count), lowest first; the lowest
+    /// starts at 0 when its bound is positive (as PromQL assumes), else at −∞.
+    fn edges(&self) -> Result<impl Iterator<Item = (f64, f64, u64)> + '_, Error> {
+        let own = self.own_counts()?;
+        let first = if self.bounds[0] > 0.0 {
+            0.0
+        } else {
+            f64::NEG_INFINITY
+        };
+        let lowers = std::iter::once(first).chain(self.bounds.iter().copied());
+        Ok(lowers
+            .zip(self.bounds.iter().copied())
+            .zip(own)
+            .map(|((lo, hi), c)| (lo, hi, c)))
+    }
+}
+
+impl QuantileSource for ClassicHistogram {}
+
+impl Source for ClassicHistogram {
+    fn observations(&self) -> Result<u64, Error> {
+        Ok(self
+            .own_counts()?
+            .iter()
+            .fold(0u64, |a, &c| a.saturating_add(c)))
+    }
+
+    fn locate_quantile(&self, p: f64, ranks: Option<(u64, u64)>) -> Result<Located, Error> {
+        let estimate = self.quantile(p)?;
+        let bounds = match ranks {
+            Some((l, u)) => enclose_in_bins(self.edges()?, l, u),
+            None => None,
+        };
+        Ok(Located { estimate, bounds })
+    }
+}
+
 /// The Mann–Whitney test between the observations of two histograms with the same
 /// bounds, each bucket treated as one group of tied values (all its observations
 /// share a rank): U and the tie correction are exact from the bucket counts, in
@@ -258,23 +314,15 @@ pub fn mann_whitney(
             canary.bounds.len() as f64,
         ));
     }
-    let own = |h: &ClassicHistogram, i: usize| -> Result<u64, Error> {
-        let c = h.counts[i] - if i == 0 { 0.0 } else { h.counts[i - 1] };
-        if c.fract() != 0.0 || c > u64::MAX as f64 {
-            return Err(invalid("bucket count", "a whole number of observations", c));
-        }
-        Ok(c as u64)
-    };
-    let bins = (0..canary.bounds.len())
-        .map(|i| Ok((own(canary, i)?, own(baseline, i)?)))
-        .collect::<Result<Vec<_>, Error>>()?;
+    let (c, b) = (canary.own_counts()?, baseline.own_counts()?);
+    let bins: Vec<(u64, u64)> = c.into_iter().zip(b).collect();
     super::mann_whitney_bins(&test.test_only(), &bins)
 }
 
 /// An OpenTelemetry exponential histogram: bucket i of scale s holds values in
 /// (base^i, base^(i+1)] with base = 2^(2^−s); positive and negative buckets are dense
 /// runs starting at an offset; values of magnitude at most the zero threshold count
-/// as zero.
+/// as zero (0 unless set by [`ExponentialHistogram::with_zero_threshold`]).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ExponentialHistogram {
@@ -284,6 +332,8 @@ pub struct ExponentialHistogram {
     positive: Vec<u64>,
     negative_offset: i32,
     negative: Vec<u64>,
+    #[cfg_attr(feature = "serde", serde(default))]
+    zero_threshold: f64,
 }
 
 impl ExponentialHistogram {
@@ -323,7 +373,41 @@ impl ExponentialHistogram {
             positive,
             negative_offset,
             negative,
+            zero_threshold: 0.0,
         })
+    }
+
+    /// Sets OTLP's `zero_threshold`: the zero bucket holds values of magnitude at most
+    /// this. It only widens the intervals of [`quantile_interval`](crate::compare::quantile::quantile_interval)
+    /// whose ranks fall in the zero bucket; quantiles there are reported as 0.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless the threshold is finite and ≥ 0.
+    pub fn with_zero_threshold(mut self, threshold: f64) -> Result<Self, Error> {
+        if !(threshold.is_finite() && threshold >= 0.0) {
+            return Err(invalid("zero threshold", "finite and >= 0", threshold));
+        }
+        self.zero_threshold = threshold;
+        Ok(self)
+    }
+
+    /// base^index: the lower edge of positive bucket `index` (saturating to 0 and ∞).
+    fn edge(&self, index: i64) -> f64 {
+        2f64.powf(index as f64 * 2f64.powi(-self.scale))
+    }
+
+    /// Every bucket as (lower edge, upper edge, count), lowest values first.
+    fn edges(&self) -> impl Iterator<Item = (f64, f64, u64)> + '_ {
+        let negative = self.negative.iter().enumerate().rev().map(|(i, &c)| {
+            let index = i64::from(self.negative_offset) + i as i64;
+            (-self.edge(index + 1), -self.edge(index), c)
+        });
+        let zero = std::iter::once((-self.zero_threshold, self.zero_threshold, self.zero_count));
+        let positive = self.positive.iter().enumerate().map(|(i, &c)| {
+            let index = i64::from(self.positive_offset) + i as i64;
+            (self.edge(index), self.edge(index + 1), c)
+        });
+        negative.chain(zero).chain(positive)
     }
 
     fn base(&self) -> f64 {
@@ -339,7 +423,10 @@ impl ExponentialHistogram {
 
     /// Total number of observations.
     pub fn total(&self) -> u64 {
-        self.zero_count + self.positive.iter().sum::<u64>() + self.negative.iter().sum::<u64>()
+        self.positive
+            .iter()
+            .chain(&self.negative)
+            .fold(self.zero_count, |a, &c| a.saturating_add(c))
     }
 
     /// Representative of positive bucket `index` = (L, U]: 2LU/(L + U), which is within
@@ -347,7 +434,7 @@ impl ExponentialHistogram {
     /// midpoint is not: it is 50% off the lower end at scale 0). Saturating.
     fn representative(&self, index: i64) -> f64 {
         // 2L·base/(1 + base), written to reach its limit 2L when base overflows.
-        let lower = 2f64.powf(index as f64 * 2f64.powi(-self.scale));
+        let lower = self.edge(index);
         (2.0 * lower / (1.0 + 1.0 / self.base())).min(f64::MAX)
     }
 
@@ -380,19 +467,19 @@ impl ExponentialHistogram {
         let mut seen = 0u64;
         // Most negative first: negative buckets from the highest index down.
         for (i, &c) in self.negative.iter().enumerate().rev() {
-            seen += c;
+            seen = seen.saturating_add(c);
             if seen > rank {
                 return Ok(Some(
                     -self.representative(i64::from(self.negative_offset) + i as i64),
                 ));
             }
         }
-        seen += self.zero_count;
+        seen = seen.saturating_add(self.zero_count);
         if seen > rank {
             return Ok(Some(0.0));
         }
         for (i, &c) in self.positive.iter().enumerate() {
-            seen += c;
+            seen = seen.saturating_add(c);
             if seen > rank {
                 return Ok(Some(
                     self.representative(i64::from(self.positive_offset) + i as i64),
@@ -400,5 +487,20 @@ impl ExponentialHistogram {
             }
         }
         Ok(None)
+    }
+}
+
+impl QuantileSource for ExponentialHistogram {}
+
+impl Source for ExponentialHistogram {
+    fn observations(&self) -> Result<u64, Error> {
+        Ok(self.total())
+    }
+
+    fn locate_quantile(&self, p: f64, ranks: Option<(u64, u64)>) -> Result<Located, Error> {
+        Ok(Located {
+            estimate: self.quantile(p)?,
+            bounds: ranks.and_then(|(l, u)| enclose_in_bins(self.edges(), l, u)),
+        })
     }
 }

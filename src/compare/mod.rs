@@ -2,7 +2,9 @@
 //!
 //! - [`MannWhitney`]: the rank-sum test with exact and asymptotic p-values, effect
 //!   sizes, and the Hodges–Lehmann shift with its confidence interval.
-//! - [`quantile`]: sample quantiles by the nine Hyndman–Fan definitions.
+//! - [`quantile`]: sample quantiles by the nine Hyndman–Fan definitions, and
+//!   distribution-free intervals for a quantile and for a canary-vs-baseline
+//!   percentile delta from samples, histograms and sketches alike.
 //! - [`histogram`]: Prometheus classic histograms and `histogram_quantile`, the rank
 //!   test between two histograms, and OpenTelemetry exponential histograms.
 //! - [`sketch`]: a mergeable quantile sketch with a relative-error guarantee.
@@ -20,11 +22,6 @@ pub mod sketch;
 pub(crate) fn rank_summary(x: &[f64], y: &[f64]) -> (u128, u128) {
     let s = ranks::summarize(x, y, false);
     (s.twice_u, s.pooled_tie_term)
-}
-
-/// a − b, saturating at ±f64::MAX instead of overflowing to infinity.
-pub(crate) fn saturating_diff(a: f64, b: f64) -> f64 {
-    hodges_lehmann::diff(a, b)
 }
 
 /// The Mann–Whitney test on binned data (see [`histogram::mann_whitney`]).

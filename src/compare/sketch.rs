@@ -15,6 +15,7 @@
 //! far from the latency tails a canary cares about. Merging adds bins, so it is
 //! associative and commutative.
 
+use super::quantile::{Located, QuantileSource, Source, enclose_in_bins};
 use crate::Error;
 
 /// One side's bins: counts for keys `offset .. offset + bins.len()`.
@@ -44,19 +45,23 @@ impl Store {
         } else if key >= self.offset + self.bins.len() as i32 {
             self.bins.resize((key - self.offset) as usize + 1, 0);
         }
-        self.bins[(key - self.offset) as usize] += count;
+        let bin = &mut self.bins[(key - self.offset) as usize];
+        *bin = bin.saturating_add(count);
         if self.bins.len() > max_bins {
             // Fold the lowest bins into the lowest kept one.
             let excess = self.bins.len() - max_bins;
-            let folded: u64 = self.bins.drain(..excess).sum();
-            self.bins[0] += folded;
+            let folded = self
+                .bins
+                .drain(..excess)
+                .fold(0u64, |a, c| a.saturating_add(c));
+            self.bins[0] = self.bins[0].saturating_add(folded);
             self.offset += excess as i32;
             self.collapsed = true;
         }
     }
 
     fn total(&self) -> u64 {
-        self.bins.iter().sum()
+        self.bins.iter().fold(0u64, |a, &c| a.saturating_add(c))
     }
 }
 
@@ -89,7 +94,7 @@ impl Sketch {
     /// A sketch with relative accuracy `alpha` and at most 2048 bins per sign.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] unless 0 < alpha < 1.
+    /// - [`Error::InvalidParameter`] unless 10⁻⁶ ≤ alpha < 1.
     pub fn new(alpha: f64) -> Result<Self, Error> {
         Self::with_max_bins(alpha, 2048)
     }
@@ -97,12 +102,14 @@ impl Sketch {
     /// A sketch with relative accuracy `alpha` and at most `max_bins` bins per sign.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] unless 0 < alpha < 1 and max_bins ≥ 1.
+    /// - [`Error::InvalidParameter`] unless 10⁻⁶ ≤ alpha < 1 and max_bins ≥ 1 (below
+    ///   10⁻⁶ the bin indices of the largest and smallest f64 magnitudes would not
+    ///   fit the index type, and the guarantee would fail there).
     pub fn with_max_bins(alpha: f64, max_bins: usize) -> Result<Self, Error> {
-        if !(alpha > 0.0 && alpha < 1.0) {
+        if !(1e-6..1.0).contains(&alpha) {
             return Err(Error::InvalidParameter {
                 name: "relative accuracy",
-                expected: "strictly between 0 and 1",
+                expected: "within [1e-6, 1)",
                 value: alpha,
             });
         }
@@ -140,6 +147,39 @@ impl Sketch {
         k.clamp(f64::from(i32::MIN / 2), f64::from(i32::MAX / 2)) as i32
     }
 
+    /// γ^key: the upper edge of bin `key` (saturating to 0 and ∞).
+    fn edge(&self, key: i32) -> f64 {
+        (f64::from(key) * self.ln_gamma).exp()
+    }
+
+    /// Every bin as (lower edge, upper edge, count), lowest values first. A folded
+    /// lowest-magnitude bin reaches 0; the zero bin is [0, 0].
+    fn edges(&self) -> impl Iterator<Item = (f64, f64, u64)> + '_ {
+        let negative = self
+            .magnitude_bins(&self.negative)
+            .rev()
+            .map(|(lo, hi, c)| (-hi, -lo, c));
+        negative
+            .chain(std::iter::once((0.0, 0.0, self.zero)))
+            .chain(self.magnitude_bins(&self.positive))
+    }
+
+    /// One store's bins as (lowest magnitude, highest magnitude, count).
+    fn magnitude_bins<'a>(
+        &'a self,
+        store: &'a Store,
+    ) -> impl DoubleEndedIterator<Item = (f64, f64, u64)> + 'a {
+        store.bins.iter().enumerate().map(move |(i, &c)| {
+            let key = store.offset + i as i32;
+            let low = if store.collapsed && i == 0 {
+                0.0
+            } else {
+                self.edge(key - 1)
+            };
+            (low, self.edge(key), c)
+        })
+    }
+
     fn value(&self, key: i32) -> f64 {
         let gamma = self.ln_gamma.exp();
         ((f64::from(key) * self.ln_gamma).exp() * 2.0 / (gamma + 1.0)).min(f64::MAX)
@@ -153,7 +193,7 @@ impl Sketch {
         }
         let v = value.clamp(-f64::MAX, f64::MAX);
         if v.abs() < f64::MIN_POSITIVE {
-            self.zero += 1;
+            self.zero = self.zero.saturating_add(1);
         } else if v > 0.0 {
             let k = self.key(v);
             self.positive.add(k, 1, self.max_bins);
@@ -161,7 +201,7 @@ impl Sketch {
             let k = self.key(-v);
             self.negative.add(k, 1, self.max_bins);
         }
-        self.count += 1;
+        self.count = self.count.saturating_add(1);
     }
 
     /// Adds every value of another sketch with the same accuracy and bin limit.
@@ -187,8 +227,8 @@ impl Sketch {
                 }
             }
         }
-        self.zero += other.zero;
-        self.count += other.count;
+        self.zero = self.zero.saturating_add(other.zero);
+        self.count = self.count.saturating_add(other.count);
         Ok(())
     }
 
@@ -215,19 +255,19 @@ impl Sketch {
         let neg_total = self.negative.total();
         if rank < neg_total {
             for (i, &c) in self.negative.bins.iter().enumerate().rev() {
-                seen += c;
+                seen = seen.saturating_add(c);
                 if seen > rank {
                     return Ok(Some(-self.value(self.negative.offset + i as i32)));
                 }
             }
         }
         seen = neg_total;
-        if rank < seen + self.zero {
+        if rank < seen.saturating_add(self.zero) {
             return Ok(Some(0.0));
         }
-        seen += self.zero;
+        seen = seen.saturating_add(self.zero);
         for (i, &c) in self.positive.bins.iter().enumerate() {
-            seen += c;
+            seen = seen.saturating_add(c);
             if seen > rank {
                 return Ok(Some(self.value(self.positive.offset + i as i32)));
             }
@@ -239,5 +279,20 @@ impl Sketch {
             .len()
             .checked_sub(1)
             .map(|i| self.value(self.positive.offset + i as i32)))
+    }
+}
+
+impl QuantileSource for Sketch {}
+
+impl Source for Sketch {
+    fn observations(&self) -> Result<u64, Error> {
+        Ok(self.count)
+    }
+
+    fn locate_quantile(&self, p: f64, ranks: Option<(u64, u64)>) -> Result<Located, Error> {
+        Ok(Located {
+            estimate: self.quantile(p)?,
+            bounds: ranks.and_then(|(l, u)| enclose_in_bins(self.edges(), l, u)),
+        })
     }
 }
