@@ -14,6 +14,8 @@
 //!    Hyndman–Fan definitions) and percentile deltas ("p99 grew 12%, 95% interval
 //!    [7%, 18%]") from raw samples, Prometheus and OpenTelemetry histograms
 //!    ([`compare::histogram`]) and mergeable sketches ([`compare::sketch`]).
+//!    [`sequential`]: anytime-valid tests (count rates, means, proportions, SPRT)
+//!    that may be checked after every new point without inflating false alarms.
 //!    [`burn`]: SLO error budgets and multi-window multi-burn-rate rules over counts.
 //! 3. [`classify`]: one metric's outcome ([`Classification`]: pass, fail-high, fail-low,
 //!    no data) with its reason; [`classify::kayenta`] reproduces Kayenta's judge.
@@ -70,6 +72,7 @@ pub mod fuzzing;
 pub mod policy;
 mod rng;
 pub mod sample;
+pub mod sequential;
 #[cfg(feature = "serde")]
 mod serde_float;
 pub mod verdict;

@@ -1,0 +1,347 @@
+//! The count-rate e-process: are the canary's errors per unit of traffic more
+//! frequent than the baseline's?
+//!
+//! # Model (Lindon & Malek 2022; Netflix, "Sequential testing, part 2", 2024)
+//! Each arm's events (errors, crashes) form a Poisson process with intensity
+//! ρ_i·e^{δ_i}·λ(t): ρ_i is the arm's known share of traffic and λ(t) an unknown,
+//! arbitrary load curve shared by both arms. Given that an event happens, it is the
+//! canary's with probability θ = ρ_c e^{δ_c} / (ρ_b e^{δ_b} + ρ_c e^{δ_c}), whatever
+//! λ(t) does, so the arm labels of successive events are independent Bernoulli(θ)
+//! draws and the null "same rate per unit traffic" is θ = ρ_c. The rate ratio
+//! (canary over baseline, per unit traffic) is r = θ/(1 − θ) · ρ_b/ρ_c.
+//!
+//! # E-values
+//! With a Beta(a, b) prior on θ, a = k·ρ_c, b = k·ρ_b (k = 100 by default, as savvi),
+//! and n_c, n_b events so far:
+//!
+//! - two-sided: ln E₂ = ln B(a + n_c, b + n_b) − ln B(a, b) − n_c ln ρ_c − n_b ln ρ_b
+//!   (savvi's `Multinomial` odds for two categories);
+//! - one-sided (default, H0: θ ≤ ρ_c): the prior truncated to θ > ρ_c,
+//!   ln E₁ = ln E₂ + ln(1 − I_{ρ_c}(a + n_c, b + n_b)) − ln(1 − I_{ρ_c}(a, b)),
+//!   a supermartingale under every θ ≤ ρ_c (the per-event likelihood ratio of a
+//!   θ > ρ_c has expectation ≤ 1 there).
+//!
+//! The confidence sequence for r inverts the two-sided e-value: the θ with
+//! n_c ln θ + n_b ln(1 − θ) > ln B(a + n_c, b + n_b) − ln B(a, b) + ln α, two roots
+//! found by bisection, mapped to r. Everything is in log space (ln Γ, a log-space
+//! incomplete beta), finite after 10^12 events.
+//!
+//! # Assumptions
+//! Proportional intensities, a known and stable split, independent events. A burst
+//! (one broken host emitting many errors) breaks independence; count distinct users
+//! or cap each unit's contribution. An empty running intersection reports such a
+//! violation.
+
+use super::special::{bisect, ln_beta, ln_beta_inc_reg};
+use super::{Alternative, ConfidenceSequence, Monitor, Report, SequentialTest, check_margin};
+use crate::Error;
+
+/// The two-arm count-rate test (see the module documentation).
+///
+/// The confidence sequence is on the rate ratio r (canary/baseline errors per unit
+/// traffic); [`Decision::Accept`](super::Decision::Accept) when its upper end is
+/// below 1 + margin.
+///
+/// # Example
+/// ```
+/// use canary_judge::sequential::{counts::CountRateTest, Decision, SequentialTest};
+/// // 10% of traffic on the canary; one check per minute of (baseline, canary) errors.
+/// let mut test = CountRateTest::new(0.9, 0.1, 0.05)?;
+/// let minutes = [(45, 9), (51, 12), (38, 14), (60, 17), (47, 15)];
+/// let mut decision = Decision::Continue;
+/// for (baseline, canary) in minutes {
+///     test.update(baseline, canary)?;
+///     decision = test.check().decision;
+///     if decision != Decision::Continue {
+///         break;
+///     }
+/// }
+/// // The canary's share of errors (67/308 = 22%) is twice its traffic share.
+/// assert_eq!(decision, Decision::Reject);
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CountRateTest {
+    baseline_share: f64,
+    canary_share: f64,
+    k: f64,
+    alternative: Alternative,
+    margin: f64,
+    baseline: u64,
+    canary: u64,
+    monitor: Monitor,
+}
+
+impl CountRateTest {
+    /// A one-sided test at level `alpha` with traffic shares for baseline and canary
+    /// (they must sum to 1), k = 100 and margin 0.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] if a share is not in (0, 1) or the two do not
+    ///   sum to 1 (within 1e-9).
+    /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
+    pub fn new(baseline_share: f64, canary_share: f64, alpha: f64) -> Result<Self, Error> {
+        for share in [baseline_share, canary_share] {
+            if !(share > 0.0 && share < 1.0) {
+                return Err(Error::InvalidParameter {
+                    name: "traffic share",
+                    expected: "strictly between 0 and 1",
+                    value: share,
+                });
+            }
+        }
+        if ((baseline_share + canary_share) - 1.0).abs() > 1e-9 {
+            return Err(Error::InvalidParameter {
+                name: "sum of the traffic shares",
+                expected: "1",
+                value: baseline_share + canary_share,
+            });
+        }
+        Ok(Self {
+            baseline_share,
+            canary_share,
+            k: 100.0,
+            alternative: Alternative::Greater,
+            margin: 0.0,
+            baseline: 0,
+            canary: 0,
+            monitor: Monitor::new(alpha)?,
+        })
+    }
+
+    /// Sets the prior concentration k (the prior sd of θ is about
+    /// √(ρ_c(1 − ρ_c)/(k + 1)); small k finds large regressions sooner, large k
+    /// small ones).
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless k is finite and > 0, or if events were
+    ///   already counted (changing the prior mid-stream would void the guarantee).
+    pub fn concentration(mut self, k: f64) -> Result<Self, Error> {
+        self.require_fresh()?;
+        if !(k.is_finite() && k > 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "prior concentration k",
+                expected: "finite and > 0",
+                value: k,
+            });
+        }
+        self.k = k;
+        Ok(self)
+    }
+
+    /// Chooses the one-sided (default) or two-sided e-value.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] if events were already counted.
+    pub fn alternative(mut self, alternative: Alternative) -> Result<Self, Error> {
+        self.require_fresh()?;
+        self.alternative = alternative;
+        Ok(self)
+    }
+
+    fn require_fresh(&self) -> Result<(), Error> {
+        if self.baseline == 0 && self.canary == 0 {
+            Ok(())
+        } else {
+            Err(Error::InvalidParameter {
+                name: "events counted before configuring the test",
+                expected: "0",
+                value: self.baseline.saturating_add(self.canary) as f64,
+            })
+        }
+    }
+
+    /// The tolerated relative increase of the rate: accept once the confidence
+    /// sequence shows r < 1 + margin (0.2 tolerates 20% more errors per request).
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless the margin is finite and ≥ 0.
+    pub fn margin(mut self, margin: f64) -> Result<Self, Error> {
+        check_margin("tolerated rate increase", margin)?;
+        self.margin = margin;
+        Ok(self)
+    }
+
+    /// Adds the events counted since the last update in each arm. O(1).
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] if a running total would overflow u64; the state
+    ///   is unchanged.
+    pub fn update(&mut self, baseline_events: u64, canary_events: u64) -> Result<(), Error> {
+        let (Some(b), Some(c)) = (
+            self.baseline.checked_add(baseline_events),
+            self.canary.checked_add(canary_events),
+        ) else {
+            return Err(Error::InvalidParameter {
+                name: "running event count",
+                expected: "below 2^64",
+                value: u64::MAX as f64,
+            });
+        };
+        self.baseline = b;
+        self.canary = c;
+        Ok(())
+    }
+
+    /// Sets the running totals from cumulative counters (as scraped), which must not
+    /// decrease; handle counter resets first (see [`crate::burn::counters`]).
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] if either total is below the current one; the
+    ///   state is unchanged.
+    pub fn update_cumulative(
+        &mut self,
+        baseline_total: u64,
+        canary_total: u64,
+    ) -> Result<(), Error> {
+        for (total, current) in [(baseline_total, self.baseline), (canary_total, self.canary)] {
+            if total < current {
+                return Err(Error::InvalidParameter {
+                    name: "cumulative event count",
+                    expected: "non-decreasing",
+                    value: total as f64,
+                });
+            }
+        }
+        self.baseline = baseline_total;
+        self.canary = canary_total;
+        Ok(())
+    }
+
+    /// Adds the counts of another test over other events (a shard) with the same
+    /// configuration. Counts are sufficient, so the merged e-value equals that of one
+    /// test fed everything; the running p-value and intersection restart from the
+    /// merged counts at the next check.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] if the configurations differ or the counts
+    ///   overflow; the state is unchanged.
+    pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
+        if (
+            self.baseline_share,
+            self.canary_share,
+            self.k,
+            self.alternative,
+            self.margin,
+            self.monitor.alpha(),
+        ) != (
+            other.baseline_share,
+            other.canary_share,
+            other.k,
+            other.alternative,
+            other.margin,
+            other.monitor.alpha(),
+        ) {
+            return Err(Error::InvalidParameter {
+                name: "configuration of the merged test",
+                expected: "identical (shares, k, alternative, margin, alpha)",
+                value: other.canary_share,
+            });
+        }
+        let mut merged = self.clone();
+        merged.update(other.baseline, other.canary)?;
+        merged.monitor = Monitor::new(self.monitor.alpha())?;
+        *self = merged;
+        Ok(())
+    }
+
+    /// Events so far: (baseline, canary).
+    pub fn counts(&self) -> (u64, u64) {
+        (self.baseline, self.canary)
+    }
+
+    /// Prior parameters (a, b) = (k ρ_c, k ρ_b).
+    fn prior(&self) -> (f64, f64) {
+        (self.k * self.canary_share, self.k * self.baseline_share)
+    }
+
+    /// ln of the marginal likelihood ratio's normaliser: ln B(a + n_c, b + n_b) − ln B(a, b).
+    fn ln_marginal(&self) -> f64 {
+        let (a, b) = self.prior();
+        let (nc, nb) = (self.canary as f64, self.baseline as f64);
+        ln_beta(a + nc, b + nb) - ln_beta(a, b)
+    }
+
+    /// n ln p, with 0 ln 0 = 0.
+    fn n_ln(n: u64, p: f64) -> f64 {
+        if n == 0 { 0.0 } else { n as f64 * p.ln() }
+    }
+
+    /// The two-sided ln E₂ against θ = ρ_c.
+    pub fn log_e_two_sided(&self) -> f64 {
+        self.ln_marginal()
+            - Self::n_ln(self.canary, self.canary_share)
+            - Self::n_ln(self.baseline, self.baseline_share)
+    }
+
+    /// The one-sided ln E₁ against θ ≤ ρ_c (prior truncated to θ > ρ_c).
+    pub fn log_e_one_sided(&self) -> f64 {
+        let (a, b) = self.prior();
+        let (nc, nb) = (self.canary as f64, self.baseline as f64);
+        // 1 − I_ρ(p, q) = I_{1−ρ}(q, p), in logs.
+        let x = self.baseline_share;
+        self.log_e_two_sided() + ln_beta_inc_reg(b + nb, a + nc, x) - ln_beta_inc_reg(b, a, x)
+    }
+
+    /// The confidence interval for the rate ratio r at this check alone (not the
+    /// running intersection), at level 1 − α.
+    pub fn rate_ratio_interval(&self) -> (f64, f64) {
+        let (nc, nb) = (self.canary, self.baseline);
+        let n = nc + nb;
+        if n == 0 {
+            return (0.0, f64::INFINITY);
+        }
+        let c = self.ln_marginal() + self.monitor.alpha().ln();
+        let f = |theta: f64| Self::n_ln(nc, theta) + Self::n_ln(nb, 1.0 - theta) - c;
+        let hat = nc as f64 / n as f64;
+        let lower = if nc == 0 || f(0.0) >= 0.0 {
+            0.0
+        } else {
+            bisect(0.0, hat, f, true)
+        };
+        let upper = if nb == 0 || f(1.0) >= 0.0 {
+            1.0
+        } else {
+            bisect(hat, 1.0, f, false)
+        };
+        let odds = self.baseline_share / self.canary_share;
+        let ratio = |theta: f64| {
+            if theta >= 1.0 {
+                f64::INFINITY
+            } else {
+                theta / (1.0 - theta) * odds
+            }
+        };
+        (ratio(lower), ratio(upper))
+    }
+}
+
+impl SequentialTest for CountRateTest {
+    fn check(&mut self) -> Report {
+        let log_e = match self.alternative {
+            Alternative::Greater => self.log_e_one_sided(),
+            Alternative::TwoSided => self.log_e_two_sided(),
+        };
+        let interval = self.rate_ratio_interval();
+        let limit = 1.0 + self.margin;
+        let alternative = self.alternative;
+        self.monitor.fold(
+            log_e,
+            interval,
+            |lower, _| alternative == Alternative::Greater || lower > 1.0,
+            |_, upper| upper < limit,
+        )
+    }
+
+    fn last_report(&self) -> Report {
+        self.monitor.last()
+    }
+}
+
+impl CountRateTest {
+    /// The running confidence sequence for the rate ratio as of the last check.
+    pub fn confidence_sequence(&self) -> ConfidenceSequence {
+        self.monitor.last().confidence_sequence
+    }
+}

@@ -1,0 +1,262 @@
+//! Sequential, anytime-valid tests: look after every new point, as often as you
+//! like, without inflating false alarms.
+//!
+//! # Why peeking at a fixed-horizon test fails
+//! A p-value from a fixed-sample test (Mann–Whitney, t, z) is valid once, at a sample
+//! size fixed in advance. A canary controller re-runs it every minute and stops at the
+//! first p < α, so it gets many chances to cross by luck: Netflix re-ran Mann–Whitney
+//! on A/A data up to 10 000 observations per arm and 66 of 100 simulations falsely
+//! rejected at α = 0.05; re-running a z-test after every event rejects a true null
+//! about 60% of the time (the `peeking` example and the simulation tests show it).
+//!
+//! The tests here are built on *e-processes*: non-negative numbers E_n with E_0 = 1
+//! whose expectation stays ≤ 1 under the null at any stopping time (likelihood ratios
+//! mixed over a prior on the alternative). By Ville's inequality
+//! P(E_n ≥ 1/α for some n) ≤ α, so the rule "reject when E ≥ 1/α" can be checked
+//! after every point. The always-valid p-value is min(1, min over checks of 1/E), and
+//! a confidence sequence (CS) is the set of parameter values whose e-process has not
+//! crossed 1/α: it covers the truth at every time simultaneously with probability
+//! ≥ 1 − α, so its running intersection is valid too (an empty intersection means the
+//! model is wrong — bursts, a drifting traffic split — and is reported as such).
+//!
+//! # One shape for all tests
+//! Each test is plain data (serde): feed it batches with `update` (O(1) per point, no
+//! special functions), then [`SequentialTest::check`] computes the e-value, folds it
+//! into the running p-value and confidence sequence, and returns a [`Report`] with a
+//! [`Decision`]: reject (the canary is worse), accept (the confidence sequence lies
+//! inside the tolerated margin), or continue. Checks may be as frequent as wanted; the
+//! running minimum and intersection are taken over checks. A controller can persist the
+//! state between reconciliations and resume bit for bit.
+//!
+//! # Choosing the parameters
+//! - **α** bounds the probability of ever rejecting a canary that is no worse, over
+//!   the whole monitoring, however often it looks. With m metrics, use α/m per metric
+//!   (Bonferroni on e-values stays valid under continuous monitoring).
+//! - **The margin** is the regression you tolerate. "Accept" means the confidence
+//!   sequence shows, at the same α, that the canary is worse by less than the margin.
+//!   Failing to reject is not evidence of no regression; without a margin a test can
+//!   only reject or continue, and promotion must come from the caller's time or
+//!   traffic budget.
+//! - **Mixing parameters** (the prior spread of the alternative: `k` for counts, the
+//!   effect size for means, `t_opt` for boundaries) choose which effects are found
+//!   fastest; validity never depends on them. Set them to the smallest regression
+//!   worth catching quickly.
+//!
+//! # Tests
+//! - [`counts::CountRateTest`]: error or crash counts per arm with known traffic
+//!   shares, exact under any shared time-varying load (Lindon & Malek 2022; Netflix's
+//!   production canary test for counts).
+//! - [`means::TTest`]: the sequential t-test with unknown variance (Lindon, Ham,
+//!   Tingley & Bojinov 2022); [`means::NormalMsprt`]: the mixture SPRT for normal
+//!   means (Johari, Pekelis & Walsh 2022).
+//! - [`proportions::ProportionTest`]: the Bernoulli mSPRT; [`proportions::BernoulliCs`]:
+//!   an exact confidence sequence for one proportion (Howard et al. 2021).
+//! - [`sprt::Sprt`]: Wald's SPRT with stated effect sizes (opt-in); [`sprt::GammaPoisson`]:
+//!   a count against a known expected count (Lindon & Kallus 2025).
+
+pub mod counts;
+pub mod means;
+pub mod proportions;
+pub(crate) mod special;
+pub mod sprt;
+
+use crate::Error;
+
+/// What a sequential test says at a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Decision {
+    /// The canary is worse: the e-value reached 1/α (at this or an earlier check).
+    /// Takes precedence over `Accept` when both hold (a proven regression that is
+    /// inside the margin is still reported).
+    Reject,
+    /// The confidence sequence lies inside the tolerated margin: any regression is
+    /// smaller than tolerated, with confidence 1 − α.
+    Accept,
+    /// Not enough evidence either way yet.
+    Continue,
+}
+
+/// A confidence sequence at one check: the running intersection of the intervals so
+/// far.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum ConfidenceSequence {
+    /// [lower, upper] (ends may be infinite early on).
+    Bounds {
+        /// Lower end.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+        lower: f64,
+        /// Upper end.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+        upper: f64,
+    },
+    /// The intervals of two checks did not overlap: the data contradict the model
+    /// (bursty events, a traffic split that is not what was declared). Treat it as
+    /// a failed check of the test's assumptions, not as a point estimate.
+    Violated,
+}
+
+impl ConfidenceSequence {
+    /// The whole real line: before any data.
+    pub const UNBOUNDED: Self = Self::Bounds {
+        lower: f64::NEG_INFINITY,
+        upper: f64::INFINITY,
+    };
+
+    fn intersect(self, lower: f64, upper: f64) -> Self {
+        match self {
+            Self::Bounds { lower: l, upper: u } => {
+                let (lo, hi) = (l.max(lower), u.min(upper));
+                if lo <= hi {
+                    Self::Bounds {
+                        lower: lo,
+                        upper: hi,
+                    }
+                } else {
+                    Self::Violated
+                }
+            }
+            Self::Violated => Self::Violated,
+        }
+    }
+}
+
+/// The state of a sequential test at one check.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Report {
+    /// ln E at this check (may be −∞ when the data point the other way).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+    pub log_e_value: f64,
+    /// The always-valid p-value: min(1, min over checks of 1/E).
+    pub p_value: f64,
+    /// The running intersection of the confidence intervals, in the test's effect
+    /// scale (documented per test).
+    pub confidence_sequence: ConfidenceSequence,
+    /// Reject, accept or continue.
+    pub decision: Decision,
+}
+
+impl Report {
+    /// E = exp(ln E), saturating at +∞.
+    pub fn e_value(&self) -> f64 {
+        self.log_e_value.exp()
+    }
+}
+
+/// The shared read side of every sequential test.
+pub trait SequentialTest {
+    /// Computes the e-value and confidence interval from the data so far, folds them
+    /// into the running p-value and intersection, and reports the decision.
+    fn check(&mut self) -> Report;
+
+    /// The report of the latest check (the initial report before any).
+    fn last_report(&self) -> Report;
+}
+
+/// Which effects count as "the canary is worse" for tests of a signed effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Alternative {
+    /// Only an increase is tested (the canary's rate is higher): a one-sided mixture,
+    /// which detects increases faster.
+    #[default]
+    Greater,
+    /// Any change is tested; "reject" still needs the confidence sequence to lie
+    /// above the null value, i.e. the canary to be worse.
+    TwoSided,
+}
+
+/// The running part every test shares: α, the largest ln E over checks, the running
+/// intersection, and the latest report.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct Monitor {
+    alpha: f64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+    max_log_e: f64,
+    sequence: ConfidenceSequence,
+    last: Report,
+}
+
+impl Monitor {
+    pub(crate) fn new(alpha: f64) -> Result<Self, Error> {
+        check_alpha(alpha)?;
+        Ok(Self {
+            alpha,
+            max_log_e: 0.0,
+            sequence: ConfidenceSequence::UNBOUNDED,
+            last: Report {
+                log_e_value: 0.0,
+                p_value: 1.0,
+                confidence_sequence: ConfidenceSequence::UNBOUNDED,
+                decision: Decision::Continue,
+            },
+        })
+    }
+
+    pub(crate) fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    pub(crate) fn last(&self) -> Report {
+        self.last
+    }
+
+    /// Folds one check in. `worse` says from this check's interval whether a rejection
+    /// is in the canary-worse direction (two-sided tests reject only then); `accept`
+    /// decides from the running intersection.
+    pub(crate) fn fold(
+        &mut self,
+        log_e: f64,
+        interval: (f64, f64),
+        worse: impl Fn(f64, f64) -> bool,
+        accept: impl Fn(f64, f64) -> bool,
+    ) -> Report {
+        let log_e = if log_e.is_nan() { 0.0 } else { log_e };
+        self.sequence = self.sequence.intersect(interval.0, interval.1);
+        let crossed = log_e >= -self.alpha.ln();
+        let was_rejected = self.last.decision == Decision::Reject;
+        self.max_log_e = self.max_log_e.max(log_e);
+        let p_value = (-self.max_log_e).exp().min(1.0);
+        // The direction of a rejection comes from this check's interval (the null value
+        // lies outside it exactly when E ≥ 1/α); acceptance needs the running one.
+        let decision = match self.sequence {
+            _ if was_rejected || (crossed && worse(interval.0, interval.1)) => Decision::Reject,
+            ConfidenceSequence::Bounds { lower, upper } if accept(lower, upper) => Decision::Accept,
+            _ => Decision::Continue,
+        };
+        self.last = Report {
+            log_e_value: log_e,
+            p_value,
+            confidence_sequence: self.sequence,
+            decision,
+        };
+        self.last
+    }
+}
+
+pub(crate) fn check_alpha(alpha: f64) -> Result<(), Error> {
+    if alpha > 0.0 && alpha < 1.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidAlpha { value: alpha })
+    }
+}
+
+/// Checks a tolerated margin: finite and ≥ 0.
+pub(crate) fn check_margin(name: &'static str, margin: f64) -> Result<(), Error> {
+    if margin.is_finite() && margin >= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name,
+            expected: "finite and >= 0 (the size of a tolerated regression)",
+            value: margin,
+        })
+    }
+}

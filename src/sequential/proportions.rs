@@ -1,0 +1,288 @@
+//! Proportions: the Bernoulli mixture SPRT for canary − baseline, and an exact
+//! confidence sequence for one proportion against an SLO target.
+
+use super::means::{normal_mixture, shows_worse, within_margin};
+use super::special::{bisect, ln_beta};
+use super::{Monitor, Report, SequentialTest, check_margin};
+use crate::{Direction, Error, EventCounts};
+
+/// The Bernoulli mSPRT (Optimizely's): the normal mixture of
+/// [`NormalMsprt`](super::means::NormalMsprt) applied to Δ̂ = p̂_c − p̂_b with the
+/// plug-in variance p̂_b(1 − p̂_b)/n_b + p̂_c(1 − p̂_c)/n_c, and E = 1 while that
+/// variance is 0. Valid only asymptotically: anti-conservative for very rare events
+/// at small n; for rare errors with a known traffic split prefer
+/// [`CountRateTest`](super::counts::CountRateTest), which is exact.
+///
+/// # Example
+/// ```
+/// use canary_judge::sequential::{proportions::ProportionTest, Decision, SequentialTest};
+/// use canary_judge::{Direction, EventCounts};
+/// let mut test = ProportionTest::new(0.05, 0.02, Direction::HigherIsWorse)?;
+/// test.update(EventCounts::new(50, 10_000)?, EventCounts::new(110, 10_000)?)?;
+/// assert_eq!(test.check().decision, Decision::Reject); // 1.1% against 0.5% errors
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ProportionTest {
+    tau2: f64,
+    direction: Direction,
+    margin: f64,
+    baseline: EventCounts,
+    canary: EventCounts,
+    monitor: Monitor,
+}
+
+impl ProportionTest {
+    /// A test at level `alpha` with mixing scale τ on the difference of proportions.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
+    /// - [`Error::InvalidParameter`] unless τ is finite and > 0.
+    pub fn new(alpha: f64, tau: f64, direction: Direction) -> Result<Self, Error> {
+        if !(tau.is_finite() && tau > 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "mixing scale tau",
+                expected: "finite and > 0",
+                value: tau,
+            });
+        }
+        Ok(Self {
+            tau2: tau * tau,
+            direction,
+            margin: 0.0,
+            baseline: EventCounts::default(),
+            canary: EventCounts::default(),
+            monitor: Monitor::new(alpha)?,
+        })
+    }
+
+    /// The tolerated increase (or decrease, per direction) of the proportion.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless the margin is finite and ≥ 0.
+    pub fn margin(mut self, margin: f64) -> Result<Self, Error> {
+        check_margin("tolerated difference of proportions", margin)?;
+        self.margin = margin;
+        Ok(self)
+    }
+
+    /// Adds events out of trials for each arm. O(1).
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] if a running total would overflow; the state is
+    ///   unchanged.
+    pub fn update(&mut self, baseline: EventCounts, canary: EventCounts) -> Result<(), Error> {
+        let add = |a: EventCounts, b: EventCounts| -> Result<EventCounts, Error> {
+            match (
+                a.events().checked_add(b.events()),
+                a.total().checked_add(b.total()),
+            ) {
+                (Some(e), Some(t)) => EventCounts::new(e, t),
+                _ => Err(Error::InvalidParameter {
+                    name: "running trial count",
+                    expected: "below 2^64",
+                    value: u64::MAX as f64,
+                }),
+            }
+        };
+        let (b, c) = (add(self.baseline, baseline)?, add(self.canary, canary)?);
+        self.baseline = b;
+        self.canary = c;
+        Ok(())
+    }
+
+    /// ln E and the interval for p_c − p_b at this check alone.
+    pub fn evaluate(&self) -> (f64, (f64, f64)) {
+        let (b, c) = (self.baseline, self.canary);
+        let (Some(pb), Some(pc)) = (b.rate(), c.rate()) else {
+            return (0.0, (f64::NEG_INFINITY, f64::INFINITY));
+        };
+        let var = pb * (1.0 - pb) / b.total() as f64 + pc * (1.0 - pc) / c.total() as f64;
+        normal_mixture(pc - pb, var, self.tau2, self.monitor.alpha())
+    }
+}
+
+impl SequentialTest for ProportionTest {
+    fn check(&mut self) -> Report {
+        let (log_e, interval) = self.evaluate();
+        let (direction, margin) = (self.direction, self.margin);
+        self.monitor.fold(
+            log_e,
+            interval,
+            |lo, hi| shows_worse(direction, lo, hi),
+            |lo, hi| within_margin(direction, margin, lo, hi),
+        )
+    }
+
+    fn last_report(&self) -> Report {
+        self.monitor.last()
+    }
+}
+
+/// ρ for a two-sided mixture tuned to be tightest at intrinsic time `v_opt` at level
+/// `alpha_opt` (confseq's tuning): v_opt / (2 ln(1/α) + ln(1 + 2 ln(1/α))).
+pub(crate) fn two_sided_rho(v_opt: f64, alpha_opt: f64) -> f64 {
+    let l = -alpha_opt.ln();
+    v_opt / (2.0 * l + (1.0 + 2.0 * l).ln())
+}
+
+/// ln of the two-sided beta-binomial mixture for increments in [−g, h] (g + h = 1)
+/// at martingale value s and intrinsic time v, with tuning ρ (Howard et al. 2021,
+/// confseq's `beta_binomial_log_mixture` with the complete beta):
+/// − (v + hs)/h · ln g − (v − gs)/g · ln h + ln B((r + v − gs)/g, (r + v + hs)/h)
+/// − ln B(r/g, r/h), with r = max(ρ − gh, 10⁻³gh).
+pub(crate) fn beta_binomial_log_mixture(s: f64, v: f64, g: f64, h: f64, rho: f64) -> f64 {
+    let r = (rho - g * h).max(1e-3 * g * h);
+    let a = (r + v - g * s) / g;
+    let b = (r + v + h * s) / h;
+    if !(a > 0.0 && b > 0.0) {
+        return f64::INFINITY;
+    }
+    -(v + h * s) / h * g.ln() - (v - g * s) / g * h.ln() + ln_beta(a, b) - ln_beta(r / g, r / h)
+}
+
+/// An exact confidence sequence for one Bernoulli proportion (confseq's
+/// `bernoulli_confidence_interval`): the set of p at which the two-sided
+/// beta-binomial mixture with g = p, h = 1 − p, s = x − np, v = p(1 − p)n and
+/// v_opt = p(1 − p)·t_opt stays below ln(1/α), found by bisection either side of p̂.
+/// Valid for any [0, 1]-bounded mean. Judged against a target p₀ (an SLO's error
+/// rate): reject when the sequence lies above p₀ (for `HigherIsWorse`), accept when
+/// it lies below p₀ + margin; the e-value is the mixture at p₀.
+///
+/// # Example
+/// ```
+/// use canary_judge::sequential::{proportions::BernoulliCs, ConfidenceSequence, SequentialTest};
+/// use canary_judge::Direction;
+/// // 12 errors in 5000 requests, tuned for 1000 (confseq's documented case).
+/// let mut cs = BernoulliCs::new(0.05, 1000.0, 0.01, Direction::HigherIsWorse)?;
+/// cs.update(12, 5000)?;
+/// let ConfidenceSequence::Bounds { lower, upper } = cs.check().confidence_sequence else { panic!() };
+/// assert!((lower - 0.000717).abs() < 1e-6 && (upper - 0.005201).abs() < 1e-6);
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BernoulliCs {
+    t_opt: f64,
+    target: f64,
+    direction: Direction,
+    margin: f64,
+    counts: EventCounts,
+    monitor: Monitor,
+}
+
+impl BernoulliCs {
+    /// A confidence sequence at level 1 − `alpha`, tightest near `t_opt` trials,
+    /// judged against the proportion `target`.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
+    /// - [`Error::InvalidParameter`] unless t_opt is finite and > 0 and 0 < target < 1.
+    pub fn new(alpha: f64, t_opt: f64, target: f64, direction: Direction) -> Result<Self, Error> {
+        if !(t_opt.is_finite() && t_opt > 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "t_opt",
+                expected: "finite and > 0",
+                value: t_opt,
+            });
+        }
+        if !(target > 0.0 && target < 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "target proportion",
+                expected: "strictly between 0 and 1",
+                value: target,
+            });
+        }
+        Ok(Self {
+            t_opt,
+            target,
+            direction,
+            margin: 0.0,
+            counts: EventCounts::default(),
+            monitor: Monitor::new(alpha)?,
+        })
+    }
+
+    /// The tolerated excess over the target.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless the margin is finite and ≥ 0.
+    pub fn margin(mut self, margin: f64) -> Result<Self, Error> {
+        check_margin("tolerated excess over the target", margin)?;
+        self.margin = margin;
+        Ok(self)
+    }
+
+    /// Adds `events` out of `trials`.
+    ///
+    /// # Errors
+    /// - [`Error::EventsExceedTotal`] if events > trials, [`Error::InvalidParameter`]
+    ///   on overflow; the state is unchanged.
+    pub fn update(&mut self, events: u64, trials: u64) -> Result<(), Error> {
+        let batch = EventCounts::new(events, trials)?;
+        match (
+            self.counts.events().checked_add(batch.events()),
+            self.counts.total().checked_add(batch.total()),
+        ) {
+            (Some(e), Some(t)) => {
+                self.counts = EventCounts::new(e, t)?;
+                Ok(())
+            }
+            _ => Err(Error::InvalidParameter {
+                name: "running trial count",
+                expected: "below 2^64",
+                value: u64::MAX as f64,
+            }),
+        }
+    }
+
+    /// ln of the mixture at proportion p for the counts so far.
+    fn log_mixture(&self, p: f64) -> f64 {
+        let n = self.counts.total() as f64;
+        let x = self.counts.events() as f64;
+        let (g, h) = (p, 1.0 - p);
+        let rho = two_sided_rho(g * h * self.t_opt, 0.05);
+        beta_binomial_log_mixture(x - n * p, g * h * n, g, h, rho)
+    }
+
+    /// ln E against the target and the interval at this check alone.
+    pub fn evaluate(&self) -> (f64, (f64, f64)) {
+        let n = self.counts.total();
+        if n == 0 {
+            return (0.0, (0.0, 1.0));
+        }
+        let threshold = -self.monitor.alpha().ln();
+        let hat = self.counts.events() as f64 / n as f64;
+        let outside = |p: f64| self.log_mixture(p) - threshold;
+        let tiny = 1e-15;
+        let lower = if hat <= tiny || outside(tiny) < 0.0 {
+            0.0
+        } else {
+            bisect(tiny, hat.min(1.0 - tiny), outside, true)
+        };
+        let upper = if hat >= 1.0 - tiny || outside(1.0 - tiny) < 0.0 {
+            1.0
+        } else {
+            bisect(hat.max(tiny), 1.0 - tiny, outside, false)
+        };
+        (self.log_mixture(self.target), (lower, upper))
+    }
+}
+
+impl SequentialTest for BernoulliCs {
+    fn check(&mut self) -> Report {
+        let (log_e, interval) = self.evaluate();
+        let (direction, margin, target) = (self.direction, self.margin, self.target);
+        self.monitor.fold(
+            log_e,
+            interval,
+            |lo, hi| shows_worse(direction, lo - target, hi - target),
+            |lo, hi| within_margin(direction, margin, lo - target, hi - target),
+        )
+    }
+
+    fn last_report(&self) -> Report {
+        self.monitor.last()
+    }
+}

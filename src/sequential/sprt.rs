@@ -1,0 +1,340 @@
+//! Wald's sequential probability ratio test with stated effect sizes, and the
+//! Gamma–Poisson mixture test of a count against a known expected count.
+
+use super::special::{bisect, ln_gamma};
+use super::{ConfidenceSequence, Decision, Monitor, Report, SequentialTest, check_alpha};
+use crate::Error;
+
+/// The simple hypotheses an [`Sprt`] compares.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Hypotheses {
+    /// Bernoulli(p0) against Bernoulli(p1); batches are (events, trials).
+    Bernoulli {
+        /// Null proportion.
+        p0: f64,
+        /// Alternative proportion.
+        p1: f64,
+    },
+    /// Poisson rate λ0 against λ1 per unit exposure; batches are (count, exposure).
+    Poisson {
+        /// Null rate.
+        lambda0: f64,
+        /// Alternative rate.
+        lambda1: f64,
+    },
+    /// Canary against baseline event counts with traffic shares: the canary's share of
+    /// events θ0 = ρ_c against θ1 = ρ_c·r/(ρ_b + ρ_c·r) for a rate ratio r; batches are
+    /// (baseline events, canary events).
+    RateRatio {
+        /// The canary's traffic share ρ_c (the baseline's is 1 − ρ_c).
+        canary_share: f64,
+        /// The rate ratio r > 0 under the alternative.
+        ratio: f64,
+    },
+}
+
+/// Wald's SPRT, an explicit opt-in for effect-size-specified checks: the
+/// log-likelihood ratio of H1 to H0 is summed; reject H0 at LLR ≥ ln((1 − β)/α),
+/// accept H0 at LLR ≤ ln(β/(1 − α)), after which the test stays decided. Error
+/// rates are at most α/(1 − β) and β/(1 − α) (Wald's bounds); the rejection alone is
+/// anytime-valid at α (E = e^LLR is a likelihood ratio). "Accept" is only as good as
+/// the chosen alternative: when the true effect lies between the two hypotheses the
+/// test tends to accept; prefer the mixture tests when the effect size is unknown.
+///
+/// # Example
+/// ```
+/// use canary_judge::sequential::{sprt::{Hypotheses, Sprt}, Decision, SequentialTest};
+/// let mut sprt = Sprt::new(Hypotheses::Bernoulli { p0: 0.01, p1: 0.02 }, 0.05, 0.1)?;
+/// sprt.update(3, 1000.0)?; // 0.3% errors: far below p0
+/// assert_eq!(sprt.check().decision, Decision::Accept);
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Sprt {
+    hypotheses: Hypotheses,
+    alpha: f64,
+    beta: f64,
+    llr: f64,
+    decided: Option<Decision>,
+    last: Report,
+}
+
+impl Sprt {
+    /// An SPRT for `hypotheses` with error rates α (false rejection) and β (false
+    /// acceptance).
+    ///
+    /// # Errors
+    /// - [`Error::InvalidAlpha`] unless 0 < α < 1; [`Error::InvalidParameter`] unless
+    ///   0 < β < 1 and the hypotheses are valid and different (proportions and shares
+    ///   in (0, 1), rates and ratios finite and > 0).
+    pub fn new(hypotheses: Hypotheses, alpha: f64, beta: f64) -> Result<Self, Error> {
+        check_alpha(alpha)?;
+        let bad = |name: &'static str, expected: &'static str, value: f64| {
+            Err(Error::InvalidParameter {
+                name,
+                expected,
+                value,
+            })
+        };
+        if !(beta > 0.0 && beta < 1.0) {
+            return bad("beta", "strictly between 0 and 1", beta);
+        }
+        let unit = |v: f64| v > 0.0 && v < 1.0;
+        let positive = |v: f64| v.is_finite() && v > 0.0;
+        match hypotheses {
+            Hypotheses::Bernoulli { p0, p1 } if !(unit(p0) && unit(p1) && p0 != p1) => {
+                return bad("Bernoulli hypotheses", "two different values in (0, 1)", p1);
+            }
+            Hypotheses::Poisson { lambda0, lambda1 }
+                if !(positive(lambda0) && positive(lambda1) && lambda0 != lambda1) =>
+            {
+                return bad("Poisson rates", "two different finite rates > 0", lambda1);
+            }
+            Hypotheses::RateRatio {
+                canary_share,
+                ratio,
+            } if !(unit(canary_share) && positive(ratio) && ratio != 1.0) => {
+                return bad(
+                    "canary share and rate ratio",
+                    "a share in (0, 1) and a ratio > 0, not 1",
+                    ratio,
+                );
+            }
+            _ => {}
+        }
+        Ok(Self {
+            hypotheses,
+            alpha,
+            beta,
+            llr: 0.0,
+            decided: None,
+            last: Report {
+                log_e_value: 0.0,
+                p_value: 1.0,
+                confidence_sequence: ConfidenceSequence::UNBOUNDED,
+                decision: Decision::Continue,
+            },
+        })
+    }
+
+    /// Adds one batch (see [`Hypotheses`] for its two numbers). After a decision the
+    /// data are still accepted but change nothing.
+    ///
+    /// # Errors
+    /// - [`Error::EventsExceedTotal`] if Bernoulli events exceed trials;
+    ///   [`Error::InvalidParameter`] for a negative or non-finite exposure. The state is
+    ///   unchanged.
+    pub fn update(&mut self, first: u64, second: f64) -> Result<(), Error> {
+        let step = match self.hypotheses {
+            Hypotheses::Bernoulli { p0, p1 } => {
+                if !(second.is_finite() && second >= 0.0 && second.fract() == 0.0) {
+                    return Err(Error::InvalidParameter {
+                        name: "trials",
+                        expected: "a whole number >= 0",
+                        value: second,
+                    });
+                }
+                if first as f64 > second {
+                    return Err(Error::EventsExceedTotal {
+                        events: first,
+                        total: second as u64,
+                    });
+                }
+                let x = first as f64;
+                x * (p1 / p0).ln() + (second - x) * ((1.0 - p1) / (1.0 - p0)).ln()
+            }
+            Hypotheses::Poisson { lambda0, lambda1 } => {
+                if !(second.is_finite() && second >= 0.0) {
+                    return Err(Error::InvalidParameter {
+                        name: "exposure",
+                        expected: "finite and >= 0",
+                        value: second,
+                    });
+                }
+                first as f64 * (lambda1 / lambda0).ln() - (lambda1 - lambda0) * second
+            }
+            Hypotheses::RateRatio {
+                canary_share,
+                ratio,
+            } => {
+                if !(second.is_finite() && second >= 0.0 && second.fract() == 0.0) {
+                    return Err(Error::InvalidParameter {
+                        name: "canary events",
+                        expected: "a whole number >= 0",
+                        value: second,
+                    });
+                }
+                let (t0, t1) = (
+                    canary_share,
+                    canary_share * ratio / (1.0 - canary_share + canary_share * ratio),
+                );
+                let (nb, nc) = (first as f64, second);
+                nc * (t1 / t0).ln() + nb * ((1.0 - t1) / (1.0 - t0)).ln()
+            }
+        };
+        if self.decided.is_none() {
+            self.llr += step;
+        }
+        Ok(())
+    }
+
+    /// The log-likelihood ratio so far (frozen at the decision).
+    pub fn log_likelihood_ratio(&self) -> f64 {
+        self.llr
+    }
+}
+
+impl SequentialTest for Sprt {
+    fn check(&mut self) -> Report {
+        if self.decided.is_none() {
+            if self.llr >= ((1.0 - self.beta) / self.alpha).ln() {
+                self.decided = Some(Decision::Reject);
+            } else if self.llr <= (self.beta / (1.0 - self.alpha)).ln() {
+                self.decided = Some(Decision::Accept);
+            }
+        }
+        self.last = Report {
+            log_e_value: self.llr,
+            p_value: self.last.p_value.min((-self.llr).exp().min(1.0)),
+            confidence_sequence: ConfidenceSequence::UNBOUNDED,
+            decision: self.decided.unwrap_or(Decision::Continue),
+        };
+        self.last
+    }
+
+    fn last_report(&self) -> Report {
+        self.last
+    }
+}
+
+/// A count against a known expected count (Lindon & Kallus 2025): with N events
+/// observed where Λ0 were expected under H0, and the rate multiplier mixed as
+/// θ ~ Gamma(φ, rate φ) (mean 1, variance 1/φ),
+/// ln BF = φ ln φ − (φ + N) ln(φ + Λ0) + ln Γ(φ + N) − ln Γ(φ) + Λ0.
+/// "Reject" needs BF ≥ 1/α and more events than expected; the confidence sequence is
+/// on the multiplier θ (observed rate over expected), inverting BF at θΛ0; "accept"
+/// when it lies below 1 + margin. Use it for "canary errors against an SLO-derived
+/// expected count"; for two arms prefer [`CountRateTest`](super::counts::CountRateTest).
+///
+/// # Example
+/// ```
+/// use canary_judge::sequential::{sprt::GammaPoisson, Decision, SequentialTest};
+/// // The SLO allows 0.1% errors: 20 requests-worth of errors expected per 20 000.
+/// let mut test = GammaPoisson::new(1.0, 0.05)?;
+/// test.update(61, 20.0)?;
+/// assert_eq!(test.check().decision, Decision::Reject);
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GammaPoisson {
+    phi: f64,
+    margin: f64,
+    count: u64,
+    expected: f64,
+    monitor: Monitor,
+}
+
+impl GammaPoisson {
+    /// A test with prior shape and rate φ at level `alpha`.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless φ is finite and > 0;
+    ///   [`Error::InvalidAlpha`] unless 0 < alpha < 1.
+    pub fn new(phi: f64, alpha: f64) -> Result<Self, Error> {
+        if !(phi.is_finite() && phi > 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "prior shape phi",
+                expected: "finite and > 0",
+                value: phi,
+            });
+        }
+        Ok(Self {
+            phi,
+            margin: 0.0,
+            count: 0,
+            expected: 0.0,
+            monitor: Monitor::new(alpha)?,
+        })
+    }
+
+    /// The tolerated relative excess of the rate over the expected one.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless the margin is finite and ≥ 0.
+    pub fn margin(mut self, margin: f64) -> Result<Self, Error> {
+        super::check_margin("tolerated excess rate", margin)?;
+        self.margin = margin;
+        Ok(self)
+    }
+
+    /// Adds `count` events observed where `expected` were expected under H0.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] for a negative or non-finite expected count or an
+    ///   overflowing total; the state is unchanged.
+    pub fn update(&mut self, count: u64, expected: f64) -> Result<(), Error> {
+        if !(expected.is_finite() && expected >= 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "expected count",
+                expected: "finite and >= 0",
+                value: expected,
+            });
+        }
+        let Some(total) = self.count.checked_add(count) else {
+            return Err(Error::InvalidParameter {
+                name: "running event count",
+                expected: "below 2^64",
+                value: u64::MAX as f64,
+            });
+        };
+        self.count = total;
+        self.expected += expected;
+        Ok(())
+    }
+
+    /// ln BF for N events against the expected count `lambda0`.
+    fn log_bf(&self, lambda0: f64) -> f64 {
+        let (phi, n) = (self.phi, self.count as f64);
+        phi * phi.ln() - (phi + n) * (phi + lambda0).ln() + ln_gamma(phi + n) - ln_gamma(phi)
+            + lambda0
+    }
+
+    /// ln BF against the expected count, and the interval for θ at this check alone.
+    pub fn evaluate(&self) -> (f64, (f64, f64)) {
+        if self.expected <= 0.0 {
+            return (0.0, (0.0, f64::INFINITY));
+        }
+        let threshold = -self.monitor.alpha().ln();
+        let outside = |ln_theta: f64| self.log_bf(ln_theta.exp() * self.expected) - threshold;
+        let hat = (self.count.max(1) as f64 / self.expected).ln();
+        let span = 60.0;
+        let lower = if self.count == 0 || outside(hat - span) < 0.0 {
+            0.0
+        } else {
+            bisect(hat - span, hat, outside, true).exp()
+        };
+        let upper = if outside(hat + span) < 0.0 {
+            f64::INFINITY
+        } else {
+            bisect(hat, hat + span, outside, false).exp()
+        };
+        (self.log_bf(self.expected), (lower, upper))
+    }
+}
+
+impl SequentialTest for GammaPoisson {
+    fn check(&mut self) -> Report {
+        let (log_e, interval) = self.evaluate();
+        let limit = 1.0 + self.margin;
+        self.monitor
+            .fold(log_e, interval, |lo, _| lo > 1.0, |_, hi| hi < limit)
+    }
+
+    fn last_report(&self) -> Report {
+        self.monitor.last()
+    }
+}

@@ -1,0 +1,520 @@
+//! Sequential tests against reference values from savvi 0.3.1 and scipy/mpmath closed
+//! forms (tests/fixtures/sequential.json, from scripts/gen_sequential_fixtures.py),
+//! seeded simulations of the anytime-valid guarantee (a check after every
+//! observation), and bad input.
+
+mod common;
+
+use canary_judge::sequential::counts::CountRateTest;
+use canary_judge::sequential::means::{NormalMsprt, TTest, Variance};
+use canary_judge::sequential::proportions::{BernoulliCs, ProportionTest};
+use canary_judge::sequential::sprt::{GammaPoisson, Hypotheses, Sprt};
+use canary_judge::sequential::{Alternative, ConfidenceSequence, Decision, SequentialTest};
+use canary_judge::{Direction, EventCounts};
+use common::Rng;
+use serde_json::Value;
+
+fn fixtures() -> Value {
+    let text = include_str!("fixtures/sequential.json");
+    serde_json::from_str(text).expect("fixture JSON")
+}
+
+fn f(v: &Value) -> f64 {
+    match v {
+        Value::String(s) if s == "inf" => f64::INFINITY,
+        _ => v.as_f64().expect("number"),
+    }
+}
+
+fn close(ours: f64, theirs: f64, rtol: f64, what: &str) {
+    let ok = if theirs.is_infinite() {
+        ours == theirs
+    } else {
+        (ours - theirs).abs() <= rtol * theirs.abs().max(1.0)
+    };
+    assert!(ok, "{what}: ours {ours} vs reference {theirs}");
+}
+
+#[test]
+fn count_rate_matches_savvi_and_closed_forms() {
+    let data = fixtures();
+    for case in data["counts"].as_array().unwrap() {
+        let (rb, rc, k) = (
+            f(&case["baseline_share"]),
+            f(&case["canary_share"]),
+            f(&case["k"]),
+        );
+        let mut two = CountRateTest::new(rb, rc, 0.05)
+            .unwrap()
+            .concentration(k)
+            .unwrap()
+            .alternative(Alternative::TwoSided)
+            .unwrap();
+        for step in case["steps"].as_array().unwrap() {
+            let (nb, nc) = (
+                step["baseline"].as_u64().unwrap(),
+                step["canary"].as_u64().unwrap(),
+            );
+            two.update_cumulative(nb, nc).unwrap();
+            let what = format!("shares {rb}/{rc} k={k} counts {nb}/{nc}");
+            close(
+                two.log_e_two_sided(),
+                f(&step["log_e_two_sided"]),
+                1e-10,
+                &what,
+            );
+            if let Some(s) = step["savvi_log_odds"].as_f64() {
+                close(two.log_e_two_sided(), s, 1e-9, &format!("{what} (savvi)"));
+            }
+            close(
+                two.log_e_one_sided(),
+                f(&step["log_e_one_sided"]),
+                1e-9,
+                &format!("{what} one-sided"),
+            );
+            let (lo, hi) = two.rate_ratio_interval();
+            close(
+                lo,
+                f(&step["ratio_interval"][0]),
+                1e-9,
+                &format!("{what} lower"),
+            );
+            close(
+                hi,
+                f(&step["ratio_interval"][1]),
+                1e-9,
+                &format!("{what} upper"),
+            );
+            // savvi solves the same interval by convex optimisation (~1e-6).
+            if let Some(ci) = step.get("savvi_log_ratio_interval") {
+                close(lo.ln(), f(&ci[0]), 2e-5, &format!("{what} savvi lower"));
+                close(hi.ln(), f(&ci[1]), 2e-5, &format!("{what} savvi upper"));
+            }
+        }
+    }
+}
+
+#[test]
+fn ttest_matches_savvi_log_bf() {
+    for case in fixtures()["ttest"].as_array().unwrap() {
+        let vals = |k: &str| -> Vec<f64> { case[k].as_array().unwrap().iter().map(f).collect() };
+        let phi = f(&case["phi"]);
+        let mut t = TTest::new(0.05, Direction::Either)
+            .unwrap()
+            .effect_size(1.0 / phi.sqrt())
+            .unwrap();
+        // Feed in uneven batches: the moments must not depend on batching.
+        let (b, c) = (vals("baseline"), vals("canary"));
+        let (b1, b2) = b.split_at(b.len() / 3);
+        let (c1, c2) = c.split_at(c.len() / 2);
+        t.update(b1, c1).unwrap();
+        t.update(b2, c2).unwrap();
+        let (log_e, (lo, hi)) = t.evaluate();
+        close(log_e, f(&case["log_e"]), 1e-9, "t-test log e");
+        match case["interval"].as_array() {
+            Some(iv) => {
+                close(lo, f(&iv[0]), 1e-9, "t-test lower");
+                close(hi, f(&iv[1]), 1e-9, "t-test upper");
+            }
+            None => assert!(lo.is_infinite() && hi.is_infinite()),
+        }
+    }
+}
+
+#[test]
+fn bernoulli_cs_and_gamma_poisson_match_closed_forms() {
+    let data = fixtures();
+    for case in data["bernoulli_cs"].as_array().unwrap() {
+        let mut cs = BernoulliCs::new(
+            0.05,
+            f(&case["t_opt"]),
+            f(&case["target"]),
+            Direction::HigherIsWorse,
+        )
+        .unwrap();
+        cs.update(
+            case["events"].as_u64().unwrap(),
+            case["trials"].as_u64().unwrap(),
+        )
+        .unwrap();
+        let (log_e, (lo, hi)) = cs.evaluate();
+        close(log_e, f(&case["log_e"]), 1e-10, "bernoulli log e");
+        close(lo, f(&case["interval"][0]), 1e-9, "bernoulli lower");
+        close(hi, f(&case["interval"][1]), 1e-9, "bernoulli upper");
+    }
+    for case in data["gamma_poisson"].as_array().unwrap() {
+        let mut gp = GammaPoisson::new(f(&case["phi"]), 0.05).unwrap();
+        gp.update(case["count"].as_u64().unwrap(), f(&case["expected"]))
+            .unwrap();
+        close(gp.evaluate().0, f(&case["log_bf"]), 1e-10, "gamma-poisson");
+    }
+}
+
+#[test]
+fn normal_msprt_matches_the_closed_form() {
+    // Known variance 1 per observation and n per arm gives var = 2/n; pick data whose
+    // difference of means is exactly the fixture's delta.
+    for case in fixtures()["normal_mixture"].as_array().unwrap() {
+        let (delta, var, tau2) = (f(&case["delta"]), f(&case["var"]), f(&case["tau2"]));
+        let n = 100usize;
+        let sigma2 = var * n as f64 / 2.0;
+        let mut t = NormalMsprt::new(
+            0.05,
+            tau2.sqrt(),
+            Variance::Known {
+                baseline: sigma2,
+                canary: sigma2,
+            },
+            Direction::Either,
+        )
+        .unwrap();
+        t.update(&vec![0.0; n], &vec![delta; n]).unwrap();
+        let (log_e, (lo, hi)) = t.evaluate();
+        close(log_e, f(&case["log_e"]), 1e-9, "msprt log e");
+        close(lo, f(&case["interval"][0]), 1e-9, "msprt lower");
+        close(hi, f(&case["interval"][1]), 1e-9, "msprt upper");
+    }
+}
+
+/// Draws Binomial-free event labels: true with probability `p`.
+fn bernoulli(rng: &mut Rng, p: f64) -> bool {
+    rng.uniform() < p
+}
+
+/// Two binomial standard errors above alpha for `paths` simulations.
+fn ceiling(alpha: f64, paths: usize) -> f64 {
+    alpha + 2.0 * (alpha * (1.0 - alpha) / paths as f64).sqrt()
+}
+
+#[test]
+fn count_rate_false_alarms_stay_below_alpha_with_a_check_after_every_event() {
+    let mut rng = Rng(0x00c0_7a7e_5eed_0001);
+    for (canary_share, alternative) in [(0.5, Alternative::TwoSided), (0.1, Alternative::Greater)] {
+        let paths = 400;
+        let mut rejected = 0;
+        for _ in 0..paths {
+            let mut t = CountRateTest::new(1.0 - canary_share, canary_share, 0.05)
+                .unwrap()
+                .alternative(alternative)
+                .unwrap();
+            for _ in 0..2000 {
+                let canary = bernoulli(&mut rng, canary_share);
+                t.update(u64::from(!canary), u64::from(canary)).unwrap();
+                if t.check().decision == Decision::Reject {
+                    rejected += 1;
+                    break;
+                }
+            }
+        }
+        let rate = rejected as f64 / paths as f64;
+        assert!(rate <= ceiling(0.05, paths), "share {canary_share}: {rate}");
+    }
+}
+
+#[test]
+fn count_rate_detects_regressions_about_as_fast_as_the_reference_table() {
+    // sequential.md 9.2 (MC, 500 paths): rate ratio 1.5, ρ = ½, k = 100: median 234
+    // events two-sided, 182 one-sided; ratio 2.0: 105 and 92.
+    let mut rng = Rng(0x00de_7ec7_0000_0002);
+    for (ratio, alternative, reference) in [
+        (1.5, Alternative::TwoSided, 234.0),
+        (1.5, Alternative::Greater, 182.0),
+        (2.0, Alternative::TwoSided, 105.0),
+        (2.0, Alternative::Greater, 92.0),
+    ] {
+        let theta = ratio / (1.0 + ratio);
+        let mut stops: Vec<f64> = (0..200)
+            .map(|_| {
+                let mut t = CountRateTest::new(0.5, 0.5, 0.05)
+                    .unwrap()
+                    .alternative(alternative)
+                    .unwrap();
+                for n in 1..=5000 {
+                    let canary = bernoulli(&mut rng, theta);
+                    t.update(u64::from(!canary), u64::from(canary)).unwrap();
+                    if t.check().decision == Decision::Reject {
+                        return n as f64;
+                    }
+                }
+                5000.0
+            })
+            .collect();
+        stops.sort_by(f64::total_cmp);
+        let median = stops[stops.len() / 2];
+        assert!(
+            (median - reference).abs() <= 0.2 * reference,
+            "ratio {ratio} {alternative:?}: median {median} vs {reference}"
+        );
+    }
+}
+
+#[test]
+fn mean_and_proportion_tests_hold_alpha_under_continuous_monitoring() {
+    let mut rng = Rng(0x0000_0a11_0000_0003);
+    let paths = 300;
+    let (mut t_rej, mut m_rej, mut p_rej) = (0, 0, 0);
+    for _ in 0..paths {
+        let mut t = TTest::new(0.05, Direction::Either).unwrap();
+        let mut m = NormalMsprt::new(
+            0.05,
+            0.2,
+            Variance::Known {
+                baseline: 1.0,
+                canary: 1.0,
+            },
+            Direction::Either,
+        )
+        .unwrap();
+        let mut p = ProportionTest::new(0.05, 0.05, Direction::Either).unwrap();
+        let (mut t_done, mut m_done, mut p_done) = (false, false, false);
+        for _ in 0..600 {
+            let (b, c) = (rng.normal(), rng.normal());
+            t.update(&[5.0 + 2.0 * b], &[5.0 + 2.0 * c]).unwrap();
+            m.update(&[b], &[c]).unwrap();
+            let (eb, ec) = (bernoulli(&mut rng, 0.2), bernoulli(&mut rng, 0.2));
+            p.update(
+                EventCounts::new(u64::from(eb), 1).unwrap(),
+                EventCounts::new(u64::from(ec), 1).unwrap(),
+            )
+            .unwrap();
+            t_done |= t.check().decision == Decision::Reject;
+            m_done |= m.check().decision == Decision::Reject;
+            p_done |= p.check().decision == Decision::Reject;
+        }
+        t_rej += usize::from(t_done);
+        m_rej += usize::from(m_done);
+        p_rej += usize::from(p_done);
+    }
+    for (name, r) in [("t-test", t_rej), ("msprt", m_rej), ("proportion", p_rej)] {
+        let rate = r as f64 / paths as f64;
+        assert!(rate <= ceiling(0.05, paths), "{name}: {rate}");
+    }
+}
+
+#[test]
+fn bernoulli_cs_sprt_and_gamma_poisson_hold_alpha() {
+    let mut rng = Rng(0x0000_0b0b_0000_0004);
+    let paths = 300;
+    let (mut cs_miss, mut sprt_rej, mut gp_rej) = (0, 0, 0);
+    for _ in 0..paths {
+        let mut cs = BernoulliCs::new(0.05, 200.0, 0.05, Direction::Either).unwrap();
+        let mut sprt = Sprt::new(Hypotheses::Bernoulli { p0: 0.05, p1: 0.1 }, 0.05, 0.1).unwrap();
+        let mut gp = GammaPoisson::new(1.0, 0.05).unwrap();
+        let (mut missed, mut rej, mut gp_done) = (false, false, false);
+        for _ in 0..400 {
+            let e = bernoulli(&mut rng, 0.05);
+            cs.update(u64::from(e), 1).unwrap();
+            if let ConfidenceSequence::Bounds { lower, upper } = cs.check().confidence_sequence {
+                missed |= !(lower <= 0.05 && 0.05 <= upper);
+            } else {
+                missed = true;
+            }
+            sprt.update(u64::from(e), 1.0).unwrap();
+            rej |= sprt.check().decision == Decision::Reject;
+            // Poisson(0.05) per step against its own expectation.
+            gp.update(u64::from(e), 0.05).unwrap();
+            gp_done |= gp.check().decision == Decision::Reject;
+        }
+        cs_miss += usize::from(missed);
+        sprt_rej += usize::from(rej);
+        gp_rej += usize::from(gp_done);
+    }
+    let ceil = ceiling(0.05, paths);
+    assert!(
+        cs_miss as f64 / paths as f64 <= ceil,
+        "bernoulli cs misses {cs_miss}"
+    );
+    // Wald: P(reject | H0) ≤ α/(1 − β).
+    assert!(
+        sprt_rej as f64 / paths as f64 <= ceiling(0.05 / 0.9, paths),
+        "sprt {sprt_rej}"
+    );
+    assert!(
+        gp_rej as f64 / paths as f64 <= ceil,
+        "gamma-poisson {gp_rej}"
+    );
+}
+
+#[test]
+fn peeking_at_a_fixed_horizon_z_test_inflates_false_alarms() {
+    // The contrast the module documentation promises: a z-test on the canary's share
+    // of events, re-run after every event from the 10th, rejects a true null far more
+    // often than 5%, while the count e-process on the same streams stays below it.
+    let mut rng = Rng(0x0000_7eee_0000_0005);
+    let (paths, mut naive, mut anytime) = (300, 0, 0);
+    for _ in 0..paths {
+        let mut t = CountRateTest::new(0.5, 0.5, 0.05)
+            .unwrap()
+            .alternative(Alternative::TwoSided)
+            .unwrap();
+        let (mut canary, mut naive_hit, mut any_hit) = (0u64, false, false);
+        for n in 1..=2000u64 {
+            let c = bernoulli(&mut rng, 0.5);
+            canary += u64::from(c);
+            t.update(u64::from(!c), u64::from(c)).unwrap();
+            if n >= 10 {
+                let z = (canary as f64 - 0.5 * n as f64) / (0.25 * n as f64).sqrt();
+                naive_hit |= z.abs() > 1.959964;
+            }
+            any_hit |= t.check().decision == Decision::Reject;
+        }
+        naive += usize::from(naive_hit);
+        anytime += usize::from(any_hit);
+    }
+    assert!(
+        naive as f64 / paths as f64 > 0.3,
+        "naive peeking rejected {naive}/{paths}"
+    );
+    assert!(
+        anytime as f64 / paths as f64 <= ceiling(0.05, paths),
+        "e-process {anytime}"
+    );
+}
+
+#[test]
+fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
+    assert!(CountRateTest::new(0.6, 0.6, 0.05).is_err());
+    assert!(CountRateTest::new(0.0, 1.0, 0.05).is_err());
+    assert!(CountRateTest::new(f64::NAN, 0.5, 0.05).is_err());
+    assert!(CountRateTest::new(0.5, 0.5, 1.0).is_err());
+    assert!(
+        CountRateTest::new(0.5, 0.5, 0.05)
+            .unwrap()
+            .margin(-0.1)
+            .is_err()
+    );
+    let mut t = CountRateTest::new(0.5, 0.5, 0.05).unwrap();
+    t.update_cumulative(10, 10).unwrap();
+    let before = t.clone();
+    assert!(t.update_cumulative(9, 12).is_err()); // a decreasing counter
+    assert!(t.update(u64::MAX, 0).is_err());
+    assert_eq!(t, before);
+    assert!(t.clone().concentration(10.0).is_err()); // prior fixed once data arrived
+
+    let mut tt = TTest::new(0.05, Direction::HigherIsWorse).unwrap();
+    tt.update(&[1.0, 2.0], &[1.5]).unwrap();
+    let before = tt.clone();
+    assert!(tt.update(&[1.0, f64::NAN], &[2.0]).is_err());
+    assert!(tt.update(&[1.0], &[f64::INFINITY]).is_err());
+    assert_eq!(tt, before);
+    assert!(TTest::new(0.0, Direction::Either).is_err());
+    assert!(
+        TTest::new(0.05, Direction::Either)
+            .unwrap()
+            .effect_size(0.0)
+            .is_err()
+    );
+    assert!(NormalMsprt::new(0.05, -1.0, Variance::PlugIn, Direction::Either).is_err());
+    assert!(
+        NormalMsprt::new(
+            0.05,
+            1.0,
+            Variance::Known {
+                baseline: 0.0,
+                canary: 1.0
+            },
+            Direction::Either
+        )
+        .is_err()
+    );
+
+    let mut cs = BernoulliCs::new(0.05, 100.0, 0.01, Direction::HigherIsWorse).unwrap();
+    assert!(cs.update(5, 4).is_err());
+    assert!(BernoulliCs::new(0.05, 100.0, 1.0, Direction::HigherIsWorse).is_err());
+    assert!(Sprt::new(Hypotheses::Bernoulli { p0: 0.1, p1: 0.1 }, 0.05, 0.1).is_err());
+    assert!(
+        Sprt::new(
+            Hypotheses::Poisson {
+                lambda0: 1.0,
+                lambda1: 2.0
+            },
+            0.05,
+            1.0
+        )
+        .is_err()
+    );
+    let mut s = Sprt::new(
+        Hypotheses::Poisson {
+            lambda0: 1.0,
+            lambda1: 2.0,
+        },
+        0.05,
+        0.1,
+    )
+    .unwrap();
+    assert!(s.update(3, -1.0).is_err());
+    assert!(s.update(3, f64::NAN).is_err());
+    assert_eq!(s.log_likelihood_ratio(), 0.0);
+    let mut gp = GammaPoisson::new(1.0, 0.05).unwrap();
+    assert!(gp.update(1, f64::NAN).is_err());
+    assert!(GammaPoisson::new(0.0, 0.05).is_err());
+}
+
+#[test]
+fn billions_of_events_stay_finite() {
+    let mut t = CountRateTest::new(0.9, 0.1, 0.01).unwrap();
+    t.update(900_000_000_000, 100_000_000_000).unwrap();
+    let r = t.check();
+    assert!(
+        r.log_e_value.is_finite() && (0.0..=1.0).contains(&r.p_value),
+        "{r:?}"
+    );
+    let ConfidenceSequence::Bounds { lower, upper } = r.confidence_sequence else {
+        panic!("{r:?}")
+    };
+    assert!(
+        lower < 1.0 && 1.0 < upper && upper - lower < 1e-3,
+        "{lower} {upper}"
+    );
+    // A clear regression at that scale: finite, enormous evidence. The canary-only
+    // burst also contradicts the constant split, so the running interval is empty.
+    t.update(0, 1_000_000_000).unwrap();
+    let r = t.check();
+    assert!(r.log_e_value.is_finite() && r.log_e_value > 1e6, "{r:?}");
+    assert_eq!(r.decision, Decision::Reject);
+    assert_eq!(r.confidence_sequence, ConfidenceSequence::Violated);
+    let mut m = TTest::new(0.05, Direction::HigherIsWorse).unwrap();
+    m.update(&[1e300, -1e300, 5.0], &[1e300, 3.0]).unwrap();
+    let r = m.check();
+    assert!(!r.log_e_value.is_nan() && !r.p_value.is_nan());
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn state_resumes_bit_for_bit_through_json() {
+    let mut t = CountRateTest::new(0.8, 0.2, 0.05)
+        .unwrap()
+        .margin(0.25)
+        .unwrap();
+    t.update(400, 90).unwrap();
+    t.check();
+    let json = serde_json::to_string(&t).unwrap();
+    let mut resumed: CountRateTest = serde_json::from_str(&json).unwrap();
+    assert_eq!(resumed, t);
+    t.update(300, 95).unwrap();
+    resumed.update(300, 95).unwrap();
+    assert_eq!(resumed.check(), t.check());
+    let mut tt = TTest::new(0.05, Direction::HigherIsWorse).unwrap();
+    tt.update(&[1.0, 2.5, 3.25], &[2.0, 2.0, 4.5]).unwrap();
+    tt.check();
+    let back: TTest = serde_json::from_str(&serde_json::to_string(&tt).unwrap()).unwrap();
+    assert_eq!(back, tt);
+}
+
+#[test]
+fn shards_merge_to_the_whole() {
+    let mut whole = CountRateTest::new(0.7, 0.3, 0.05).unwrap();
+    let mut a = whole.clone();
+    let b_shard = {
+        let mut b = whole.clone();
+        b.update(120, 80).unwrap();
+        b
+    };
+    a.update(200, 70).unwrap();
+    whole.update(320, 150).unwrap();
+    a.merge(&b_shard).unwrap();
+    assert_eq!(a.counts(), whole.counts());
+    assert_eq!(a.check(), whole.check());
+    let other = CountRateTest::new(0.5, 0.5, 0.05).unwrap();
+    assert!(a.merge(&other).is_err());
+}
