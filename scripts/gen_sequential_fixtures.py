@@ -3,6 +3,11 @@
 tests/fixtures/sequential.json.
 
 Independent implementations only:
+- confseq 0.0.11 (C++ core; built from its sdist with Boost headers:
+  apt-get install libboost-dev; pip install "pybind11==2.13.*" scikit-build cmake ninja;
+  pip install --no-build-isolation --no-deps confseq==0.0.11): beta-binomial mixture
+  boundaries (per-arm quantile confidence sequences, with capped sides unbounded),
+  `quantile_ab_p_value`, `empirical_process_lil_bound`, `bernoulli_confidence_interval`;
 - savvi 0.3.1 (PyPI): `Multinomial` odds for the two-sided count e-value, its
   `InhomogeneousPoissonProcess` confidence interval for the log rate ratio (cvxpy,
   accurate to ~1e-6), and `linear_regression.log_bf` for the sequential t-test;
@@ -25,6 +30,7 @@ from scipy.optimize import brentq
 from scipy.special import betaln, gammaln, xlogy
 
 import savvi
+from confseq import boundaries as cs_bounds, quantiles as cs_quantiles
 from savvi.multinomial import InhomogeneousPoissonProcess, Multinomial
 from savvi.linear_regression import log_bf
 
@@ -166,10 +172,46 @@ def incomplete_beta_cases():
     return out
 
 
+def quantile_cases():
+    """Per-arm quantile confidence sequences (two-sided beta-binomial boundaries at
+    alpha/2 each, capped sides unbounded) and the two-sample p-value, on stored data."""
+    rng = np.random.default_rng(7)
+    cases = []
+    for n_b, n_c, p, t_opt, scale in [(20, 25, 0.99, 500, 1.0), (200, 180, 0.9, 500, 1.1), (1000, 1000, 0.5, 1000, 1.0),
+                                      (3000, 2500, 0.9, 1000, 1.05), (400, 400, 0.75, 100, 1.0), (500, 600, 0.9, 500, 1.3), (60, 50, 0.5, 50, 1.6)]:
+        b = np.round(np.exp(rng.normal(0, 0.5, n_b)) * 100, 3)
+        c = np.round(np.exp(rng.normal(0, 0.5, n_c)) * 100 * scale, 3)
+        def arm(values):
+            t = len(values)
+            x = np.sort(values)
+            v = p * (1 - p) * t
+            v_opt = p * (1 - p) * t_opt
+            out = []
+            for g, h, side in [(1 - p, p, -1), (p, 1 - p, +1)]:
+                u = float(cs_bounds.beta_binomial_mixture_bound(v, ALPHA / 2, v_opt, g, h, 0.05, False))
+                capped = u >= v / g * (1 - 1e-12)
+                if side < 0:
+                    k = math.floor(t * p - u) + 1
+                    out.append(None if capped or k < 1 else float(x[k - 1]))
+                else:
+                    k = math.ceil(t * p + u)
+                    out.append(None if capped or k > t else float(x[k - 1]))
+            return out
+        pv = float(cs_quantiles.quantile_ab_p_value(b, c, p, t_opt, 0.05))
+        cases.append({"p": p, "t_opt": t_opt, "baseline": b.tolist(), "canary": c.tolist(),
+                      "baseline_interval": arm(b), "canary_interval": arm(c), "ab_p_value": pv})
+    return cases
+
+
+def lil_cases():
+    return [{"t": t, "alpha": a, "epsilon": float(cs_quantiles.empirical_process_lil_bound(t, a, 1))}
+            for t in [1, 10, 100, 1000, 10000, 123456] for a in [0.05, 0.025, 0.001]]
+
+
 def main():
     data = {
         "generator": "scripts/gen_sequential_fixtures.py",
-        "versions": {"savvi": "0.3.1", "numpy": np.__version__, "mpmath": mpmath.__version__},
+        "versions": {"savvi": "0.3.1", "confseq": "0.0.11", "numpy": np.__version__, "mpmath": mpmath.__version__},
         "alpha": ALPHA,
         "counts": count_cases(),
         "ttest": ttest_cases(),
@@ -177,6 +219,10 @@ def main():
         "bernoulli_cs": bernoulli_cs_cases(),
         "gamma_poisson": gamma_poisson_cases(),
         "incomplete_beta": incomplete_beta_cases(),
+        "quantiles": quantile_cases(),
+        "lil": lil_cases(),
+        "confseq_bernoulli": [list(cs_bounds.bernoulli_confidence_interval(x, n, ALPHA, t_opt))
+                              for x, n, t_opt in [(12, 5000, 1000), (37, 1000, 500), (480, 1000, 1000)]],
     }
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures", "sequential.json")
     with open(path, "w") as fh:

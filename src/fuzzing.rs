@@ -275,6 +275,138 @@ pub fn quantiles(data: &[u8]) {
     }
 }
 
+/// Decodes `data` into a configuration and a sequence of updates and checks for
+/// every sequential test: no panic, no NaN in a report, p-values in [0, 1], and a
+/// failed update leaves the state unchanged.
+///
+/// Layout: byte 0 picks parameters; then 17-byte records (a selector byte, two u64
+/// or f64 little-endian words) drive updates and checks.
+pub fn sequential(data: &[u8]) {
+    use crate::sequential::counts::CountRateTest;
+    use crate::sequential::means::{NormalMsprt, TTest, Variance};
+    use crate::sequential::proportions::{BernoulliCs, ProportionTest};
+    use crate::sequential::quantiles::QuantileTest;
+    use crate::sequential::sprt::{GammaPoisson, Hypotheses, Sprt};
+    use crate::sequential::{Alternative, Report, SequentialTest};
+
+    fn sane(r: Report) {
+        assert!(!r.log_e_value.is_nan(), "NaN e-value");
+        assert!((0.0..=1.0).contains(&r.p_value), "p {}", r.p_value);
+        if let crate::sequential::ConfidenceSequence::Bounds { lower, upper } =
+            r.confidence_sequence
+        {
+            assert!(lower <= upper, "[{lower}, {upper}]");
+        }
+    }
+    /// Runs `update`; on error the state must be unchanged.
+    fn guarded<T: Clone + PartialEq + std::fmt::Debug>(
+        state: &mut T,
+        update: impl FnOnce(&mut T) -> Result<(), crate::Error>,
+    ) {
+        let before = state.clone();
+        if update(state).is_err() {
+            assert_eq!(*state, before, "failed update changed the state");
+        }
+    }
+
+    let Some((&opts, rest)) = data.split_first() else {
+        return;
+    };
+    let share = (f64::from(opts) + 0.5) / 256.0;
+    let direction = [
+        crate::Direction::HigherIsWorse,
+        crate::Direction::LowerIsWorse,
+        crate::Direction::Either,
+    ][usize::from(opts % 3)];
+    let alternative = if opts & 4 == 0 {
+        Alternative::Greater
+    } else {
+        Alternative::TwoSided
+    };
+    let Ok(Ok(mut counts)) = CountRateTest::new(1.0 - share, share, 0.05)
+        .and_then(|t| t.concentration(1.0 + f64::from(opts)))
+        .map(|t| t.alternative(alternative))
+    else {
+        return;
+    };
+    let (Ok(mut t), Ok(mut m), Ok(mut prop), Ok(mut cs), Ok(mut sprt), Ok(mut gp)) = (
+        TTest::new(0.05, direction),
+        NormalMsprt::new(0.05, share, Variance::PlugIn, direction),
+        ProportionTest::new(0.05, share, direction),
+        BernoulliCs::new(0.05, 1.0 + f64::from(opts), share, direction),
+        Sprt::new(
+            Hypotheses::RateRatio {
+                canary_share: share,
+                ratio: 1.5,
+            },
+            0.05,
+            0.1,
+        ),
+        GammaPoisson::new(share, 0.05),
+    ) else {
+        return;
+    };
+    let bounds = [-1.0, 0.0, 0.5, 1.0, 1e300, f64::INFINITY];
+    let (Ok(mut q), Ok(mut qb)) = (
+        QuantileTest::new(share, 0.05, 1.0 + f64::from(opts), direction),
+        QuantileTest::with_buckets(1.0 - share, 0.05, 50.0, direction, &bounds),
+    ) else {
+        return;
+    };
+    for rec in rest.chunks_exact(17).take(200) {
+        let a = u64::from_le_bytes(rec[1..9].try_into().unwrap_or([0; 8]));
+        let b = u64::from_le_bytes(rec[9..17].try_into().unwrap_or([0; 8]));
+        let (x, y) = (f64::from_bits(a), f64::from_bits(b));
+        let small = |v: u64| v % 1_000_003;
+        match rec[0] % 10 {
+            0 => guarded(&mut counts, |s| s.update(small(a), small(b))),
+            1 => guarded(&mut counts, |s| s.update(a, b)),
+            2 => guarded(&mut t, |s| s.update(&[x], &[y, x])),
+            3 => guarded(&mut m, |s| s.update(&[x, y], &[y])),
+            4 => {
+                if let (Ok(e1), Ok(e2)) = (
+                    crate::EventCounts::new(small(a) % 7, small(a)),
+                    crate::EventCounts::new(small(b) % 5, small(b)),
+                ) {
+                    guarded(&mut prop, |s| s.update(e1, e2));
+                }
+                guarded(&mut cs, |s| s.update(small(a), small(b)));
+            }
+            5 => {
+                guarded(&mut sprt, |s| s.update(small(a), y));
+                guarded(&mut gp, |s| s.update(a, y));
+            }
+            6 => guarded(&mut q, |s| s.update(&[x], &[y])),
+            7 => {
+                let counts = |v: u64| [v % 3, v % 5, v % 7, (v >> 8) % 3, v >> 60, v % 2];
+                guarded(&mut qb, |s| s.update_buckets(&counts(a), &counts(b)));
+                let g = q.distribution_change();
+                assert!(g.statistic <= 1.0 && !g.threshold.is_nan());
+            }
+            _ => {
+                sane(q.check());
+                sane(qb.check());
+                sane(counts.check());
+                sane(t.check());
+                sane(m.check());
+                sane(prop.check());
+                sane(cs.check());
+                sane(sprt.check());
+                sane(gp.check());
+            }
+        }
+    }
+    sane(counts.check());
+    sane(t.check());
+    sane(m.check());
+    sane(prop.check());
+    sane(cs.check());
+    sane(sprt.check());
+    sane(gp.check());
+    sane(q.check());
+    sane(qb.check());
+}
+
 /// A quantile interval, if any, is ordered and free of NaN.
 fn check_interval<S: crate::compare::quantile::QuantileSource>(source: &S, q: f64) {
     use crate::compare::quantile::{QuantileInterval, quantile_interval};
@@ -329,6 +461,11 @@ mod tests {
     #[test]
     fn replay_quantiles_corpus() {
         replay("quantiles", 3, super::quantiles);
+    }
+
+    #[test]
+    fn replay_sequential_corpus() {
+        replay("sequential", 3, super::sequential);
     }
 
     #[test]

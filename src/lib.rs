@@ -46,6 +46,25 @@
 //! # Ok::<(), canary_judge::Error>(())
 //! ```
 //!
+//! ## Watching a canary continuously
+//! A fixed-horizon p-value re-computed at every look fails far more than α of good
+//! canaries (see [`sequential`] and `cargo run --release --example peeking`: 45 of 100
+//! identical canaries fail a Mann–Whitney test re-run every 100 points). The
+//! [`sequential`] tests may be checked after every point:
+//! ```
+//! use canary_judge::sequential::{counts::CountRateTest, Decision, SequentialTest};
+//! // 5% of traffic on the canary; errors per scrape interval, checked every time.
+//! let mut errors = CountRateTest::new(0.95, 0.05, 0.01)?.margin(0.5)?;
+//! for (baseline, canary) in [(120, 9), (131, 14), (118, 12), (125, 15)] {
+//!     errors.update(baseline, canary)?;
+//!     if errors.check().decision == Decision::Reject {
+//!         println!("roll back: the canary's error rate is higher");
+//!         break;
+//!     }
+//! }
+//! # Ok::<(), canary_judge::Error>(())
+//! ```
+//!
 //! ## Errors and panics
 //! Invalid input is rejected once, at construction, with an [`Error`] saying what was
 //! expected and what came; "not enough data" is an outcome, not an error. No public

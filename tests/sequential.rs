@@ -142,6 +142,18 @@ fn bernoulli_cs_and_gamma_poisson_match_closed_forms() {
         close(lo, f(&case["interval"][0]), 1e-9, "bernoulli lower");
         close(hi, f(&case["interval"][1]), 1e-9, "bernoulli upper");
     }
+    // confseq's own bernoulli_confidence_interval on three cases.
+    for (case, (x, n, t_opt)) in data["confseq_bernoulli"].as_array().unwrap().iter().zip([
+        (12, 5000, 1000.0),
+        (37, 1000, 500.0),
+        (480, 1000, 1000.0),
+    ]) {
+        let mut cs = BernoulliCs::new(0.05, t_opt, 0.5, Direction::Either).unwrap();
+        cs.update(x, n).unwrap();
+        let (_, (lo, hi)) = cs.evaluate();
+        close(lo, f(&case[0]), 1e-8, "confseq bernoulli lower");
+        close(hi, f(&case[1]), 1e-8, "confseq bernoulli upper");
+    }
     for case in data["gamma_poisson"].as_array().unwrap() {
         let mut gp = GammaPoisson::new(f(&case["phi"]), 0.05).unwrap();
         gp.update(case["count"].as_u64().unwrap(), f(&case["expected"]))
@@ -517,4 +529,165 @@ fn shards_merge_to_the_whole() {
     assert_eq!(a.check(), whole.check());
     let other = CountRateTest::new(0.5, 0.5, 0.05).unwrap();
     assert!(a.merge(&other).is_err());
+}
+
+mod quantiles {
+    use super::{close, f, fixtures};
+    use crate::common::Rng;
+    use canary_judge::Direction;
+    use canary_judge::sequential::quantiles::QuantileTest;
+    use canary_judge::sequential::{ConfidenceSequence, Decision, SequentialTest};
+
+    #[test]
+    fn arm_intervals_and_ab_p_values_match_confseq() {
+        for case in fixtures()["quantiles"].as_array().unwrap() {
+            let vals =
+                |k: &str| -> Vec<f64> { case[k].as_array().unwrap().iter().map(f).collect() };
+            let (p, t_opt) = (f(&case["p"]), f(&case["t_opt"]));
+            let mut t = QuantileTest::new(p, 0.05, t_opt, Direction::Either).unwrap();
+            t.update(&vals("baseline"), &vals("canary")).unwrap();
+            let (b, c) = t.arm_intervals();
+            for ((lo, hi), key) in [(b, "baseline_interval"), (c, "canary_interval")] {
+                let expect = |v: &serde_json::Value, inf: f64| if v.is_null() { inf } else { f(v) };
+                assert_eq!(lo, expect(&case[key][0], f64::NEG_INFINITY), "p={p} {key}");
+                assert_eq!(hi, expect(&case[key][1], f64::INFINITY), "p={p} {key}");
+            }
+            let r = t.check();
+            close(
+                r.p_value,
+                f(&case["ab_p_value"]),
+                1e-6,
+                &format!("p={p} ab p-value"),
+            );
+        }
+    }
+
+    #[test]
+    fn lil_radii_match_confseq() {
+        // Through the public guard: identical arms of t values give threshold 2ε_t at α/2.
+        for case in fixtures()["lil"].as_array().unwrap() {
+            let (t, alpha) = (case["t"].as_u64().unwrap(), f(&case["alpha"]));
+            if t > 20_000 {
+                continue;
+            }
+            let mut q = QuantileTest::new(0.5, 2.0 * alpha, 100.0, Direction::Either).unwrap();
+            let v: Vec<f64> = (0..t).map(|i| i as f64).collect();
+            q.update(&v, &v).unwrap();
+            let g = q.distribution_change();
+            close(
+                g.threshold / 2.0,
+                f(&case["epsilon"]).min(1.0),
+                1e-6,
+                &format!("t={t} alpha={alpha}"),
+            );
+            assert!(!g.changed && g.statistic == 0.0);
+        }
+    }
+
+    #[test]
+    fn false_alarms_stay_below_alpha_with_a_check_after_every_batch_of_one() {
+        let mut rng = Rng(0x0000_9a17_0000_0006);
+        let paths = 120;
+        let mut rejected = 0;
+        let mut band_missed = 0;
+        for _ in 0..paths {
+            let mut t = QuantileTest::new(0.9, 0.05, 200.0, Direction::Either).unwrap();
+            let (mut rej, mut miss) = (false, false);
+            for _ in 0..250 {
+                let (b, c) = ((0.5 * rng.normal()).exp(), (0.5 * rng.normal()).exp());
+                t.update(&[b], &[c]).unwrap();
+                let r = t.check();
+                rej |= r.decision == Decision::Reject;
+                miss |= match r.confidence_sequence {
+                    ConfidenceSequence::Bounds { lower, upper } => !(lower <= 0.0 && 0.0 <= upper),
+                    ConfidenceSequence::Violated => true,
+                };
+            }
+            rejected += usize::from(rej);
+            band_missed += usize::from(miss);
+        }
+        let ceiling = super::ceiling(0.05, paths);
+        assert!(
+            rejected as f64 / paths as f64 <= ceiling,
+            "rejected {rejected}/{paths}"
+        );
+        assert!(
+            band_missed as f64 / paths as f64 <= ceiling,
+            "band missed {band_missed}/{paths}"
+        );
+    }
+
+    #[test]
+    fn detects_a_slower_canary_and_accepts_an_identical_one() {
+        let mut rng = Rng(0x0000_51d0_0000_0007);
+        let mut slow = QuantileTest::new(0.9, 0.05, 500.0, Direction::HigherIsWorse).unwrap();
+        let mut same = QuantileTest::new(0.9, 0.05, 500.0, Direction::HigherIsWorse)
+            .unwrap()
+            .margin(0.5)
+            .unwrap();
+        for _ in 0..40 {
+            let b: Vec<f64> = (0..50).map(|_| (0.5 * rng.normal()).exp()).collect();
+            let c: Vec<f64> = (0..50).map(|_| 1.3 * (0.5 * rng.normal()).exp()).collect();
+            let d: Vec<f64> = (0..50).map(|_| (0.5 * rng.normal()).exp()).collect();
+            slow.update(&b, &c).unwrap();
+            same.update(&b, &d).unwrap();
+            slow.check();
+            same.check();
+        }
+        assert_eq!(slow.last_report().decision, Decision::Reject);
+        assert!(slow.distribution_change().canary_larger);
+        assert_eq!(
+            same.last_report().decision,
+            Decision::Accept,
+            "{:?}",
+            same.last_report()
+        );
+    }
+
+    #[test]
+    fn bucket_counts_give_edges_and_the_same_evidence_at_bucket_resolution() {
+        let bounds = [0.1, 0.2, 0.3, 0.5, 1.0, f64::INFINITY];
+        let mut h = QuantileTest::with_buckets(0.5, 0.05, 100.0, Direction::HigherIsWorse, &bounds)
+            .unwrap();
+        let mut raw = QuantileTest::new(0.5, 0.05, 100.0, Direction::HigherIsWorse).unwrap();
+        // Raw values placed at the bucket bounds give the same multiset (the +Inf
+        // bucket's at a large finite stand-in: only the order matters).
+        let (bc, cc) = ([10u64, 40, 30, 15, 5, 0], [5u64, 20, 35, 25, 10, 5]);
+        h.update_buckets(&bc, &cc).unwrap();
+        let expand = |counts: &[u64]| -> Vec<f64> {
+            counts
+                .iter()
+                .zip(&bounds)
+                .flat_map(|(&n, &b)| std::iter::repeat_n(b.min(1e9), n as usize))
+                .collect()
+        };
+        raw.update(&expand(&bc), &expand(&cc)).unwrap();
+        assert_eq!(h.check().log_e_value, raw.check().log_e_value);
+        let ((hb_lo, hb_hi), _) = h.arm_intervals();
+        let ((rb_lo, rb_hi), _) = raw.arm_intervals();
+        assert_eq!(hb_hi, rb_hi);
+        // The lower end moves down to the bucket's lower edge.
+        let i = bounds.iter().position(|&b| b == rb_lo).unwrap();
+        assert_eq!(hb_lo, if i == 0 { 0.0 } else { bounds[i - 1] });
+        // Bad input: wrong lengths, raw values in bucket mode, bad bounds.
+        let before = h.clone();
+        assert!(h.update_buckets(&[1, 2], &cc).is_err());
+        assert!(h.update(&[0.1], &[0.2]).is_err());
+        assert_eq!(h, before);
+        assert!(
+            QuantileTest::with_buckets(
+                0.5,
+                0.05,
+                100.0,
+                Direction::Either,
+                &[0.2, 0.1, f64::INFINITY]
+            )
+            .is_err()
+        );
+        assert!(
+            QuantileTest::with_buckets(0.5, 0.05, 100.0, Direction::Either, &[0.1, 0.2]).is_err()
+        );
+        assert!(QuantileTest::new(1.0, 0.05, 100.0, Direction::Either).is_err());
+        assert!(raw.update(&[f64::NAN], &[]).is_err());
+    }
 }

@@ -288,13 +288,12 @@ impl CountRateTest {
     /// running intersection), at level 1 − α.
     pub fn rate_ratio_interval(&self) -> (f64, f64) {
         let (nc, nb) = (self.canary, self.baseline);
-        let n = nc + nb;
-        if n == 0 {
+        if nc == 0 && nb == 0 {
             return (0.0, f64::INFINITY);
         }
         let c = self.ln_marginal() + self.monitor.alpha().ln();
         let f = |theta: f64| Self::n_ln(nc, theta) + Self::n_ln(nb, 1.0 - theta) - c;
-        let hat = nc as f64 / n as f64;
+        let hat = nc as f64 / (nc as f64 + nb as f64);
         let lower = if nc == 0 || f(0.0) >= 0.0 {
             0.0
         } else {

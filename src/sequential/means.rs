@@ -16,18 +16,31 @@ use crate::{Direction, Error};
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Moments {
-    /// Number of observations.
-    pub n: u64,
-    /// Their mean.
-    pub mean: f64,
-    /// Σ (x − mean)².
-    pub m2: f64,
+    n: u64,
+    mean: f64,
+    m2: f64,
 }
 
 impl Moments {
-    /// Adds one value (Welford's update).
+    /// Number of observations.
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// Their mean (0 when empty).
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    /// Σ (x − mean)².
+    pub fn sum_of_squares(&self) -> f64 {
+        self.m2
+    }
+
+    /// Adds one value (Welford's update). Values must be finite (the tests check
+    /// their batches before pushing).
     pub fn push(&mut self, x: f64) {
-        self.n += 1;
+        self.n = self.n.saturating_add(1);
         let d = x - self.mean;
         self.mean += d / self.n as f64;
         self.m2 += d * (x - self.mean);
@@ -161,7 +174,7 @@ impl TTest {
     /// # Errors
     /// - [`Error::InvalidParameter`] unless d is finite and > 0, or once data arrived.
     pub fn effect_size(mut self, d: f64) -> Result<Self, Error> {
-        if !(d.is_finite() && d > 0.0) || self.baseline.n + self.canary.n > 0 {
+        if !(d.is_finite() && d > 0.0) || self.baseline.n > 0 || self.canary.n > 0 {
             return Err(Error::InvalidParameter {
                 name: "standardised effect size (before any data)",
                 expected: "finite and > 0",
@@ -212,7 +225,7 @@ impl TTest {
     pub fn evaluate(&self) -> (f64, (f64, f64)) {
         let (b, c) = (self.baseline, self.canary);
         let unbounded = (0.0, (f64::NEG_INFINITY, f64::INFINITY));
-        if b.n == 0 || c.n == 0 || b.n + c.n < 3 {
+        if b.n == 0 || c.n == 0 || b.n.saturating_add(c.n) < 3 {
             return unbounded;
         }
         let (nb, nc) = (b.n as f64, c.n as f64);

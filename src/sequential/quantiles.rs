@@ -1,0 +1,559 @@
+//! Latency quantiles and distributions under continuous monitoring (Howard & Ramdas,
+//! "Sequential estimation of quantiles with applications to A/B-testing and
+//! best-arm identification", Bernoulli 2022; Netflix's canary method for play delay).
+//!
+//! The primitive is the indicator martingale: for a fixed x, Σ (1{X_i ≤ x} − F(x))
+//! has increments in [−F(x), 1 − F(x)], so a beta-binomial mixture boundary bounds it
+//! uniformly over time. On that:
+//!
+//! - a confidence sequence for each arm's p-quantile (with capped boundaries made
+//!   unbounded: the published recipe returns the sample extreme there, which at
+//!   p = 0.99 and 20 values is wrong 82% of the time),
+//! - a band for the difference canary − baseline from the two arms' sequences, each at
+//!   α/2,
+//! - the two-sample e-value for "same p-quantile" (confseq's `quantile_ab_p_value`
+//!   construction), which drives the rejection,
+//! - and a time-uniform band over all quantiles at once (the LIL bound) as an
+//!   "anything changed" guard ([`QuantileTest::distribution_change`]).
+//!
+//! Values are kept as an ordered multiset (O(log n) per insert, ties merged); with
+//! Prometheus-style buckets the domain is the bucket bounds, each observation is
+//! counted at its bucket's upper bound, and the guarantees hold exactly at bucket
+//! resolution (O(buckets) per histogram update).
+
+use std::collections::BTreeMap;
+
+use super::means::{check_finite, within_margin};
+use super::proportions::{beta_binomial_log_mixture, two_sided_rho};
+use super::special::bisect;
+use super::{Monitor, Report, SequentialTest, check_margin};
+use crate::sample::{from_key, order_key};
+use crate::{Direction, Error};
+
+/// One arm's observations: counts per distinct value, keyed by the value's order key.
+type Tally = BTreeMap<u64, u64>;
+
+/// The boundary u(v; α) of the two-sided beta-binomial mixture for increments in
+/// [−g, h] (g + h = 1) at intrinsic time v: the s ∈ [0, v/g] where the mixture reaches
+/// ln(1/α); `None` when even s = v/g stays below it (the cap: this side cannot be
+/// crossed yet).
+fn mixture_boundary(v: f64, g: f64, h: f64, rho: f64, alpha: f64) -> Option<f64> {
+    let threshold = -alpha.ln();
+    let cap = v / g;
+    let at = |s: f64| beta_binomial_log_mixture(s, v, g, h, rho) - threshold;
+    if v.is_nan() || v <= 0.0 || at(cap) < 0.0 {
+        return None;
+    }
+    if at(0.0) >= 0.0 {
+        return Some(0.0);
+    }
+    Some(bisect(0.0, cap, at, false))
+}
+
+/// A per-arm snapshot for a check: distinct values ascending with cumulative counts.
+struct Ecdf {
+    values: Vec<f64>,
+    cumulative: Vec<u64>,
+}
+
+impl Ecdf {
+    fn new(tally: &Tally) -> Self {
+        let mut total = 0u64;
+        let (values, cumulative) = tally
+            .iter()
+            .map(|(&k, &c)| {
+                total = total.saturating_add(c);
+                (from_key(k), total)
+            })
+            .unzip();
+        Self { values, cumulative }
+    }
+
+    fn total(&self) -> u64 {
+        self.cumulative.last().copied().unwrap_or(0)
+    }
+
+    /// The order statistic of 1-based rank k (1 ≤ k ≤ total).
+    fn order_statistic(&self, k: u64) -> f64 {
+        let i = self.cumulative.partition_point(|&c| c < k);
+        self.values[i.min(self.values.len() - 1)]
+    }
+
+    /// (#values < x, #values ≤ x).
+    fn counts_at(&self, x: f64) -> (u64, u64) {
+        let below = self.values.partition_point(|&v| v < x);
+        let upto = self.values.partition_point(|&v| v <= x);
+        let at = |i: usize| if i == 0 { 0 } else { self.cumulative[i - 1] };
+        (at(below), at(upto))
+    }
+
+    /// The empirical p-quantile (order statistic of rank ⌈tp⌉).
+    fn quantile(&self, p: f64) -> Option<f64> {
+        let t = self.total();
+        (t > 0).then(|| self.order_statistic(((t as f64 * p).ceil() as u64).clamp(1, t)))
+    }
+}
+
+/// A sequential test of one quantile (p90 latency, say), canary against baseline.
+///
+/// - [`SequentialTest::check`] reports the e-value of "both arms have the same
+///   p-quantile" (the minimum over candidate common values x of the product of each
+///   arm's mixture e-value at its empirical F(x), each arm's mixture held at its
+///   minimum where x brackets it), its running-minimum p-value, and the running band
+///   for the difference canary − baseline of the p-quantiles, built from each arm's
+///   confidence sequence at α/2.
+/// - "Reject" when the e-value reaches 1/α and the canary's empirical quantile is the
+///   worse one; "accept" when the band lies within the margin (data units).
+///
+/// Mixtures are two-sided beta-binomial with g = p, h = 1 − p, tuned to be tightest at
+/// `t_opt` observations per arm (v_opt = p(1 − p)·t_opt, α_opt = 0.05).
+///
+/// # Example
+/// ```
+/// use canary_judge::sequential::{quantiles::QuantileTest, Decision, SequentialTest};
+/// use canary_judge::Direction;
+/// let mut test = QuantileTest::new(0.9, 0.05, 500.0, Direction::HigherIsWorse)?;
+/// // Latencies of 100..200 ms; the canary's are 30% slower.
+/// for round in 0..20u64 {
+///     let base: Vec<f64> = (0..100).map(|i| 100.0 + ((i * 37 + round * 11) % 100) as f64).collect();
+///     let slow: Vec<f64> = base.iter().map(|v| v * 1.3).collect();
+///     test.update(&base, &slow)?;
+///     if test.check().decision == Decision::Reject {
+///         break;
+///     }
+/// }
+/// assert_eq!(test.last_report().decision, Decision::Reject);
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct QuantileTest {
+    p: f64,
+    t_opt: f64,
+    direction: Direction,
+    margin: f64,
+    /// Bucket upper bounds (ascending, ending in +∞) in bucket mode.
+    bounds: Option<Vec<f64>>,
+    baseline: Tally,
+    canary: Tally,
+    lil_constant: f64,
+    monitor: Monitor,
+}
+
+/// The "anything changed" guard: the two empirical distribution functions compared
+/// with a time-uniform band.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct DistributionChange {
+    /// sup over x of |F̂_b(x) − F̂_c(x)|.
+    pub statistic: f64,
+    /// sup over x of F̂_b(x) − F̂_c(x): positive when the canary is stochastically larger.
+    pub canary_larger_by: f64,
+    /// ε_b + ε_c, the sum of the two arms' LIL radii at α/2 each.
+    pub threshold: f64,
+    /// The distributions differ somewhere (statistic > threshold).
+    pub changed: bool,
+    /// The canary is stochastically larger somewhere (canary_larger_by > threshold).
+    pub canary_larger: bool,
+}
+
+impl QuantileTest {
+    /// A test of the p-quantile at level `alpha`, tuned for `t_opt` observations per
+    /// arm, on raw values.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless 0 < p < 1 and t_opt is finite and ≥ 1.
+    /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
+    pub fn new(p: f64, alpha: f64, t_opt: f64, direction: Direction) -> Result<Self, Error> {
+        if !(p > 0.0 && p < 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "quantile probability",
+                expected: "strictly between 0 and 1",
+                value: p,
+            });
+        }
+        if !(t_opt.is_finite() && t_opt >= 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "t_opt",
+                expected: "finite and >= 1",
+                value: t_opt,
+            });
+        }
+        let monitor = Monitor::new(alpha)?;
+        Ok(Self {
+            p,
+            t_opt,
+            direction,
+            margin: 0.0,
+            bounds: None,
+            baseline: Tally::new(),
+            canary: Tally::new(),
+            lil_constant: lil_constant(alpha / 2.0, LIL_A),
+            monitor,
+        })
+    }
+
+    /// The same test on histogram buckets with these upper bounds (strictly
+    /// increasing, ending at +∞), fed per-bucket counts with
+    /// [`QuantileTest::update_buckets`]. Interval ends are bucket edges; the lowest
+    /// bucket starts at 0 when its bound is positive (non-negative observations, as
+    /// PromQL assumes), else at −∞.
+    ///
+    /// # Errors
+    /// As [`QuantileTest::new`], and [`Error::InvalidParameter`] for bounds that are
+    /// NaN, not strictly increasing or not ending at +∞.
+    pub fn with_buckets(
+        p: f64,
+        alpha: f64,
+        t_opt: f64,
+        direction: Direction,
+        bounds: &[f64],
+    ) -> Result<Self, Error> {
+        let increasing = bounds.windows(2).all(|w| w[0] < w[1]);
+        if bounds.is_empty() || bounds.iter().any(|b| b.is_nan()) || !increasing {
+            return Err(Error::InvalidParameter {
+                name: "bucket bounds",
+                expected: "strictly increasing numbers",
+                value: bounds.first().copied().unwrap_or(f64::NAN),
+            });
+        }
+        if bounds[bounds.len() - 1] != f64::INFINITY {
+            return Err(Error::InvalidParameter {
+                name: "last bucket bound",
+                expected: "+Inf",
+                value: bounds[bounds.len() - 1],
+            });
+        }
+        let mut test = Self::new(p, alpha, t_opt, direction)?;
+        test.bounds = Some(bounds.to_vec());
+        Ok(test)
+    }
+
+    /// The tolerated regression of the quantile in data units.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless the margin is finite and ≥ 0.
+    pub fn margin(mut self, margin: f64) -> Result<Self, Error> {
+        check_margin("tolerated quantile difference", margin)?;
+        self.margin = margin;
+        Ok(self)
+    }
+
+    /// Adds raw observations of each arm: O(log n) per value.
+    ///
+    /// # Errors
+    /// - [`Error::NonFinite`] for a NaN or infinite value, [`Error::InvalidParameter`]
+    ///   in bucket mode; the state is unchanged.
+    pub fn update(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
+        if self.bounds.is_some() {
+            return Err(Error::InvalidParameter {
+                name: "raw values for a bucketed test",
+                expected: "bucket counts (update_buckets)",
+                value: f64::NAN,
+            });
+        }
+        check_finite(baseline)?;
+        check_finite(canary)?;
+        for (tally, values) in [(&mut self.baseline, baseline), (&mut self.canary, canary)] {
+            for &v in values {
+                let c = tally.entry(order_key(v + 0.0)).or_insert(0);
+                *c = c.saturating_add(1);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds per-bucket counts (not cumulative) of each arm, one per bound.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] without buckets or when a slice's length differs
+    ///   from the number of bounds; the state is unchanged.
+    pub fn update_buckets(&mut self, baseline: &[u64], canary: &[u64]) -> Result<(), Error> {
+        let Some(bounds) = &self.bounds else {
+            return Err(Error::InvalidParameter {
+                name: "bucket counts for a raw-value test",
+                expected: "raw values (update)",
+                value: f64::NAN,
+            });
+        };
+        for counts in [baseline, canary] {
+            if counts.len() != bounds.len() {
+                return Err(Error::InvalidParameter {
+                    name: "number of bucket counts",
+                    expected: "one per bound",
+                    value: counts.len() as f64,
+                });
+            }
+        }
+        for (tally, counts) in [(&mut self.baseline, baseline), (&mut self.canary, canary)] {
+            for (&le, &c) in bounds.iter().zip(counts) {
+                if c > 0 {
+                    let entry = tally.entry(order_key(le)).or_insert(0);
+                    *entry = entry.saturating_add(c);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The lower edge of the value `x`'s bin: x itself for raw values, the previous
+    /// bound in bucket mode.
+    fn lower_edge(&self, x: f64) -> f64 {
+        match &self.bounds {
+            None => x,
+            Some(bounds) => {
+                let i = bounds.partition_point(|&b| b < x);
+                match i {
+                    0 if bounds[0] > 0.0 => 0.0,
+                    0 => f64::NEG_INFINITY,
+                    _ => bounds[i - 1],
+                }
+            }
+        }
+    }
+
+    /// Each arm's confidence interval for its p-quantile at this check, at α/2 (so the
+    /// two hold jointly at α): (baseline, canary).
+    pub fn arm_intervals(&self) -> ((f64, f64), (f64, f64)) {
+        let a = Ecdf::new(&self.baseline);
+        let b = Ecdf::new(&self.canary);
+        (self.arm_interval(&a), self.arm_interval(&b))
+    }
+
+    /// [X_(⌊tp − u⁻⌋ + 1), X_(⌈tp + u⁺⌉)], a side unbounded when its boundary is
+    /// capped or its rank falls outside 1..=t.
+    fn arm_interval(&self, e: &Ecdf) -> (f64, f64) {
+        let t = e.total();
+        if t == 0 {
+            return (f64::NEG_INFINITY, f64::INFINITY);
+        }
+        let (p, tf) = (self.p, t as f64);
+        let alpha = self.monitor.alpha() / 2.0;
+        let rho = two_sided_rho(p * (1.0 - p) * self.t_opt, 0.05);
+        let v = p * (1.0 - p) * tf;
+        let lower = mixture_boundary(v, 1.0 - p, p, rho, alpha)
+            .map(|u| (tf * p - u).floor() + 1.0)
+            .filter(|&k| k >= 1.0)
+            .map_or(f64::NEG_INFINITY, |k| {
+                self.lower_edge(e.order_statistic(k as u64))
+            });
+        let upper = mixture_boundary(v, p, 1.0 - p, rho, alpha)
+            .map(|u| (tf * p + u).ceil())
+            .filter(|&k| k <= tf)
+            .map_or(f64::INFINITY, |k| e.order_statistic(k.max(1.0) as u64));
+        (lower, upper)
+    }
+
+    /// ln of one arm's mixture at empirical CDF value f.
+    fn arm_log_mixture(&self, t: u64, f: f64) -> f64 {
+        let (p, tf) = (self.p, t as f64);
+        let rho = two_sided_rho(p * (1.0 - p) * self.t_opt, 0.05);
+        beta_binomial_log_mixture((f - p) * tf, p * (1.0 - p) * tf, p, 1.0 - p, rho)
+    }
+
+    /// The f in [0, 1] minimising an arm's mixture (golden-section search).
+    fn arm_minimiser(&self, t: u64) -> f64 {
+        let g = |f: f64| self.arm_log_mixture(t, f);
+        let (mut a, mut b) = (0.0f64, 1.0f64);
+        let r = 0.5 * (5f64.sqrt() - 1.0);
+        let (mut c, mut d) = (b - r * (b - a), a + r * (b - a));
+        let (mut gc, mut gd) = (g(c), g(d));
+        for _ in 0..90 {
+            if gc <= gd {
+                b = d;
+                d = c;
+                gd = gc;
+                c = b - r * (b - a);
+                gc = g(c);
+            } else {
+                a = c;
+                c = d;
+                gc = gd;
+                d = a + r * (b - a);
+                gd = g(d);
+            }
+        }
+        0.5 * (a + b)
+    }
+
+    /// G(x) for one arm: its mixture at the point of [F̂(x⁻), F̂(x)] nearest its
+    /// minimiser (0 without data).
+    fn arm_evidence(&self, e: &Ecdf, minimiser: f64, x: f64) -> f64 {
+        let t = e.total();
+        if t == 0 {
+            return 0.0;
+        }
+        let (below, upto) = e.counts_at(x);
+        let tf = t as f64;
+        let f = minimiser.clamp(below as f64 / tf, upto as f64 / tf);
+        self.arm_log_mixture(t, f)
+    }
+
+    /// ln E for "same p-quantile": the minimum over candidate common values x of
+    /// G_b(x) + G_c(x). The sum is smallest between the two arms' minimising points,
+    /// so only the distinct values there are candidates.
+    fn log_e(&self, b: &Ecdf, c: &Ecdf) -> f64 {
+        if b.total() == 0 || c.total() == 0 {
+            return 0.0;
+        }
+        let (mb, mc) = (self.arm_minimiser(b.total()), self.arm_minimiser(c.total()));
+        let point = |e: &Ecdf, m: f64| {
+            let k = ((m * e.total() as f64).ceil() as u64).clamp(1, e.total());
+            e.order_statistic(k)
+        };
+        let (xb, xc) = (point(b, mb), point(c, mc));
+        let (lo, hi) = if xb <= xc { (xb, xc) } else { (xc, xb) };
+        let in_range = |e: &Ecdf| {
+            let start = e.values.partition_point(|&v| v < lo);
+            let end = e.values.partition_point(|&v| v <= hi);
+            e.values[start..end].to_vec()
+        };
+        let mut candidates = in_range(b);
+        candidates.extend(in_range(c));
+        candidates.push(lo);
+        candidates.push(hi);
+        candidates
+            .iter()
+            .map(|&x| self.arm_evidence(b, mb, x) + self.arm_evidence(c, mc, x))
+            .fold(f64::INFINITY, f64::min)
+            .max(f64::MIN)
+    }
+
+    /// The LIL-band comparison of the two whole distributions at this check (at α/2
+    /// per arm): Howard & Ramdas's time-uniform DKW band,
+    /// ε_t = A·√((ln(1 + ln t) + C)/t) with A = 0.85 and C solved for the level.
+    /// Conservative; use it to catch a change anywhere, not as the main test.
+    pub fn distribution_change(&self) -> DistributionChange {
+        let (b, c) = (Ecdf::new(&self.baseline), Ecdf::new(&self.canary));
+        let eps = |t: u64| lil_radius(t, self.lil_constant, LIL_A);
+        let threshold = eps(b.total()) + eps(c.total());
+        let (mut two, mut one) = (0.0f64, 0.0f64);
+        if b.total() > 0 && c.total() > 0 {
+            let (tb, tc) = (b.total() as f64, c.total() as f64);
+            for &x in b.values.iter().chain(&c.values) {
+                let d = b.counts_at(x).1 as f64 / tb - c.counts_at(x).1 as f64 / tc;
+                two = two.max(d.abs());
+                one = one.max(d);
+            }
+        }
+        DistributionChange {
+            statistic: two,
+            canary_larger_by: one,
+            threshold,
+            changed: two > threshold,
+            canary_larger: one > threshold,
+        }
+    }
+}
+
+impl SequentialTest for QuantileTest {
+    fn check(&mut self) -> Report {
+        let (b, c) = (Ecdf::new(&self.baseline), Ecdf::new(&self.canary));
+        let log_e = self.log_e(&b, &c);
+        let ((bl, bu), (cl, cu)) = (self.arm_interval(&b), self.arm_interval(&c));
+        let band = (cl - bu, cu - bl);
+        let band = (
+            if band.0.is_nan() {
+                f64::NEG_INFINITY
+            } else {
+                band.0
+            },
+            if band.1.is_nan() {
+                f64::INFINITY
+            } else {
+                band.1
+            },
+        );
+        let (direction, margin) = (self.direction, self.margin);
+        let worse = match (b.quantile(self.p), c.quantile(self.p)) {
+            (Some(qb), Some(qc)) => match direction {
+                Direction::HigherIsWorse => qc > qb,
+                Direction::LowerIsWorse => qc < qb,
+                Direction::Either => qc != qb,
+            },
+            _ => false,
+        };
+        self.monitor.fold(
+            log_e,
+            band,
+            |_, _| worse,
+            |lo, hi| within_margin(direction, margin, lo, hi),
+        )
+    }
+
+    fn last_report(&self) -> Report {
+        self.monitor.last()
+    }
+}
+
+/// A in the LIL band (confseq's default).
+const LIL_A: f64 = 0.85;
+
+/// ε_t = A·√((ln(1 + ln t) + C)/t) for t ≥ 1 (t_min = 1); 1 without data.
+fn lil_radius(t: u64, c: f64, a: f64) -> f64 {
+    if t == 0 {
+        return 1.0;
+    }
+    let t = t as f64;
+    (a * (((1.0 + t.ln()).ln() + c) / t).sqrt()).min(1.0)
+}
+
+/// The C of the LIL band at level `alpha`: err(C) = α with
+/// err(C) = min over η ∈ (1, η_max) of 4e^{−γ²C}(1 + 1/((γ² − 1) ln η)),
+/// γ² = (2/η)(A − √(2(η − 1)/C))², η_max where γ² = 1 (Howard & Ramdas 2022,
+/// Theorem 2; confseq's `empirical_process_lil_bound`).
+pub(crate) fn lil_constant(alpha: f64, a: f64) -> f64 {
+    let err = |c: f64| {
+        let gamma2 = |eta: f64| (2.0 / eta) * (a - (2.0 * (eta - 1.0) / c).sqrt()).powi(2);
+        // η_max: γ² falls from 2A² through 1 as η grows, before √(2(η − 1)/C)
+        // reaches A (where γ² would turn back up).
+        let top = (2.0 * a * a).min(1.0 + a * a * c / 2.0);
+        let eta_max = bisect(1.0, top, |eta| gamma2(eta) - 1.0, true);
+        let bound = |eta: f64| {
+            let g2 = gamma2(eta);
+            if g2 <= 1.0 || eta <= 1.0 {
+                return f64::INFINITY;
+            }
+            let v = 4.0 * (-g2 * c).exp() * (1.0 + 1.0 / ((g2 - 1.0) * eta.ln()));
+            if v.is_nan() { f64::INFINITY } else { v }
+        };
+        // Golden-section minimum over (1, η_max).
+        let (mut lo, mut hi) = (1.0f64, eta_max);
+        let r = 0.5 * (5f64.sqrt() - 1.0);
+        for _ in 0..100 {
+            let (x1, x2) = (hi - r * (hi - lo), lo + r * (hi - lo));
+            if bound(x1) <= bound(x2) {
+                hi = x2;
+            } else {
+                lo = x1;
+            }
+        }
+        bound(0.5 * (lo + hi))
+    };
+    // err decreases in C, and C lies near ln(4/α)/γ² with γ² < 2A²: bracket it.
+    let scale = (4.0 / alpha).ln();
+    bisect(0.25 * scale, 3.0 * scale + 20.0, |c| alpha - err(c), false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lil_band_matches_the_published_radii() {
+        // sequential.md 3.3 (confseq, t_min = 1, α = 0.05).
+        let c = lil_constant(0.05, LIL_A);
+        for (t, eps) in [
+            (10, 0.82048),
+            (100, 0.26672),
+            (1000, 0.085806),
+            (10_000, 0.027472),
+        ] {
+            let ours = lil_radius(t, c, LIL_A);
+            assert!(
+                (ours - eps).abs() < 2e-5 * eps.max(0.1),
+                "t={t}: {ours} vs {eps}"
+            );
+        }
+    }
+}
