@@ -75,7 +75,9 @@ fn benches(c: &mut Criterion) {
         });
         if n <= 100_000 {
             let mut q = QuantileTest::new(0.9, 0.05, 1000.0, Direction::HigherIsWorse).unwrap();
-            let lat: Vec<f64> = (0..n).map(|k| 100.0 + ((k * 7919) % 1000) as f64 / 10.0).collect();
+            let lat: Vec<f64> = (0..n)
+                .map(|k| 100.0 + ((k * 7919) % 1000) as f64 / 10.0)
+                .collect();
             let slow: Vec<f64> = lat.iter().map(|v| v * 1.01).collect();
             q.update(&lat, &slow).unwrap();
             group.bench_with_input(BenchmarkId::new("quantile", n), &q, |b, t| {

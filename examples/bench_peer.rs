@@ -8,9 +8,13 @@ use std::error::Error;
 use std::hint::black_box;
 use std::time::Instant;
 
+use canary_judge::Direction;
 use canary_judge::Sample;
 use canary_judge::compare::quantile::{QuantileMethod, quantile};
 use canary_judge::compare::{MannWhitney, Method};
+use canary_judge::sequential::counts::CountRateTest;
+use canary_judge::sequential::means::TTest;
+use canary_judge::sequential::{Alternative, SequentialTest};
 
 fn read(path: &str) -> Result<Vec<f64>, Box<dyn Error>> {
     let bytes = std::fs::read(path)?;
@@ -62,6 +66,30 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!("{n} p_value {:.17e}", r.p_value);
         let iv = r.interval.ok_or("no interval")?;
         println!("{n} ci {:.17e} {:.17e}", iv.lower, iv.upper);
+        // Sequential streams: one update and one check per event / per pair.
+        if let Ok(labels) = std::fs::read(format!("{dir}/events_{n}.u8")) {
+            let mut log_e = 0.0;
+            let t = best(3, || {
+                let mut test =
+                    CountRateTest::new(0.5, 0.5, 0.05)?.alternative(Alternative::TwoSided)?;
+                for &l in &labels {
+                    test.update(u64::from(l == 0), u64::from(l == 1))?;
+                    log_e = test.check().log_e_value;
+                }
+                Ok::<(), canary_judge::Error>(())
+            });
+            println!("{n} seq_counts {t:.6e} {log_e:.17e}");
+            let mut log_e = 0.0;
+            let t = best(3, || {
+                let mut test = TTest::new(0.05, Direction::Either)?.effect_size(1.0)?;
+                for (x, y) in b.values().iter().zip(c.values()) {
+                    test.update(&[*x], &[*y])?;
+                    log_e = test.check().log_e_value;
+                }
+                Ok::<(), canary_judge::Error>(())
+            });
+            println!("{n} seq_t {t:.6e} {log_e:.17e}");
+        }
     }
     Ok(())
 }

@@ -529,6 +529,77 @@ fn shards_merge_to_the_whole() {
     assert_eq!(a.check(), whole.check());
     let other = CountRateTest::new(0.5, 0.5, 0.05).unwrap();
     assert!(a.merge(&other).is_err());
+
+    // Means: moments combine exactly (to rounding).
+    let xs: Vec<f64> = (0..300).map(|i| ((i * 7919) % 101) as f64 * 0.37).collect();
+    let ys: Vec<f64> = (0..300)
+        .map(|i| ((i * 104_729) % 97) as f64 * 0.41)
+        .collect();
+    let mut whole = TTest::new(0.05, Direction::Either).unwrap();
+    whole.update(&xs, &ys).unwrap();
+    let mut left = TTest::new(0.05, Direction::Either).unwrap();
+    let mut right = left.clone();
+    left.update(&xs[..120], &ys[..200]).unwrap();
+    right.update(&xs[120..], &ys[200..]).unwrap();
+    left.merge(&right).unwrap();
+    let ((lw, (lo_w, hi_w)), (lm, (lo_m, hi_m))) = (whole.evaluate(), left.evaluate());
+    close(lm, lw, 1e-10, "merged t-test");
+    close(lo_m, lo_w, 1e-10, "merged t lower");
+    close(hi_m, hi_w, 1e-10, "merged t upper");
+    assert!(
+        left.merge(&TTest::new(0.01, Direction::Either).unwrap())
+            .is_err()
+    );
+
+    // Proportions and the Bernoulli sequence: counts add.
+    let mut p1 = ProportionTest::new(0.05, 0.02, Direction::HigherIsWorse).unwrap();
+    let mut p2 = p1.clone();
+    let mut pw = p1.clone();
+    p1.update(
+        EventCounts::new(3, 100).unwrap(),
+        EventCounts::new(5, 90).unwrap(),
+    )
+    .unwrap();
+    p2.update(
+        EventCounts::new(4, 50).unwrap(),
+        EventCounts::new(1, 60).unwrap(),
+    )
+    .unwrap();
+    pw.update(
+        EventCounts::new(7, 150).unwrap(),
+        EventCounts::new(6, 150).unwrap(),
+    )
+    .unwrap();
+    p1.merge(&p2).unwrap();
+    assert_eq!(p1.evaluate(), pw.evaluate());
+    let mut c1 = BernoulliCs::new(0.05, 100.0, 0.02, Direction::HigherIsWorse).unwrap();
+    let mut c2 = c1.clone();
+    let mut cw = c1.clone();
+    c1.update(3, 100).unwrap();
+    c2.update(4, 150).unwrap();
+    cw.update(7, 250).unwrap();
+    c1.merge(&c2).unwrap();
+    assert_eq!(c1.evaluate(), cw.evaluate());
+
+    // Quantiles: multisets add.
+    use canary_judge::sequential::quantiles::QuantileTest;
+    let mut q1 = QuantileTest::new(0.9, 0.05, 100.0, Direction::HigherIsWorse).unwrap();
+    let mut q2 = q1.clone();
+    let mut qw = q1.clone();
+    q1.update(&xs[..100], &ys[..50]).unwrap();
+    q2.update(&xs[100..], &ys[50..]).unwrap();
+    qw.update(&xs, &ys).unwrap();
+    q1.merge(&q2).unwrap();
+    assert_eq!(q1, qw);
+    let bucketed = QuantileTest::with_buckets(
+        0.9,
+        0.05,
+        100.0,
+        Direction::HigherIsWorse,
+        &[1.0, f64::INFINITY],
+    )
+    .unwrap();
+    assert!(q1.merge(&bucketed).is_err());
 }
 
 mod quantiles {
@@ -689,5 +760,72 @@ mod quantiles {
         );
         assert!(QuantileTest::new(1.0, 0.05, 100.0, Direction::Either).is_err());
         assert!(raw.update(&[f64::NAN], &[]).is_err());
+    }
+}
+
+#[test]
+fn msprt_and_sprt_operating_characteristics_match_the_reference_table() {
+    // sequential.md 9.2 (MC): mSPRT with V = 2, δ = 0.2σ: median 458 pairs at
+    // τ² = 0.01 and 353 at τ² = 0.1; Wald SPRT p0 = 0.01, p1 = 0.02, α = 0.05,
+    // β = 0.1: power 0.897 at p1, mean stopping time 653 at p0 and 680 at p1.
+    let mut rng = Rng(0x0000_0c0c_0000_0008);
+    for (tau2, reference) in [(0.01f64, 458.0), (0.1, 353.0)] {
+        let mut stops: Vec<f64> = (0..200)
+            .map(|_| {
+                let known = Variance::Known {
+                    baseline: 1.0,
+                    canary: 1.0,
+                };
+                let mut t = NormalMsprt::new(0.05, tau2.sqrt(), known, Direction::Either).unwrap();
+                for n in 1..=5000 {
+                    t.update(&[rng.normal()], &[0.2 + rng.normal()]).unwrap();
+                    if t.check().decision == Decision::Reject {
+                        return n as f64;
+                    }
+                }
+                5000.0
+            })
+            .collect();
+        stops.sort_by(f64::total_cmp);
+        let median = stops[stops.len() / 2];
+        assert!(
+            (median - reference).abs() <= 0.2 * reference,
+            "tau2 {tau2}: median {median}"
+        );
+    }
+    for (p, what) in [(0.01, "p0"), (0.02, "p1")] {
+        let runs = 400;
+        let (mut rejected, mut total_n) = (0usize, 0.0f64);
+        for _ in 0..runs {
+            let mut s = Sprt::new(Hypotheses::Bernoulli { p0: 0.01, p1: 0.02 }, 0.05, 0.1).unwrap();
+            let mut n = 0;
+            loop {
+                n += 1;
+                s.update(u64::from(bernoulli(&mut rng, p)), 1.0).unwrap();
+                match s.check().decision {
+                    Decision::Continue if n < 100_000 => continue,
+                    d => {
+                        rejected += usize::from(d == Decision::Reject);
+                        break;
+                    }
+                }
+            }
+            total_n += f64::from(n);
+        }
+        let (rate, mean_n) = (rejected as f64 / runs as f64, total_n / runs as f64);
+        let (want_rate, want_n) = if p == 0.01 {
+            (0.039, 653.0)
+        } else {
+            (0.897, 680.0)
+        };
+        let se = (want_rate * (1.0 - want_rate) / runs as f64).sqrt();
+        assert!(
+            (rate - want_rate).abs() <= 3.0 * se,
+            "{what}: reject rate {rate}"
+        );
+        assert!(
+            (mean_n - want_n).abs() <= 0.15 * want_n,
+            "{what}: mean stop {mean_n}"
+        );
     }
 }

@@ -211,8 +211,8 @@ impl CountRateTest {
 
     /// Adds the counts of another test over other events (a shard) with the same
     /// configuration. Counts are sufficient, so the merged e-value equals that of one
-    /// test fed everything; the running p-value and intersection restart from the
-    /// merged counts at the next check.
+    /// test fed everything; the running p-value and intersection continue from this
+    /// test's checks.
     ///
     /// # Errors
     /// - [`Error::InvalidParameter`] if the configurations differ or the counts
@@ -239,11 +239,7 @@ impl CountRateTest {
                 value: other.canary_share,
             });
         }
-        let mut merged = self.clone();
-        merged.update(other.baseline, other.canary)?;
-        merged.monitor = Monitor::new(self.monitor.alpha())?;
-        *self = merged;
-        Ok(())
+        self.update(other.baseline, other.canary)
     }
 
     /// Events so far: (baseline, canary).

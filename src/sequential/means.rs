@@ -9,7 +9,7 @@
 //!   2022) with a known variance, or with plug-in sample variances (then valid only
 //!   asymptotically).
 
-use super::{Monitor, Report, SequentialTest, check_margin};
+use super::{Monitor, Report, SequentialTest, check_margin, merge_mismatch};
 use crate::{Direction, Error};
 
 /// Count, mean and sum of squared deviations of one arm.
@@ -209,11 +209,28 @@ impl TTest {
         Ok(())
     }
 
-    /// Adds the moments of other observations (a shard). The running p-value and
-    /// intersection continue from this test's.
-    pub fn merge(&mut self, baseline: &Moments, canary: &Moments) {
-        self.baseline = self.baseline.merge(baseline);
-        self.canary = self.canary.merge(canary);
+    /// Adds the observations of a test with the same configuration run on other data
+    /// (a shard), by their moments.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] if the configurations differ; the state is
+    ///   unchanged.
+    pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
+        if (self.phi, self.direction, self.margin, self.monitor.alpha())
+            != (
+                other.phi,
+                other.direction,
+                other.margin,
+                other.monitor.alpha(),
+            )
+        {
+            return Err(merge_mismatch(
+                "identical (effect size, direction, margin, alpha)",
+            ));
+        }
+        self.baseline = self.baseline.merge(&other.baseline);
+        self.canary = self.canary.merge(&other.canary);
+        Ok(())
     }
 
     /// Per-arm moments (baseline, canary).
@@ -378,10 +395,33 @@ impl NormalMsprt {
         Ok(())
     }
 
-    /// Adds the moments of other observations (a shard).
-    pub fn merge(&mut self, baseline: &Moments, canary: &Moments) {
-        self.baseline = self.baseline.merge(baseline);
-        self.canary = self.canary.merge(canary);
+    /// Adds the observations of a test with the same configuration run on other data
+    /// (a shard), by their moments.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] if the configurations differ; the state is
+    ///   unchanged.
+    pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
+        if (
+            self.tau2,
+            self.variance,
+            self.direction,
+            self.margin,
+            self.monitor.alpha(),
+        ) != (
+            other.tau2,
+            other.variance,
+            other.direction,
+            other.margin,
+            other.monitor.alpha(),
+        ) {
+            return Err(merge_mismatch(
+                "identical (tau, variance, direction, margin, alpha)",
+            ));
+        }
+        self.baseline = self.baseline.merge(&other.baseline);
+        self.canary = self.canary.merge(&other.canary);
+        Ok(())
     }
 
     /// ln Λ and the interval at this check alone.

@@ -29,7 +29,11 @@
 //! [`Decision`]: reject (the canary is worse), accept (the confidence sequence lies
 //! inside the tolerated margin), or continue. Checks may be as frequent as wanted; the
 //! running minimum and intersection are taken over checks. A controller can persist the
-//! state between reconciliations and resume bit for bit.
+//! state between reconciliations and resume bit for bit. Every test also has `merge`:
+//! the statistics are sufficient (counts, moments, multisets), so a shard's new
+//! observations can be folded in as if they had arrived here; the running p-value and
+//! intersection continue from the receiving test's checks (valid because merged data
+//! only ever add observations).
 //!
 //! # Choosing the parameters
 //! - **α** bounds the probability of ever rejecting a canary that is no worse, over
@@ -245,6 +249,15 @@ impl Monitor {
             decision,
         };
         self.last
+    }
+}
+
+/// The error for merging tests whose configurations differ.
+pub(crate) fn merge_mismatch(expected: &'static str) -> Error {
+    Error::InvalidParameter {
+        name: "configuration of the merged test",
+        expected,
+        value: f64::NAN,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::means::{normal_mixture, shows_worse, within_margin};
 use super::special::{bisect, ln_beta};
-use super::{Monitor, Report, SequentialTest, check_margin};
+use super::{Monitor, Report, SequentialTest, check_margin, merge_mismatch};
 use crate::{Direction, Error, EventCounts};
 
 /// The Bernoulli mSPRT (Optimizely's): the normal mixture of
@@ -90,6 +90,25 @@ impl ProportionTest {
         self.baseline = b;
         self.canary = c;
         Ok(())
+    }
+
+    /// Adds the counts of a test with the same configuration run on other data.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] if the configurations differ or the counts
+    ///   overflow; the state is unchanged.
+    pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
+        if (self.tau2, self.direction, self.margin, self.monitor.alpha())
+            != (
+                other.tau2,
+                other.direction,
+                other.margin,
+                other.monitor.alpha(),
+            )
+        {
+            return Err(merge_mismatch("identical (tau, direction, margin, alpha)"));
+        }
+        self.update(other.baseline, other.canary)
     }
 
     /// ln E and the interval for p_c − p_b at this check alone.
@@ -235,6 +254,32 @@ impl BernoulliCs {
                 value: u64::MAX as f64,
             }),
         }
+    }
+
+    /// Adds the counts of a test with the same configuration run on other data.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] if the configurations differ or the counts
+    ///   overflow; the state is unchanged.
+    pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
+        if (
+            self.t_opt,
+            self.target,
+            self.direction,
+            self.margin,
+            self.monitor.alpha(),
+        ) != (
+            other.t_opt,
+            other.target,
+            other.direction,
+            other.margin,
+            other.monitor.alpha(),
+        ) {
+            return Err(merge_mismatch(
+                "identical (t_opt, target, direction, margin, alpha)",
+            ));
+        }
+        self.update(other.counts.events(), other.counts.total())
     }
 
     /// ln of the mixture at proportion p for the counts so far.

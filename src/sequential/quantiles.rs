@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 use super::means::{check_finite, within_margin};
 use super::proportions::{beta_binomial_log_mixture, two_sided_rho};
 use super::special::bisect;
-use super::{Monitor, Report, SequentialTest, check_margin};
+use super::{Monitor, Report, SequentialTest, check_margin, merge_mismatch};
 use crate::sample::{from_key, order_key};
 use crate::{Direction, Error};
 
@@ -291,6 +291,43 @@ impl QuantileTest {
                     let entry = tally.entry(order_key(le)).or_insert(0);
                     *entry = entry.saturating_add(c);
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the observations of a test with the same configuration (and buckets) run
+    /// on other data: the multisets add, O(m log n) for m distinct values.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] if the configurations differ; the state is
+    ///   unchanged.
+    pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
+        if (
+            self.p,
+            self.t_opt,
+            self.direction,
+            self.margin,
+            self.monitor.alpha(),
+        ) != (
+            other.p,
+            other.t_opt,
+            other.direction,
+            other.margin,
+            other.monitor.alpha(),
+        ) || self.bounds != other.bounds
+        {
+            return Err(merge_mismatch(
+                "identical (p, t_opt, direction, margin, alpha, buckets)",
+            ));
+        }
+        for (mine, theirs) in [
+            (&mut self.baseline, &other.baseline),
+            (&mut self.canary, &other.canary),
+        ] {
+            for (&k, &c) in theirs {
+                let entry = mine.entry(k).or_insert(0);
+                *entry = entry.saturating_add(c);
             }
         }
         Ok(())
