@@ -353,6 +353,19 @@ pub fn sequential(data: &[u8]) {
     ) else {
         return;
     };
+    macro_rules! check_all {
+        () => {{
+            sane(counts.check());
+            sane(t.check());
+            sane(m.check());
+            sane(prop.check());
+            sane(cs.check());
+            sane(sprt.check());
+            sane(gp.check());
+            sane(q.check());
+            sane(qb.check());
+        }};
+    }
     for rec in rest.chunks_exact(17).take(200) {
         let a = u64::from_le_bytes(rec[1..9].try_into().unwrap_or([0; 8]));
         let b = u64::from_le_bytes(rec[9..17].try_into().unwrap_or([0; 8]));
@@ -383,28 +396,10 @@ pub fn sequential(data: &[u8]) {
                 let g = q.distribution_change();
                 assert!(g.statistic <= 1.0 && !g.threshold.is_nan());
             }
-            _ => {
-                sane(q.check());
-                sane(qb.check());
-                sane(counts.check());
-                sane(t.check());
-                sane(m.check());
-                sane(prop.check());
-                sane(cs.check());
-                sane(sprt.check());
-                sane(gp.check());
-            }
+            _ => check_all!(),
         }
     }
-    sane(counts.check());
-    sane(t.check());
-    sane(m.check());
-    sane(prop.check());
-    sane(cs.check());
-    sane(sprt.check());
-    sane(gp.check());
-    sane(q.check());
-    sane(qb.check());
+    check_all!();
 }
 
 /// A quantile interval, if any, is ordered and free of NaN.

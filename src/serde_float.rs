@@ -71,3 +71,31 @@ pub(crate) mod option_pair {
         Ok(Option::<(Float, Float)>::deserialize(d)?.map(|(a, b)| (a.0, b.0)))
     }
 }
+
+/// `Option<Vec<f64>>` whose entries may be infinite (histogram bounds ending at +∞).
+pub(crate) mod option_vec {
+    use super::Float;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(v: &Option<Vec<f64>>, s: S) -> Result<S::Ok, S::Error> {
+        v.as_ref()
+            .map(|v| v.iter().map(|&x| Float(x)).collect::<Vec<_>>())
+            .serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<f64>>, D::Error> {
+        Ok(Option::<Vec<Float>>::deserialize(d)?.map(|v| v.into_iter().map(|f| f.0).collect()))
+    }
+}
+
+/// `Vec<f64>` whose entries may be infinite, written like [`option_vec`].
+pub(crate) mod vec {
+    use super::Float;
+    use serde::{Serialize, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+        v.iter().map(|&x| Float(x)).collect::<Vec<_>>().serialize(s)
+    }
+}

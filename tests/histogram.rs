@@ -663,3 +663,11 @@ mod binned_intervals {
         let _ = ExponentialHistogram::new(0, 0, 0, vec![1], 0, vec![]).unwrap();
     }
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn classic_histograms_serialise_their_inf_bound_as_text() {
+    let h = ClassicHistogram::new(&[(0.5, 3.0), (INF, 4.0)]).unwrap();
+    let json = serde_json::to_string(&h).unwrap();
+    assert_eq!(json, r#"{"bounds":[0.5,"inf"],"counts":[3.0,4.0]}"#);
+}

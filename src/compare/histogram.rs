@@ -13,6 +13,10 @@ use crate::Error;
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ClassicHistogram {
+    #[cfg_attr(
+        feature = "serde",
+        serde(serialize_with = "crate::serde_float::vec::serialize")
+    )]
     bounds: Vec<f64>,
     counts: Vec<f64>,
 }

@@ -99,6 +99,36 @@ pub(crate) fn within_margin(direction: Direction, margin: f64, lower: f64, upper
     }
 }
 
+/// Folds a check of a signed effect (canary − baseline, null 0) into `monitor`:
+/// reject when E ≥ 1/α with the interval on the bad side of 0, accept when the
+/// running interval lies within the margin.
+pub(crate) fn fold_signed(
+    monitor: &mut Monitor,
+    (log_e, interval): (f64, (f64, f64)),
+    direction: Direction,
+    margin: f64,
+) -> Report {
+    monitor.fold(
+        log_e,
+        interval,
+        |lo, hi| shows_worse(direction, lo, hi),
+        |lo, hi| within_margin(direction, margin, lo, hi),
+    )
+}
+
+/// Validates two batches, then pushes them into the arms' moments.
+fn push_batches(
+    arms: (&mut Moments, &mut Moments),
+    baseline: &[f64],
+    canary: &[f64],
+) -> Result<(), Error> {
+    check_finite(baseline)?;
+    check_finite(canary)?;
+    baseline.iter().for_each(|&x| arms.0.push(x));
+    canary.iter().for_each(|&x| arms.1.push(x));
+    Ok(())
+}
+
 /// The normal-mixture e-value and confidence interval for an estimate `delta` with
 /// variance `var` against 0, mixing N(0, τ²) over the alternative:
 /// ln Λ = ½ ln(var/(var + τ²)) + τ²δ²/(2 var (var + τ²)), and
@@ -202,11 +232,7 @@ impl TTest {
     /// - [`Error::NonFinite`] for a NaN or infinite value (index within its batch);
     ///   the state is unchanged.
     pub fn update(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
-        check_finite(baseline)?;
-        check_finite(canary)?;
-        baseline.iter().for_each(|&x| self.baseline.push(x));
-        canary.iter().for_each(|&x| self.canary.push(x));
-        Ok(())
+        push_batches((&mut self.baseline, &mut self.canary), baseline, canary)
     }
 
     /// Adds the observations of a test with the same configuration run on other data
@@ -271,14 +297,8 @@ impl TTest {
 
 impl SequentialTest for TTest {
     fn check(&mut self) -> Report {
-        let (log_e, interval) = self.evaluate();
-        let (direction, margin) = (self.direction, self.margin);
-        self.monitor.fold(
-            log_e,
-            interval,
-            |lo, hi| shows_worse(direction, lo, hi),
-            |lo, hi| within_margin(direction, margin, lo, hi),
-        )
+        let evaluation = self.evaluate();
+        fold_signed(&mut self.monitor, evaluation, self.direction, self.margin)
     }
 
     fn last_report(&self) -> Report {
@@ -388,11 +408,7 @@ impl NormalMsprt {
     /// # Errors
     /// - [`Error::NonFinite`] for a NaN or infinite value; the state is unchanged.
     pub fn update(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
-        check_finite(baseline)?;
-        check_finite(canary)?;
-        baseline.iter().for_each(|&x| self.baseline.push(x));
-        canary.iter().for_each(|&x| self.canary.push(x));
-        Ok(())
+        push_batches((&mut self.baseline, &mut self.canary), baseline, canary)
     }
 
     /// Adds the observations of a test with the same configuration run on other data
@@ -444,14 +460,8 @@ impl NormalMsprt {
 
 impl SequentialTest for NormalMsprt {
     fn check(&mut self) -> Report {
-        let (log_e, interval) = self.evaluate();
-        let (direction, margin) = (self.direction, self.margin);
-        self.monitor.fold(
-            log_e,
-            interval,
-            |lo, hi| shows_worse(direction, lo, hi),
-            |lo, hi| within_margin(direction, margin, lo, hi),
-        )
+        let evaluation = self.evaluate();
+        fold_signed(&mut self.monitor, evaluation, self.direction, self.margin)
     }
 
     fn last_report(&self) -> Report {

@@ -1,7 +1,7 @@
 //! Proportions: the Bernoulli mixture SPRT for canary − baseline, and an exact
 //! confidence sequence for one proportion against an SLO target.
 
-use super::means::{normal_mixture, shows_worse, within_margin};
+use super::means::{fold_signed, normal_mixture, shows_worse, within_margin};
 use super::special::{bisect, ln_beta};
 use super::{Monitor, Report, SequentialTest, check_margin, merge_mismatch};
 use crate::{Direction, Error, EventCounts};
@@ -124,14 +124,8 @@ impl ProportionTest {
 
 impl SequentialTest for ProportionTest {
     fn check(&mut self) -> Report {
-        let (log_e, interval) = self.evaluate();
-        let (direction, margin) = (self.direction, self.margin);
-        self.monitor.fold(
-            log_e,
-            interval,
-            |lo, hi| shows_worse(direction, lo, hi),
-            |lo, hi| within_margin(direction, margin, lo, hi),
-        )
+        let evaluation = self.evaluate();
+        fold_signed(&mut self.monitor, evaluation, self.direction, self.margin)
     }
 
     fn last_report(&self) -> Report {

@@ -133,6 +133,7 @@ pub struct QuantileTest {
     direction: Direction,
     margin: f64,
     /// Bucket upper bounds (ascending, ending in +∞) in bucket mode.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float::option_vec"))]
     bounds: Option<Vec<f64>>,
     baseline: Tally,
     canary: Tally,
