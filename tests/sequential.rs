@@ -402,6 +402,14 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
     assert!(t.update(u64::MAX, 0).is_err());
     assert_eq!(t, before);
     assert!(t.clone().concentration(10.0).is_err()); // prior fixed once data arrived
+    // Totals whose sum overflows u64 (found by fuzzing): the check stays finite.
+    let mut huge = CountRateTest::new(0.5, 0.5, 0.05).unwrap();
+    huge.update(u64::MAX / 2 + 7, u64::MAX / 2 + 9).unwrap();
+    let r = huge.check();
+    assert!(
+        !r.log_e_value.is_nan() && (0.0..=1.0).contains(&r.p_value),
+        "{r:?}"
+    );
 
     let mut tt = TTest::new(0.05, Direction::HigherIsWorse).unwrap();
     tt.update(&[1.0, 2.0], &[1.5]).unwrap();
