@@ -386,7 +386,8 @@ pub fn sequential(data: &[u8]) {
                 guarded(&mut cs, |s| s.update(small(a), small(b)));
             }
             5 => {
-                guarded(&mut sprt, |s| s.update(small(a), y));
+                guarded(&mut sprt, |s| s.update_counts(small(a), small(b)));
+                guarded(&mut sprt, |s| s.update_poisson(small(a), y));
                 guarded(&mut gp, |s| s.update(a, y));
             }
             6 => guarded(&mut q, |s| s.update(&[x], &[y])),

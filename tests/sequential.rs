@@ -321,7 +321,7 @@ fn bernoulli_cs_sprt_and_gamma_poisson_hold_alpha() {
             } else {
                 missed = true;
             }
-            sprt.update(u64::from(e), 1.0).unwrap();
+            sprt.update_bernoulli(u64::from(e), 1).unwrap();
             rej |= sprt.check().decision == Decision::Reject;
             // Poisson(0.05) per step against its own expectation.
             gp.update(u64::from(e), 0.05).unwrap();
@@ -462,8 +462,9 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
         0.1,
     )
     .unwrap();
-    assert!(s.update(3, -1.0).is_err());
-    assert!(s.update(3, f64::NAN).is_err());
+    assert!(s.update_poisson(3, -1.0).is_err());
+    assert!(s.update_poisson(3, f64::NAN).is_err());
+    assert!(s.update_bernoulli(1, 2).is_err()); // not the test's model
     assert_eq!(s.log_likelihood_ratio(), 0.0);
     let mut gp = GammaPoisson::new(1.0, 0.05).unwrap();
     assert!(gp.update(1, f64::NAN).is_err());
@@ -569,8 +570,8 @@ fn state_resumes_bit_for_bit_through_json() {
         0.1,
     )
     .unwrap();
-    s.update(4, 3.0).unwrap();
-    resumes(s, |t| t.update(2, 1.5).unwrap());
+    s.update_poisson(4, 3.0).unwrap();
+    resumes(s, |t| t.update_poisson(2, 1.5).unwrap());
     let mut g = GammaPoisson::new(2.0, 0.05).unwrap();
     g.update(7, 4.0).unwrap();
     resumes(g, |t| t.update(3, 2.0).unwrap());
@@ -875,7 +876,8 @@ fn msprt_and_sprt_operating_characteristics_match_the_reference_table() {
             let mut n = 0;
             loop {
                 n += 1;
-                s.update(u64::from(bernoulli(&mut rng, p)), 1.0).unwrap();
+                s.update_bernoulli(u64::from(bernoulli(&mut rng, p)), 1)
+                    .unwrap();
                 match s.check().decision {
                     Decision::Continue if n < 100_000 => continue,
                     d => {

@@ -47,7 +47,7 @@ pub enum Hypotheses {
 /// ```
 /// use canary_judge::sequential::{sprt::{Hypotheses, Sprt}, Decision, SequentialTest};
 /// let mut sprt = Sprt::new(Hypotheses::Bernoulli { p0: 0.01, p1: 0.02 }, 0.05, 0.1)?;
-/// sprt.update(3, 1000.0)?; // 0.3% errors: far below p0
+/// sprt.update_bernoulli(3, 1000)?; // 0.3% errors: far below p0
 /// assert_eq!(sprt.check().decision, Decision::Accept);
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
@@ -120,65 +120,78 @@ impl Sprt {
         })
     }
 
-    /// Adds one batch (see [`Hypotheses`] for its two numbers). After a decision the
-    /// data are still accepted but change nothing.
+    /// Adds `events` out of `trials` for [`Hypotheses::Bernoulli`]. After a decision
+    /// the data are still accepted but change nothing.
     ///
     /// # Errors
-    /// - [`Error::EventsExceedTotal`] if Bernoulli events exceed trials;
-    ///   [`Error::InvalidParameter`] for a negative or non-finite exposure. The state is
-    ///   unchanged.
-    pub fn update(&mut self, first: u64, second: f64) -> Result<(), Error> {
-        let step = match self.hypotheses {
-            Hypotheses::Bernoulli { p0, p1 } => {
-                if !(second.is_finite() && second >= 0.0 && second.fract() == 0.0) {
-                    return Err(Error::InvalidParameter {
-                        name: "trials",
-                        expected: "a whole number >= 0",
-                        value: second,
-                    });
-                }
-                if first as f64 > second {
-                    return Err(Error::EventsExceedTotal {
-                        events: first,
-                        total: second as u64,
-                    });
-                }
-                let x = first as f64;
-                x * (p1 / p0).ln() + (second - x) * ((1.0 - p1) / (1.0 - p0)).ln()
-            }
-            Hypotheses::Poisson { lambda0, lambda1 } => {
-                if !(second.is_finite() && second >= 0.0) {
-                    return Err(Error::InvalidParameter {
-                        name: "exposure",
-                        expected: "finite and >= 0",
-                        value: second,
-                    });
-                }
-                first as f64 * (lambda1 / lambda0).ln() - (lambda1 - lambda0) * second
-            }
-            Hypotheses::RateRatio {
-                canary_share,
-                ratio,
-            } => {
-                if !(second.is_finite() && second >= 0.0 && second.fract() == 0.0) {
-                    return Err(Error::InvalidParameter {
-                        name: "canary events",
-                        expected: "a whole number >= 0",
-                        value: second,
-                    });
-                }
-                let (t0, t1) = (
-                    canary_share,
-                    canary_share * ratio / (1.0 - canary_share + canary_share * ratio),
-                );
-                let (nb, nc) = (first as f64, second);
-                nc * (t1 / t0).ln() + nb * ((1.0 - t1) / (1.0 - t0)).ln()
-            }
+    /// - [`Error::EventsExceedTotal`] if events exceed trials;
+    ///   [`Error::InvalidParameter`] for other hypotheses. The state is unchanged.
+    pub fn update_bernoulli(&mut self, events: u64, trials: u64) -> Result<(), Error> {
+        let Hypotheses::Bernoulli { p0, p1 } = self.hypotheses else {
+            return Err(Self::wrong_update());
         };
+        if events > trials {
+            return Err(Error::EventsExceedTotal {
+                events,
+                total: trials,
+            });
+        }
+        let (x, n) = (events as f64, trials as f64);
+        self.add(x * (p1 / p0).ln() + (n - x) * ((1.0 - p1) / (1.0 - p0)).ln());
+        Ok(())
+    }
+
+    /// Adds `count` events over `exposure` units for [`Hypotheses::Poisson`].
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] for a negative or non-finite exposure, or for
+    ///   other hypotheses. The state is unchanged.
+    pub fn update_poisson(&mut self, count: u64, exposure: f64) -> Result<(), Error> {
+        let Hypotheses::Poisson { lambda0, lambda1 } = self.hypotheses else {
+            return Err(Self::wrong_update());
+        };
+        if !(exposure.is_finite() && exposure >= 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "exposure",
+                expected: "finite and >= 0",
+                value: exposure,
+            });
+        }
+        self.add(count as f64 * (lambda1 / lambda0).ln() - (lambda1 - lambda0) * exposure);
+        Ok(())
+    }
+
+    /// Adds events counted in each arm for [`Hypotheses::RateRatio`].
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] for other hypotheses. The state is unchanged.
+    pub fn update_counts(&mut self, baseline_events: u64, canary_events: u64) -> Result<(), Error> {
+        let Hypotheses::RateRatio {
+            canary_share,
+            ratio,
+        } = self.hypotheses
+        else {
+            return Err(Self::wrong_update());
+        };
+        let t0 = canary_share;
+        let t1 = canary_share * ratio / (1.0 - canary_share + canary_share * ratio);
+        let (nb, nc) = (baseline_events as f64, canary_events as f64);
+        self.add(nc * (t1 / t0).ln() + nb * ((1.0 - t1) / (1.0 - t0)).ln());
+        Ok(())
+    }
+
+    fn add(&mut self, step: f64) {
         if self.decided.is_none() {
             self.llr += step;
         }
-        Ok(())
+    }
+
+    fn wrong_update() -> Error {
+        Error::InvalidParameter {
+            name: "update for these hypotheses",
+            expected: "update_bernoulli for Bernoulli, update_poisson for Poisson, update_counts for RateRatio",
+            value: f64::NAN,
+        }
     }
 
     /// The log-likelihood ratio so far (frozen at the decision).
