@@ -14,6 +14,7 @@ use canary_judge::compare::quantile::{QuantileMethod, quantile};
 use canary_judge::compare::{MannWhitney, Method};
 use canary_judge::sequential::counts::CountRateTest;
 use canary_judge::sequential::means::TTest;
+use canary_judge::sequential::quantiles::QuantileTest;
 use canary_judge::sequential::{Alternative, SequentialTest};
 
 fn read(path: &str) -> Result<Vec<f64>, Box<dyn Error>> {
@@ -89,6 +90,16 @@ fn main() -> Result<(), Box<dyn Error>> {
                 Ok::<(), canary_judge::Error>(())
             });
             println!("{n} seq_t {t:.6e} {log_e:.17e}");
+            // One p90 two-sample check over all values (as confseq's quantile_ab_p_value).
+            let mut q = QuantileTest::new(0.9, 0.05, 1000.0, Direction::Either)?;
+            let mut p_value = 1.0;
+            let t = best(3, || {
+                q = QuantileTest::new(0.9, 0.05, 1000.0, Direction::Either)?;
+                q.update(b.values(), c.values())?;
+                p_value = q.check().p_value;
+                Ok::<(), canary_judge::Error>(())
+            });
+            println!("{n} seq_quantile {t:.6e} {p_value:.17e}");
         }
     }
     Ok(())
