@@ -182,7 +182,7 @@ impl Sketch {
 
     fn value(&self, key: i32) -> f64 {
         let gamma = self.ln_gamma.exp();
-        ((f64::from(key) * self.ln_gamma).exp() * 2.0 / (gamma + 1.0)).min(f64::MAX)
+        (self.edge(key) * 2.0 / (gamma + 1.0)).min(f64::MAX)
     }
 
     /// Adds one value. NaN is ignored (and not counted); ±infinity is clamped to

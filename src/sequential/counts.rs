@@ -33,7 +33,10 @@
 //! violation.
 
 use super::special::{bisect, ln_beta, ln_beta_inc_reg};
-use super::{Alternative, ConfidenceSequence, Monitor, Report, SequentialTest, check_margin};
+use super::{
+    Alternative, ConfidenceSequence, Monitor, Report, SequentialTest, check_margin, check_positive,
+    check_unit,
+};
 use crate::Error;
 
 /// The two-arm count-rate test (see the module documentation).
@@ -82,15 +85,8 @@ impl CountRateTest {
     ///   sum to 1 (within 1e-9).
     /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
     pub fn new(baseline_share: f64, canary_share: f64, alpha: f64) -> Result<Self, Error> {
-        for share in [baseline_share, canary_share] {
-            if !(share > 0.0 && share < 1.0) {
-                return Err(Error::InvalidParameter {
-                    name: "traffic share",
-                    expected: "strictly between 0 and 1",
-                    value: share,
-                });
-            }
-        }
+        check_unit("traffic share", baseline_share)?;
+        check_unit("traffic share", canary_share)?;
         if ((baseline_share + canary_share) - 1.0).abs() > 1e-9 {
             return Err(Error::InvalidParameter {
                 name: "sum of the traffic shares",
@@ -119,13 +115,7 @@ impl CountRateTest {
     ///   already counted (changing the prior mid-stream would void the guarantee).
     pub fn concentration(mut self, k: f64) -> Result<Self, Error> {
         self.require_fresh()?;
-        if !(k.is_finite() && k > 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "prior concentration k",
-                expected: "finite and > 0",
-                value: k,
-            });
-        }
+        check_positive("prior concentration k", k)?;
         self.k = k;
         Ok(self)
     }

@@ -9,7 +9,7 @@
 //!   2022) with a known variance, or with plug-in sample variances (then valid only
 //!   asymptotically).
 
-use super::{Monitor, Report, SequentialTest, check_margin, merge_mismatch};
+use super::{Monitor, Report, SequentialTest, check_margin, check_positive, merge_mismatch};
 use crate::{Direction, Error};
 
 /// Count, mean and sum of squared deviations of one arm.
@@ -99,6 +99,9 @@ pub(crate) fn within_margin(direction: Direction, margin: f64, lower: f64, upper
     }
 }
 
+/// An evaluation without evidence: E = 1 and an unbounded interval.
+pub(crate) const NO_EVIDENCE: (f64, (f64, f64)) = (0.0, (f64::NEG_INFINITY, f64::INFINITY));
+
 /// Folds a check of a signed effect (canary − baseline, null 0) into `monitor`:
 /// reject when E ≥ 1/α with the interval on the bad side of 0, accept when the
 /// running interval lies within the margin.
@@ -136,7 +139,7 @@ fn push_batches(
 /// the e-value is 1 and the interval unbounded.
 pub(crate) fn normal_mixture(delta: f64, var: f64, tau2: f64, alpha: f64) -> (f64, (f64, f64)) {
     if !(var > 0.0 && var.is_finite()) {
-        return (0.0, (f64::NEG_INFINITY, f64::INFINITY));
+        return NO_EVIDENCE;
     }
     let total = var + tau2;
     let log_e = 0.5 * (var / total).ln() + tau2 * delta * delta / (2.0 * var * total);
@@ -267,16 +270,15 @@ impl TTest {
     /// ln E and the interval at this check alone.
     pub fn evaluate(&self) -> (f64, (f64, f64)) {
         let (b, c) = (self.baseline, self.canary);
-        let unbounded = (0.0, (f64::NEG_INFINITY, f64::INFINITY));
         if b.n == 0 || c.n == 0 || b.n.saturating_add(c.n) < 3 {
-            return unbounded;
+            return NO_EVIDENCE;
         }
         let (nb, nc) = (b.n as f64, c.n as f64);
         let nu = nb + nc - 2.0;
         let s2 = (b.m2 + c.m2) / nu;
         let se2 = s2 * (1.0 / nb + 1.0 / nc);
         if !(se2 > 0.0 && se2.is_finite()) {
-            return unbounded;
+            return NO_EVIDENCE;
         }
         let delta = c.mean - b.mean;
         let t2 = delta * delta / se2;
@@ -366,21 +368,10 @@ impl NormalMsprt {
         variance: Variance,
         direction: Direction,
     ) -> Result<Self, Error> {
-        let positive = |name: &'static str, v: f64| {
-            if v.is_finite() && v > 0.0 {
-                Ok(())
-            } else {
-                Err(Error::InvalidParameter {
-                    name,
-                    expected: "finite and > 0",
-                    value: v,
-                })
-            }
-        };
-        positive("mixing scale tau", tau)?;
+        check_positive("mixing scale tau", tau)?;
         if let Variance::Known { baseline, canary } = variance {
-            positive("baseline variance", baseline)?;
-            positive("canary variance", canary)?;
+            check_positive("baseline variance", baseline)?;
+            check_positive("canary variance", canary)?;
         }
         Ok(Self {
             tau2: tau * tau,
@@ -444,13 +435,13 @@ impl NormalMsprt {
     pub fn evaluate(&self) -> (f64, (f64, f64)) {
         let (b, c) = (self.baseline, self.canary);
         if b.n == 0 || c.n == 0 {
-            return (0.0, (f64::NEG_INFINITY, f64::INFINITY));
+            return NO_EVIDENCE;
         }
         let (vb, vc) = match self.variance {
             Variance::Known { baseline, canary } => (baseline, canary),
             Variance::PlugIn => match (b.variance(), c.variance()) {
                 (Some(vb), Some(vc)) => (vb, vc),
-                _ => return (0.0, (f64::NEG_INFINITY, f64::INFINITY)),
+                _ => return NO_EVIDENCE,
             },
         };
         let var = vb / b.n as f64 + vc / c.n as f64;

@@ -261,6 +261,32 @@ pub(crate) fn merge_mismatch(expected: &'static str) -> Error {
     }
 }
 
+/// Checks a parameter that must be finite and > 0.
+pub(crate) fn check_positive(name: &'static str, value: f64) -> Result<(), Error> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name,
+            expected: "finite and > 0",
+            value,
+        })
+    }
+}
+
+/// Checks a parameter that must lie strictly between 0 and 1.
+pub(crate) fn check_unit(name: &'static str, value: f64) -> Result<(), Error> {
+    if value > 0.0 && value < 1.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name,
+            expected: "strictly between 0 and 1",
+            value,
+        })
+    }
+}
+
 pub(crate) fn check_alpha(alpha: f64) -> Result<(), Error> {
     if alpha > 0.0 && alpha < 1.0 {
         Ok(())

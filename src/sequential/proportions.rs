@@ -1,9 +1,11 @@
 //! Proportions: the Bernoulli mixture SPRT for canary − baseline, and an exact
 //! confidence sequence for one proportion against an SLO target.
 
-use super::means::{fold_signed, normal_mixture, shows_worse, within_margin};
+use super::means::{NO_EVIDENCE, fold_signed, normal_mixture, shows_worse, within_margin};
 use super::special::{bisect, ln_beta};
-use super::{Monitor, Report, SequentialTest, check_margin, merge_mismatch};
+use super::{
+    Monitor, Report, SequentialTest, check_margin, check_positive, check_unit, merge_mismatch,
+};
 use crate::{Direction, Error, EventCounts};
 
 /// The Bernoulli mSPRT (Optimizely's): the normal mixture of
@@ -40,13 +42,7 @@ impl ProportionTest {
     /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
     /// - [`Error::InvalidParameter`] unless τ is finite and > 0.
     pub fn new(alpha: f64, tau: f64, direction: Direction) -> Result<Self, Error> {
-        if !(tau.is_finite() && tau > 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "mixing scale tau",
-                expected: "finite and > 0",
-                value: tau,
-            });
-        }
+        check_positive("mixing scale tau", tau)?;
         Ok(Self {
             tau2: tau * tau,
             direction,
@@ -115,7 +111,7 @@ impl ProportionTest {
     pub fn evaluate(&self) -> (f64, (f64, f64)) {
         let (b, c) = (self.baseline, self.canary);
         let (Some(pb), Some(pc)) = (b.rate(), c.rate()) else {
-            return (0.0, (f64::NEG_INFINITY, f64::INFINITY));
+            return NO_EVIDENCE;
         };
         let var = pb * (1.0 - pb) / b.total() as f64 + pc * (1.0 - pc) / c.total() as f64;
         normal_mixture(pc - pb, var, self.tau2, self.monitor.alpha())
@@ -193,20 +189,8 @@ impl BernoulliCs {
     /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
     /// - [`Error::InvalidParameter`] unless t_opt is finite and > 0 and 0 < target < 1.
     pub fn new(alpha: f64, t_opt: f64, target: f64, direction: Direction) -> Result<Self, Error> {
-        if !(t_opt.is_finite() && t_opt > 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "t_opt",
-                expected: "finite and > 0",
-                value: t_opt,
-            });
-        }
-        if !(target > 0.0 && target < 1.0) {
-            return Err(Error::InvalidParameter {
-                name: "target proportion",
-                expected: "strictly between 0 and 1",
-                value: target,
-            });
-        }
+        check_positive("t_opt", t_opt)?;
+        check_unit("target proportion", target)?;
         Ok(Self {
             t_opt,
             target,

@@ -24,8 +24,8 @@
 
 use super::means::{check_finite, within_margin};
 use super::proportions::{beta_binomial_log_mixture, two_sided_rho};
-use super::special::bisect;
-use super::{Monitor, Report, SequentialTest, check_margin, merge_mismatch};
+use super::special::{bisect, golden_min};
+use super::{Monitor, Report, SequentialTest, check_margin, check_unit, merge_mismatch};
 use crate::sample::{from_key, order_key};
 use crate::{Direction, Error};
 
@@ -246,13 +246,7 @@ impl QuantileTest {
     /// - [`Error::InvalidParameter`] unless 0 < p < 1 and t_opt is finite and ≥ 1.
     /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
     pub fn new(p: f64, alpha: f64, t_opt: f64, direction: Direction) -> Result<Self, Error> {
-        if !(p > 0.0 && p < 1.0) {
-            return Err(Error::InvalidParameter {
-                name: "quantile probability",
-                expected: "strictly between 0 and 1",
-                value: p,
-            });
-        }
+        check_unit("quantile probability", p)?;
         if !(t_opt.is_finite() && t_opt >= 1.0) {
             return Err(Error::InvalidParameter {
                 name: "t_opt",
@@ -468,27 +462,7 @@ impl QuantileTest {
 
     /// The f in [0, 1] minimising an arm's mixture (golden-section search).
     fn arm_minimiser(&self, t: u64) -> f64 {
-        let g = |f: f64| self.arm_log_mixture(t, f);
-        let (mut a, mut b) = (0.0f64, 1.0f64);
-        let r = 0.5 * (5f64.sqrt() - 1.0);
-        let (mut c, mut d) = (b - r * (b - a), a + r * (b - a));
-        let (mut gc, mut gd) = (g(c), g(d));
-        for _ in 0..90 {
-            if gc <= gd {
-                b = d;
-                d = c;
-                gd = gc;
-                c = b - r * (b - a);
-                gc = g(c);
-            } else {
-                a = c;
-                c = d;
-                gc = gd;
-                d = a + r * (b - a);
-                gd = g(d);
-            }
-        }
-        0.5 * (a + b)
+        golden_min(|f| self.arm_log_mixture(t, f), 0.0, 1.0, 90)
     }
 
     /// G(x) for one arm: its mixture at the point of [F̂(x⁻), F̂(x)] nearest its
@@ -637,17 +611,7 @@ pub(crate) fn lil_constant(alpha: f64, a: f64) -> f64 {
             if v.is_nan() { f64::INFINITY } else { v }
         };
         // Golden-section minimum over (1, η_max).
-        let (mut lo, mut hi) = (1.0f64, eta_max);
-        let r = 0.5 * (5f64.sqrt() - 1.0);
-        for _ in 0..100 {
-            let (x1, x2) = (hi - r * (hi - lo), lo + r * (hi - lo));
-            if bound(x1) <= bound(x2) {
-                hi = x2;
-            } else {
-                lo = x1;
-            }
-        }
-        bound(0.5 * (lo + hi))
+        bound(golden_min(bound, 1.0, eta_max, 100))
     };
     // err decreases in C, and C lies near ln(4/α)/γ² with γ² < 2A²: bracket it.
     let scale = (4.0 / alpha).ln();

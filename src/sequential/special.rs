@@ -56,32 +56,25 @@ fn ln_lower_tail(a: f64, b: f64, x: f64) -> f64 {
     let mut f = d;
     // Convergence takes O(√(min(a, b))) terms near the mean; the cap only guards
     // against a non-converging input (it is far above what 10^12 events need).
+    // One Lentz step for the partial numerator `coef`: returns the factor for f.
+    let mut step = |coef: f64| {
+        d = 1.0 + coef * d;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = 1.0 + coef / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        d * c
+    };
     for m in 1..5_000_000u32 {
         let m = f64::from(m);
-        let even = m * (b - m) * x / ((a + 2.0 * m - 1.0) * (a + 2.0 * m));
-        d = 1.0 + even * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + even / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        f *= d * c;
-        let odd = -(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1.0));
-        d = 1.0 + odd * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + odd / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let step = d * c;
-        f *= step;
-        if (step - 1.0).abs() < 1e-16 {
+        f *= step(m * (b - m) * x / ((a + 2.0 * m - 1.0) * (a + 2.0 * m)));
+        let last = step(-(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1.0)));
+        f *= last;
+        if (last - 1.0).abs() < 1e-16 {
             break;
         }
     }
@@ -105,6 +98,31 @@ pub(crate) fn bisect(mut lo: f64, mut hi: f64, f: impl Fn(f64) -> f64, keep_lo: 
         }
     }
     if keep_lo { lo } else { hi }
+}
+
+/// The minimiser of a unimodal `f` on [lo, hi] by golden-section search: `rounds`
+/// shrinks of the bracket by 0.618, one new evaluation each; returns the final
+/// bracket's midpoint.
+pub(crate) fn golden_min(f: impl Fn(f64) -> f64, mut lo: f64, mut hi: f64, rounds: u32) -> f64 {
+    let r = 0.5 * (5f64.sqrt() - 1.0);
+    let (mut c, mut d) = (hi - r * (hi - lo), lo + r * (hi - lo));
+    let (mut fc, mut fd) = (f(c), f(d));
+    for _ in 0..rounds {
+        if fc <= fd {
+            hi = d;
+            d = c;
+            fd = fc;
+            c = hi - r * (hi - lo);
+            fc = f(c);
+        } else {
+            lo = c;
+            c = d;
+            fc = fd;
+            d = lo + r * (hi - lo);
+            fd = f(d);
+        }
+    }
+    0.5 * (lo + hi)
 }
 
 #[cfg(test)]

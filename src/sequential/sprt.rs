@@ -2,7 +2,10 @@
 //! Gamma–Poisson mixture test of a count against a known expected count.
 
 use super::special::{bisect, ln_gamma};
-use super::{ConfidenceSequence, Decision, Monitor, Report, SequentialTest, check_alpha};
+use super::{
+    ConfidenceSequence, Decision, Monitor, Report, SequentialTest, check_alpha, check_positive,
+    check_unit,
+};
 use crate::Error;
 
 /// The simple hypotheses an [`Sprt`] compares.
@@ -79,9 +82,7 @@ impl Sprt {
                 value,
             })
         };
-        if !(beta > 0.0 && beta < 1.0) {
-            return bad("beta", "strictly between 0 and 1", beta);
-        }
+        check_unit("beta", beta)?;
         let unit = |v: f64| v > 0.0 && v < 1.0;
         let positive = |v: f64| v.is_finite() && v > 0.0;
         match hypotheses {
@@ -258,13 +259,7 @@ impl GammaPoisson {
     /// - [`Error::InvalidParameter`] unless φ is finite and > 0;
     ///   [`Error::InvalidAlpha`] unless 0 < alpha < 1.
     pub fn new(phi: f64, alpha: f64) -> Result<Self, Error> {
-        if !(phi.is_finite() && phi > 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "prior shape phi",
-                expected: "finite and > 0",
-                value: phi,
-            });
-        }
+        check_positive("prior shape phi", phi)?;
         Ok(Self {
             phi,
             margin: 0.0,
