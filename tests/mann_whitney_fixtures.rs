@@ -343,3 +343,86 @@ fn r_documentation_example() {
         .unwrap();
     assert!((approx.p_value - 0.1103).abs() < 5e-5, "{}", approx.p_value);
 }
+
+// The exact p-value issue's reproductions (tests/fixtures/exact_sweep.json, written by
+// scripts/gen_exact_sweep_fixtures.py from scipy 1.17.1 and R 4.2.2). Before the fix
+// of the exact total's limb count these gave p = 1 (32 × 32, 19 × 63), a lower tail 66
+// times too large (19 × 63), and p = 0 with ln p = NaN and an interval far too wide
+// (42 × 25).
+
+#[test]
+fn exact_issue_reproductions_equal_scipy_and_r() {
+    let raw = include_str!("fixtures/exact_sweep.json");
+    let doc: Value = serde_json::from_str(raw).expect("fixture parses");
+    let cases = doc["reproductions"].as_array().unwrap();
+    assert_eq!(cases.len(), 5);
+    for case in cases {
+        let id = case["id"].as_str().unwrap();
+        let baseline = Sample::new(floats(&case["baseline"])).unwrap();
+        let canary = Sample::new(floats(&case["canary"])).unwrap();
+        for alt in ["two-sided", "greater", "less"] {
+            let want = &case["scipy"][alt];
+            let got = MannWhitney::new()
+                .alternative(alternative(alt))
+                .method(Method::Exact)
+                .compare(&baseline, &canary)
+                .unwrap();
+            assert_eq!(got.method, Method::Exact);
+            assert_eq!(got.u_canary, want["u"].as_f64().unwrap(), "{id} {alt}");
+            assert!(!got.p_value.is_nan() && !got.ln_p_value.is_nan());
+            assert_p(
+                &got,
+                want["p"].as_f64().unwrap(),
+                1e-12,
+                &format!("{id} {alt}"),
+            );
+        }
+        // R's wilcox.test(canary, baseline, exact = TRUE, conf.int = TRUE), 95%.
+        let r = &case["r"];
+        let got = MannWhitney::new()
+            .method(Method::Exact)
+            .confidence_level(0.95)
+            .compare(&baseline, &canary)
+            .unwrap();
+        assert_eq!(got.u_canary, r["statistic"].as_f64().unwrap());
+        assert_p(&got, r["p"].as_f64().unwrap(), 1e-12, &format!("{id} R"));
+        let ci = floats(&r["ci"]);
+        let iv = got.interval.unwrap();
+        assert_eq!(iv.method, Method::Exact);
+        let near = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);
+        assert!(
+            near(iv.lower, ci[0]) && near(iv.upper, ci[1]),
+            "{id}: {iv:?} vs R {ci:?}"
+        );
+        let est = r["estimate"].as_f64().unwrap();
+        assert!(
+            near(got.shift.unwrap(), est),
+            "{id}: {:?} vs R {est}",
+            got.shift
+        );
+    }
+}
+
+/// The issue's numbers, spelled out: 32 × 32 at U = 528 (scipy 0.83627), 19 × 63 at
+/// U = 630 (scipy 0.73543), and default `Method::Auto` takes the exact path there.
+#[test]
+fn exact_issue_reproductions_by_construction() {
+    let b: Vec<f64> = (0..32).map(|i| 2.0 * i as f64).collect();
+    let c: Vec<f64> = (0..32)
+        .map(|j| 2.0 * j as f64 + 1.0 + 0.0001 * j as f64)
+        .collect();
+    let r = MannWhitney::new()
+        .compare(&Sample::new(b).unwrap(), &Sample::new(c).unwrap())
+        .unwrap();
+    assert_eq!((r.u_canary, r.method), (528.0, Method::Exact));
+    assert!((r.p_value - 0.83627).abs() < 5e-6, "{}", r.p_value);
+    let b: Vec<f64> = (0..19).map(|i| 2.0 * i as f64).collect();
+    let c: Vec<f64> = (0..63)
+        .map(|j| (2.0 * j as f64 + 1.0) * 19.0 / 63.0 + 0.0001 * j as f64)
+        .collect();
+    let r = MannWhitney::new()
+        .compare(&Sample::new(b).unwrap(), &Sample::new(c).unwrap())
+        .unwrap();
+    assert_eq!((r.u_canary, r.method), (630.0, Method::Exact));
+    assert!((r.p_value - 0.73543).abs() < 5e-6, "{}", r.p_value);
+}

@@ -124,6 +124,40 @@ fn ratio(num: &[u64], den: &[u64]) -> (f64, f64) {
     (v.min(1.0), ln.min(0.0))
 }
 
+/// One factor of the Gaussian binomial on counts stored `l` limbs apart, of which the
+/// low `W` may be non-zero: c[k] += c[k − i] ascending (division by 1 − q^i), then
+/// c[k] −= c[k − s] descending (multiplication by 1 − q^s). Wrapping arithmetic
+/// modulo 2^(64·W) is exact because every true value fits in W limbs.
+fn step<const W: usize>(c: &mut [u64], l: usize, i: usize, s: usize, kmax: usize) {
+    let load = |c: &[u64], k: usize| -> [u64; W] {
+        let mut v = [0u64; W];
+        v.copy_from_slice(&c[k * l..k * l + W]);
+        v
+    };
+    let store = |c: &mut [u64], k: usize, v: [u64; W]| c[k * l..k * l + W].copy_from_slice(&v);
+    for k in i..=kmax {
+        let (mut d, a) = (load(c, k), load(c, k - i));
+        let mut carry = 0u128;
+        for j in 0..W {
+            let t = d[j] as u128 + a[j] as u128 + carry;
+            d[j] = t as u64;
+            carry = t >> 64;
+        }
+        store(c, k, d);
+    }
+    for k in (s..=kmax).rev() {
+        let (mut d, a) = (load(c, k), load(c, k - s));
+        let mut borrow = 0u64;
+        for j in 0..W {
+            let (x, b1) = d[j].overflowing_sub(a[j]);
+            let (y, b2) = x.overflowing_sub(borrow);
+            d[j] = y;
+            borrow = u64::from(b1 || b2);
+        }
+        store(c, k, d);
+    }
+}
+
 /// Exact counts of U = 0..=kmax for sizes (m, n) without ties, plus C(m+n, m).
 struct UntiedCounts {
     limbs: usize,
@@ -140,26 +174,43 @@ impl UntiedCounts {
         let mut c = vec![0u64; (kmax + 1) * l];
         c[0] = 1;
         for i in 1..=small {
-            // Divide by (1 − q^i): c[k] += c[k − i], ascending.
-            for k in i..=kmax {
-                let (lo, hi) = c.split_at_mut(k * l);
-                add_limbs(&mut hi[..l], &lo[(k - i) * l..(k - i + 1) * l]);
-            }
-            // Multiply by (1 − q^{large+i}): c[k] −= c[k − large − i], descending.
+            // After this step every coefficient is at most C(large + i, i) (the
+            // coefficients of [large+i choose i]_q, and before the multiplication
+            // partial sums of those of step i − 1), so only the low `w` limbs can be
+            // non-zero: the rest are skipped.
+            let w = limbs_for(large, i).min(l);
+            // Divide by (1 − q^i): c[k] += c[k − i], ascending; then multiply by
+            // (1 − q^{large+i}): c[k] −= c[k − large − i], descending.
             let s = large + i;
-            if s <= kmax {
-                for k in (s..=kmax).rev() {
-                    let (lo, hi) = c.split_at_mut(k * l);
-                    sub_limbs(&mut hi[..l], &lo[(k - s) * l..(k - s + 1) * l]);
+            match w {
+                1 => step::<1>(&mut c, l, i, s, kmax),
+                2 => step::<2>(&mut c, l, i, s, kmax),
+                3 => step::<3>(&mut c, l, i, s, kmax),
+                4 => step::<4>(&mut c, l, i, s, kmax),
+                _ => {
+                    for k in i..=kmax {
+                        let (lo, hi) = c.split_at_mut(k * l);
+                        add_limbs(&mut hi[..w], &lo[(k - i) * l..(k - i) * l + w]);
+                    }
+                    for k in (s..=kmax).rev() {
+                        let (lo, hi) = c.split_at_mut(k * l);
+                        sub_limbs(&mut hi[..w], &lo[(k - s) * l..(k - s) * l + w]);
+                    }
                 }
             }
         }
-        let mut total = vec![0u64; l];
+        // C(large + i, i) is built as C(large + i − 1, i − 1) · (large + i) / i, and the
+        // product before the division is i times the binomial: it needs up to 64 more
+        // bits than the result, so it gets one more limb (without it the product
+        // wrapped whenever C(m+n, m) came within log₂(small) bits of a limb boundary).
+        let mut total = vec![0u64; l + 1];
         total[0] = 1;
         for i in 1..=small as u64 {
             mul_small(&mut total, large as u64 + i);
             div_small(&mut total, i);
         }
+        debug_assert_eq!(total[l], 0, "C(m+n, m) exceeds its limb estimate");
+        total.truncate(l);
         Ok(Self {
             limbs: l,
             counts: c,
@@ -363,3 +414,7 @@ mod tests {
         assert!(matches!(e, Error::ExactTooLarge { .. }));
     }
 }
+
+#[cfg(test)]
+#[path = "exact_sweep.rs"]
+mod sweep;
