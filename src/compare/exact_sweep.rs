@@ -207,3 +207,111 @@ fn every_size_pair_up_to_100() {
         &bad[..bad.len().min(12)]
     );
 }
+
+impl U256 {
+    fn mul_small(self, k: u64) -> Self {
+        let mut out = [0u64; 4];
+        let mut carry = 0u128;
+        for (i, o) in out.iter_mut().enumerate() {
+            let v = self.0[i] as u128 * k as u128 + carry;
+            *o = v as u64;
+            carry = v >> 64;
+        }
+        assert_eq!(carry, 0, "reference product overflowed 256 bits");
+        Self(out)
+    }
+}
+
+/// C(m+n, m) from its prime factorisation (Legendre's formula): a different route
+/// from the multiply-then-divide product under test.
+fn binomial_by_primes(m: usize, n: usize) -> U256 {
+    let big = m + n;
+    let mut sieve = vec![true; big + 1];
+    let mut out = U256::ONE;
+    for p in 2..=big {
+        if !sieve[p] {
+            continue;
+        }
+        for q in (2 * p..=big).step_by(p) {
+            sieve[q] = false;
+        }
+        let power = |x: usize| {
+            let (mut e, mut pk) = (0, p);
+            while pk <= x {
+                e += x / pk;
+                pk = match pk.checked_mul(p) {
+                    Some(v) => v,
+                    None => break,
+                };
+            }
+            e
+        };
+        for _ in 0..power(big) - power(m) - power(n) {
+            out = out.mul_small(p as u64);
+        }
+    }
+    out
+}
+
+/// The number of arrangements with U = k for k ≤ n: partitions of k into at most m
+/// parts (each part is automatically ≤ k ≤ n), i.e. into parts of size at most m.
+fn partitions_into_parts_up_to(m: usize, kmax: usize) -> Vec<U256> {
+    let mut ways = vec![U256::default(); kmax + 1];
+    ways[0] = U256::ONE;
+    for part in 1..=m {
+        for k in part..=kmax {
+            ways[k] = ways[k].add(ways[k - part]);
+        }
+    }
+    ways
+}
+
+fn log2_choose(m: usize, n: usize) -> f64 {
+    super::ln_choose((m + n) as f64, m as f64) / std::f64::consts::LN_2
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+    /// Sizes beyond the sweep whose C(m+n, m) lies within a few bits of 64, 128 and
+    /// 192 bits (one, two and three limbs), with the small side from 1 to 60: lower
+    /// tails against partition counts over C(m+n, m) by prime factorisation, and the
+    /// middle against the tie-aware f64 dynamic programme where it is affordable.
+    #[test]
+    fn limb_boundaries(target in proptest::sample::select(vec![64.0, 128.0, 192.0]),
+                       below in -6.0f64..1.0, m in 1usize..=60, pick in 0.0f64..1.0) {
+        let want_bits = target + below;
+        // m is the smaller side: C(2m, m) must not already exceed the target.
+        proptest::prop_assume!(log2_choose(m, m) <= want_bits);
+        let mut n = m;
+        while log2_choose(m, n) < want_bits {
+            n = (n + 1).max(n + n / 64);
+        }
+        proptest::prop_assume!(n <= 2_000_000);
+        let total = binomial_by_primes(m, n);
+        proptest::prop_assert!((total.bits() as f64 - want_bits).abs() < 8.0);
+        let kmax = n.min(400);
+        let ways = partitions_into_parts_up_to(m, kmax);
+        let u = ((pick * kmax as f64) as usize).min(kmax);
+        for u in [0, 1.min(kmax), u] {
+            let below = ways[..=u].iter().fold(U256::default(), |a, &b| a.add(b));
+            let (want, want_ln) = (
+                below.to_f64() / total.to_f64(),
+                below.to_f64().ln() - total.to_f64().ln(),
+            );
+            let (p, lp) = untied_cdf(m, n, u as u128).unwrap();
+            proptest::prop_assert!(close(p, want, 1e-12), "{}x{} u={}: {:e} vs {:e}", m, n, u, p, want);
+            proptest::prop_assert!((lp - want_ln).abs() <= 1e-12 * want_ln.abs().max(1.0));
+        }
+        // The middle, against the f64 permutation DP (all groups of size one).
+        let groups: Vec<(usize, usize)> = (0..m + n).map(|i| (1, usize::from(i < m))).collect();
+        if let Ok(d) = super::TiedDistribution::new(&groups, m, n) {
+            let mid = (m * n / 2) as u128;
+            let (p, lp) = untied_cdf(m, n, mid).unwrap();
+            let (q, lq) = d.cdf(2 * mid);
+            proptest::prop_assert!(!p.is_nan() && !lp.is_nan());
+            proptest::prop_assert!(close(p, q, 1e-10), "{}x{} middle: {} vs {}", m, n, p, q);
+            proptest::prop_assert!((lp - lq).abs() < 1e-10);
+        }
+    }
+}

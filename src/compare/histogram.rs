@@ -292,7 +292,10 @@ impl Source for ClassicHistogram {
 ///
 /// # Errors
 /// - [`Error::InvalidParameter`] if the bounds differ or a bucket's own count is not a
-///   whole number (rates or extrapolated increases must be turned back into counts).
+///   whole number (rates or extrapolated increases must be turned back into counts),
+///   or if either histogram holds more than 2^40 (about 1.1·10¹²) observations, past
+///   which the tie term Σ(t³ − t) would no longer be exact (take the delta of two
+///   snapshots, or merge into a coarser window).
 /// - [`Error::EmptySample`] if either histogram has no observations.
 /// - As [`MannWhitney::compare`] otherwise.
 ///

@@ -29,7 +29,7 @@ pub(crate) fn mann_whitney_bins(
     test: &MannWhitney,
     bins: &[(u64, u64)],
 ) -> Result<MannWhitneyResult, crate::Error> {
-    test.compare_summary(ranks::summarize_bins(bins))
+    test.compare_summary(ranks::summarize_bins(bins)?)
 }
 
 pub use mann_whitney::{

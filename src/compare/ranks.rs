@@ -6,6 +6,7 @@
 //! that the shift interval's variance uses ([`summarize`]). When nothing but U is
 //! wanted and no value repeats, [`summarize_unsorted`] gets U without sorting at all.
 
+use crate::Error;
 use crate::sample::{from_key, order_key};
 
 /// The rank summary of canary `x` against baseline `y`.
@@ -63,9 +64,35 @@ fn has_adjacent_equal(v: &[f64]) -> bool {
     v.windows(2).fold(false, |acc, w| acc | (w[0] == w[1]))
 }
 
+/// Most observations binned data may hold per side: with N = m + n ≤ 2^41 the tie
+/// term Σ(t³ − t) ≤ N³ and 2·U ≤ 2·m·n stay exact in u128.
+pub(crate) const MAX_BINNED_PER_SIDE: u64 = 1 << 40;
+
 /// The rank summary of binned data: `bins` holds (canary count, baseline count) per
 /// bin in ascending order of value, each bin a group of ties. O(bins).
-pub(crate) fn summarize_bins(bins: &[(u64, u64)]) -> RankSummary {
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when either side holds more than
+/// [`MAX_BINNED_PER_SIDE`] observations (the tie term would not fit in u128).
+pub(crate) fn summarize_bins(bins: &[(u64, u64)]) -> Result<RankSummary, Error> {
+    for (side, total) in [
+        (
+            "canary observation count",
+            bins.iter().map(|b| b.0 as u128).sum::<u128>(),
+        ),
+        (
+            "baseline observation count",
+            bins.iter().map(|b| b.1 as u128).sum::<u128>(),
+        ),
+    ] {
+        if total > MAX_BINNED_PER_SIDE as u128 {
+            return Err(Error::InvalidParameter {
+                name: side,
+                expected: "at most 2^40 (1.1e12) observations for a binned rank test",
+                value: total as f64,
+            });
+        }
+    }
     let (mut below_y, mut twice_u, mut pooled) = (0u128, 0u128, 0u128);
     let (mut m, mut n) = (0u128, 0u128);
     let mut groups = Vec::with_capacity(bins.len());
@@ -83,14 +110,14 @@ pub(crate) fn summarize_bins(bins: &[(u64, u64)]) -> RankSummary {
         m += cx;
         n += cy;
     }
-    RankSummary {
+    Ok(RankSummary {
         m: m as usize,
         n: n as usize,
         twice_u,
         pooled_tie_term: pooled,
         within_tie_term: 0,
         groups,
-    }
+    })
 }
 
 /// Summarises sorted `x` (canary) against sorted `y` (baseline).
