@@ -96,6 +96,264 @@ pub fn mann_whitney(data: &[u8]) {
     }
 }
 
+/// Differential checks: each fast path of the rank test against a slow, obviously
+/// correct computation on the same small input.
+///
+/// - 2·U on the full and the test-only path against the O(m·n) pair count;
+/// - the Hodges–Lehmann estimate against the median of all m·n differences, and the
+///   interval ends against members of the sorted differences;
+/// - with at most 14 values: the exact p-value (tied and untied) against enumeration
+///   of every labelling, and the exact interval's ends against the order statistics
+///   that the enumerated untied distribution picks (R's `qwilcox` rule);
+/// - with integer values: the histogram test against the test on the samples.
+///
+/// - with option bit 6: sizes up to 40 × 40 against the plain recursion count
+///   (see `exact_against_recursion`).
+///
+/// Layout: byte 0 options (bits 0–1 value grid 4 / 16 / 255, bit 2 make values
+/// distinct, bit 3 up to 80 values instead of 14, bits 4–5 alternative, bit 6 the
+/// recursion check), byte 1 the canary's length, then one byte per value.
+pub fn differential(data: &[u8]) {
+    use crate::compare::histogram::{self, ClassicHistogram};
+    let Some((&opts, rest)) = data.split_first() else {
+        return;
+    };
+    let Some((&split, rest)) = rest.split_first() else {
+        return;
+    };
+    if opts & 0x40 != 0 {
+        return exact_against_recursion(split, rest);
+    }
+    let levels = [4u8, 16, 255][(opts & 3) as usize % 3];
+    let distinct = opts & 4 != 0;
+    let small = opts & 8 == 0;
+    let values: Vec<f64> = rest
+        .iter()
+        .take(if small { 14 } else { 80 })
+        .enumerate()
+        .map(|(i, &b)| {
+            let v = f64::from(b % levels);
+            if distinct { v + i as f64 / 128.0 } else { v }
+        })
+        .collect();
+    let k = split as usize % (values.len() + 1);
+    let (c, b) = values.split_at(k);
+    let (Ok(canary), Ok(baseline)) = (Sample::new(c.to_vec()), Sample::new(b.to_vec())) else {
+        return;
+    };
+    let alternative = [
+        Alternative::TwoSided,
+        Alternative::Greater,
+        Alternative::Less,
+    ][((opts >> 4) & 3) as usize % 3];
+    let (m, n) = (c.len(), b.len());
+    let twice_u = |c: &[f64], b: &[f64]| -> u64 {
+        c.iter()
+            .flat_map(|&x| {
+                b.iter()
+                    .map(move |&y| u64::from(x > y) * 2 + u64::from(x == y))
+            })
+            .sum()
+    };
+    let observed = twice_u(c, b);
+    let mut diffs: Vec<f64> = c
+        .iter()
+        .flat_map(|&x| b.iter().map(move |&y| x - y))
+        .collect();
+    diffs.sort_by(f64::total_cmp);
+    let mid = diffs.len() / 2;
+    let median = if diffs.len() % 2 == 1 {
+        diffs[mid]
+    } else {
+        f64::midpoint(diffs[mid - 1], diffs[mid])
+    };
+    let level = 0.9;
+    let test = MannWhitney::new()
+        .alternative(alternative)
+        .confidence_level(level);
+    let asym = test
+        .method(Method::Asymptotic)
+        .compare(&baseline, &canary)
+        .unwrap();
+    let quick = test.test_only().compare(&baseline, &canary).unwrap();
+    assert_eq!(2.0 * asym.u_canary, observed as f64);
+    assert_eq!(2.0 * quick.u_canary, observed as f64);
+    assert_eq!(asym.shift, Some(median));
+    let iv = asym.interval.unwrap();
+    for end in [iv.lower, iv.upper] {
+        assert!(end.is_infinite() || diffs.binary_search_by(|d| d.total_cmp(&end)).is_ok());
+    }
+    assert!(iv.lower <= median && median <= iv.upper);
+
+    if small {
+        // Doubled mid-ranks of the pooled values (ties share the mean rank) and the
+        // plain ranks 1..N (the untied distribution, used for the exact interval).
+        let pooled: Vec<f64> = values.clone();
+        let big = pooled.len();
+        let twice_mid_rank = |v: f64| -> u64 {
+            let below = pooled.iter().filter(|&&w| w < v).count() as u64;
+            let equal = pooled.iter().filter(|&&w| w == v).count() as u64;
+            2 * below + equal + 1
+        };
+        let ranks: Vec<u64> = pooled.iter().map(|&v| twice_mid_rank(v)).collect();
+        let offset = (m * (m + 1)) as u64;
+        let (mut le, mut ge, mut all) = (0u64, 0u64, 0u64);
+        let mut untied = vec![0u64; m * n + 1];
+        for mask in 0u32..(1 << big) {
+            if mask.count_ones() as usize != m {
+                continue;
+            }
+            let (mut r2, mut plain) = (0u64, 0usize);
+            for (i, &r) in ranks.iter().enumerate() {
+                if mask >> i & 1 == 1 {
+                    r2 += r;
+                    plain += i + 1;
+                }
+            }
+            let u2 = r2 - offset;
+            all += 1;
+            le += u64::from(u2 <= observed);
+            ge += u64::from(u2 >= observed);
+            untied[plain - m * (m + 1) / 2] += 1;
+        }
+        let (lower, upper) = (le as f64 / all as f64, ge as f64 / all as f64);
+        let want = match alternative {
+            Alternative::TwoSided => (2.0 * lower.min(upper)).min(1.0),
+            Alternative::Greater => upper,
+            Alternative::Less => lower,
+        };
+        let exact = test
+            .method(Method::Exact)
+            .compare(&baseline, &canary)
+            .unwrap();
+        assert!(
+            (exact.p_value - want).abs() <= 1e-12 * want,
+            "exact p {} vs enumeration {want}",
+            exact.p_value
+        );
+        assert!(!exact.ln_p_value.is_nan() && (exact.ln_p_value - want.ln()).abs() < 1e-11);
+        let within_ties = |v: &[f64]| (1..v.len()).any(|i| v[..i].contains(&v[i]));
+        if !within_ties(c) && !within_ties(b) {
+            // R's rule: the smallest q with P(U ≤ q) ≥ tail, raised to 1 if 0.
+            let sides = if alternative == Alternative::TwoSided {
+                2.0
+            } else {
+                1.0
+            };
+            let tail = (1.0 - level) / sides;
+            let mut acc = 0u64;
+            let mut q = 0usize;
+            for (u, &count) in untied.iter().enumerate().take(m * n / 2 + 1) {
+                acc += count;
+                q = u;
+                if acc as f64 / all as f64 >= tail {
+                    break;
+                }
+            }
+            let q = q.max(1);
+            let iv = exact.interval.unwrap();
+            assert_eq!(iv.method, Method::Exact);
+            let (lo, hi) = (diffs[q - 1], diffs[m * n - q]);
+            match alternative {
+                Alternative::TwoSided => assert_eq!((iv.lower, iv.upper), (lo, hi)),
+                Alternative::Greater => assert_eq!(iv.lower, lo),
+                Alternative::Less => assert_eq!(iv.upper, hi),
+            }
+        }
+    }
+
+    if !distinct && levels <= 16 {
+        // Integer values: one bucket per value, the last one open-ended.
+        let cumulative = |v: &[f64]| -> Vec<(f64, f64)> {
+            (0..levels)
+                .map(|i| {
+                    let le = if i + 1 == levels {
+                        f64::INFINITY
+                    } else {
+                        f64::from(i)
+                    };
+                    (le, v.iter().filter(|&&x| x <= f64::from(i)).count() as f64)
+                })
+                .collect()
+        };
+        let (Ok(hb), Ok(hc)) = (
+            ClassicHistogram::new(&cumulative(b)),
+            ClassicHistogram::new(&cumulative(c)),
+        ) else {
+            panic!("histograms of whole counts");
+        };
+        for method in [Method::Asymptotic, Method::Auto] {
+            let t = test.method(method);
+            let binned = histogram::mann_whitney(&hb, &hc, &t).unwrap();
+            let full = t.test_only().compare(&baseline, &canary).unwrap();
+            assert_eq!(binned.u_canary, full.u_canary);
+            assert_eq!(binned.p_value.to_bits(), full.p_value.to_bits());
+        }
+    }
+}
+
+/// Sizes m, n in 1..=40 and a U from the bytes: the exact lower-tail p-value against
+/// the count of arrangements by the plain recursion on the largest value,
+/// c(m, n, k) = c(m − 1, n, k − n) + c(m, n − 1, k), in u128 (C(80, 40) < 2^77, so
+/// the one-limb boundary where the multi-limb path once failed is crossed).
+fn exact_against_recursion(split: u8, rest: &[u8]) {
+    let (Some(&a), Some(&b)) = (rest.first(), rest.get(1)) else {
+        return;
+    };
+    let (m, n) = (usize::from(split % 40) + 1, usize::from(a % 40) + 1);
+    let mn = m * n;
+    let u = (usize::from(b) * 257 + rest.get(2).map_or(0, |&c| usize::from(c))) % (mn + 1);
+    // Rows over the first size: row[j] = counts for (i, j), k = 0..=i·j.
+    let mut row: Vec<Vec<u128>> = vec![vec![1]; n + 1];
+    for i in 1..=m {
+        let mut next: Vec<Vec<u128>> = vec![vec![1]];
+        for j in 1..=n {
+            let counts = (0..=i * j)
+                .map(|k| {
+                    let largest_first = if k >= j {
+                        row[j].get(k - j).copied().unwrap_or(0)
+                    } else {
+                        0
+                    };
+                    largest_first + next[j - 1].get(k).copied().unwrap_or(0)
+                })
+                .collect();
+            next.push(counts);
+        }
+        row = next;
+    }
+    let counts = &row[n];
+    let below: u128 = counts[..=u].iter().sum();
+    let total: u128 = counts.iter().sum();
+    let want = below as f64 / total as f64;
+    // Canary i beats a_i of the baseline values 0..n (Σ a_i = u), values distinct.
+    let mut left = u;
+    let canary: Vec<f64> = (0..m)
+        .map(|i| {
+            let a = left.min(n);
+            left -= a;
+            a as f64 - 1.0 + (i + 1) as f64 / (m + 1) as f64
+        })
+        .collect();
+    let baseline: Vec<f64> = (0..n).map(|v| v as f64).collect();
+    let (Ok(canary), Ok(baseline)) = (Sample::new(canary), Sample::new(baseline)) else {
+        return;
+    };
+    let r = MannWhitney::new()
+        .alternative(Alternative::Less)
+        .method(Method::Exact)
+        .test_only()
+        .compare(&baseline, &canary)
+        .unwrap();
+    assert_eq!(r.u_canary, u as f64);
+    assert!(
+        (r.p_value - want).abs() <= 1e-12 * want,
+        "{m}x{n} u={u}: p {} vs recursion {want}",
+        r.p_value
+    );
+    assert!(!r.ln_p_value.is_nan() && (r.ln_p_value - want.ln()).abs() <= 1e-11);
+}
+
 /// Decodes `data` as an objective, a series of bucket counts and counter samples,
 /// and checks that every burn-rate function returns finite numbers, no data, or an
 /// error: never NaN, infinity or a panic.
@@ -462,6 +720,11 @@ mod tests {
     #[test]
     fn replay_sequential_corpus() {
         replay("sequential", 3, super::sequential);
+    }
+
+    #[test]
+    fn replay_differential_corpus() {
+        replay("differential", 3, super::differential);
     }
 
     #[test]
