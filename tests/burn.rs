@@ -688,15 +688,45 @@ mod canary_budget {
         assert!((spend - 2.0 * (0.25 * 6.0 + 12.0) / 720.0).abs() < 1e-12);
         assert_eq!(
             gate(Ratio::Value(0.5), spend, 0.25, 0.05),
-            GateDecision::Allow
+            Ok(GateDecision::Allow)
         );
         match gate(Ratio::Value(0.1), 0.2, 0.25, 0.05) {
-            GateDecision::Block(reasons) => assert_eq!(reasons.len(), 2),
+            Ok(GateDecision::Block(reasons)) => assert_eq!(reasons.len(), 2),
             other => panic!("{other:?}"),
         }
-        assert_eq!(gate(Ratio::NoData, 0.0, 0.25, 0.05), GateDecision::NoData);
+        assert_eq!(
+            gate(Ratio::NoData, 0.0, 0.25, 0.05),
+            Ok(GateDecision::NoData)
+        );
         assert!(projected_rollout_spend(-1.0, &[], month).is_err());
         assert!(projected_rollout_spend(1.0, &[(1.5, h(1.0))], month).is_err());
+    }
+
+    /// A NaN or infinity in any parameter is an error naming it, never Allow (it used
+    /// to allow: every comparison with NaN is false); a negative maximum spend is an
+    /// error, not "more than the allowed -100.0%".
+    #[test]
+    fn gate_rejects_non_finite_and_negative_parameters() {
+        let left = Ratio::Value(0.5);
+        for (spend, min, max, field) in [
+            (f64::NAN, 0.25, 0.05, "projected spend"),
+            (f64::INFINITY, 0.25, 0.05, "projected spend"),
+            (-0.1, 0.25, 0.05, "projected spend"),
+            (0.01, f64::NAN, 0.05, "minimum remaining budget"),
+            (0.01, 1.5, 0.05, "minimum remaining budget"),
+            (0.01, 0.25, f64::NAN, "maximum spend"),
+            (0.01, 0.25, -1.0, "maximum spend"),
+            (0.01, 0.25, f64::INFINITY, "maximum spend"),
+        ] {
+            let e = gate(left, spend, min, max).unwrap_err();
+            assert!(e.to_string().starts_with(field), "{e}");
+        }
+        for bad in [f64::NAN, f64::NEG_INFINITY] {
+            let e = gate(Ratio::Value(bad), 0.01, 0.25, 0.05).unwrap_err();
+            assert!(e.to_string().starts_with("remaining budget"), "{e}");
+        }
+        // The same parameters, valid, still decide.
+        assert_eq!(gate(left, 0.01, 0.25, 0.05), Ok(GateDecision::Allow));
     }
 }
 

@@ -943,3 +943,54 @@ fn quantile_test_detection_near_the_reference_table() {
     let median = detected[detected.len() / 2];
     assert!((median - 1776.0).abs() <= 0.2 * 1776.0, "median {median}");
 }
+
+/// Hypotheses so far apart that the log-likelihood ratio overflows f64: the update is
+/// an error and the state is unchanged (λ0 = 1e-300, λ1 = 1e308 and one count over
+/// exposure 10 used to give a NaN log-likelihood ratio and Continue forever); a rate
+/// ratio whose alternative share rounds to 1 is rejected at construction.
+#[test]
+fn sprt_never_holds_a_nan() {
+    let mut s = Sprt::new(
+        Hypotheses::Poisson {
+            lambda0: 1e-300,
+            lambda1: 1e308,
+        },
+        0.05,
+        0.1,
+    )
+    .unwrap();
+    let before = s.clone();
+    let e = s.update_poisson(1, 10.0).unwrap_err();
+    assert!(e.to_string().contains("log-likelihood ratio"), "{e}");
+    assert_eq!(s, before);
+    // A count alone is finite now (ln λ1 − ln λ0, not ln of the overflowing quotient)
+    // and decides.
+    s.update_poisson(1, 0.0).unwrap();
+    assert!(s.log_likelihood_ratio().is_finite());
+    assert_eq!(s.check().decision, Decision::Reject);
+    for share in [0.5, 1e-300] {
+        assert!(
+            Sprt::new(
+                Hypotheses::RateRatio {
+                    canary_share: share,
+                    ratio: if share == 0.5 { 1e300 } else { 1e-300 },
+                },
+                0.05,
+                0.1,
+            )
+            .is_err()
+        );
+    }
+    let mut s = Sprt::new(
+        Hypotheses::RateRatio {
+            canary_share: 0.5,
+            ratio: 1e10,
+        },
+        0.05,
+        0.1,
+    )
+    .unwrap();
+    s.update_counts(u64::MAX, u64::MAX).unwrap();
+    assert!(s.log_likelihood_ratio().is_finite());
+    assert_ne!(s.check().p_value.to_bits(), f64::NAN.to_bits());
+}

@@ -133,6 +133,11 @@ pub enum GateDecision {
 /// A promotion gate: block if the remaining budget is below `min_remaining`, or if
 /// the rollout is projected to spend more than `max_spend` of the budget.
 ///
+/// # Errors
+/// [`Error::InvalidParameter`], naming the parameter, unless `projected_spend` and
+/// `max_spend` are finite and ≥ 0, `min_remaining` lies within [0, 1] and a known
+/// remaining budget is finite. A NaN never allows a promotion.
+///
 /// # Example
 /// ```
 /// use std::time::Duration;
@@ -143,8 +148,9 @@ pub enum GateDecision {
 /// // The canary burns at 3; the rollout runs 1 h at 10%, 2 h at 50%, then 24 h at 100%.
 /// let spend = projected_rollout_spend(3.0, &[(0.1, hour), (0.5, 2 * hour), (1.0, 24 * hour)],
 ///     Duration::from_secs(30 * 24 * 3600))?;
-/// assert_eq!(gate(slo.remaining_budget(month), spend, 0.25, 0.05), GateDecision::Block(vec![
+/// assert_eq!(gate(slo.remaining_budget(month), spend, 0.25, 0.05)?, GateDecision::Block(vec![
 ///     "the rollout would spend 10.5% of the budget, more than the allowed 5.0%".into()]));
+/// assert!(gate(slo.remaining_budget(month), f64::NAN, 0.25, 0.05).is_err());
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 pub fn gate(
@@ -152,10 +158,41 @@ pub fn gate(
     projected_spend: f64,
     min_remaining: f64,
     max_spend: f64,
-) -> GateDecision {
-    let Ratio::Value(left) = remaining else {
-        return GateDecision::NoData;
+) -> Result<GateDecision, Error> {
+    let check = |name: &'static str, expected: &'static str, value: f64, ok: bool| {
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::InvalidParameter {
+                name,
+                expected,
+                value,
+            })
+        }
     };
+    let finite_nonneg = |v: f64| v.is_finite() && v >= 0.0;
+    check(
+        "projected spend",
+        "finite and >= 0",
+        projected_spend,
+        finite_nonneg(projected_spend),
+    )?;
+    check(
+        "maximum spend",
+        "finite and >= 0",
+        max_spend,
+        finite_nonneg(max_spend),
+    )?;
+    check(
+        "minimum remaining budget",
+        "within [0, 1]",
+        min_remaining,
+        (0.0..=1.0).contains(&min_remaining),
+    )?;
+    let Ratio::Value(left) = remaining else {
+        return Ok(GateDecision::NoData);
+    };
+    check("remaining budget", "finite", left, left.is_finite())?;
     let mut reasons = Vec::new();
     if left < min_remaining {
         reasons.push(format!(
@@ -171,9 +208,9 @@ pub fn gate(
             100.0 * max_spend
         ));
     }
-    if reasons.is_empty() {
+    Ok(if reasons.is_empty() {
         GateDecision::Allow
     } else {
         GateDecision::Block(reasons)
-    }
+    })
 }

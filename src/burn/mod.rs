@@ -52,7 +52,7 @@
 //! // 4. Would the rest of the rollout fit the budget?
 //! let steps = [(0.25, 2 * hour), (0.5, 4 * hour), (1.0, 24 * hour)];
 //! let spend = canary::projected_rollout_spend(burn, &steps, month)?;
-//! let decision = canary::gate(remaining, spend, 0.25, 0.05);
+//! let decision = canary::gate(remaining, spend, 0.25, 0.05)?;
 //! assert_eq!(decision, canary::GateDecision::Allow);
 //! # Ok::<(), canary_judge::Error>(())
 //! ```

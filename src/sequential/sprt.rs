@@ -97,10 +97,14 @@ impl Sprt {
             Hypotheses::RateRatio {
                 canary_share,
                 ratio,
-            } if !(unit(canary_share) && positive(ratio) && ratio != 1.0) => {
+            } if !(unit(canary_share)
+                && positive(ratio)
+                && ratio != 1.0
+                && unit(shifted_share(canary_share, ratio))) =>
+            {
                 return bad(
                     "canary share and rate ratio",
-                    "a share in (0, 1) and a ratio > 0, not 1",
+                    "a share in (0, 1) and a ratio > 0, not 1, whose share of events under the alternative is within (0, 1) in f64",
                     ratio,
                 );
             }
@@ -126,7 +130,8 @@ impl Sprt {
     ///
     /// # Errors
     /// - [`Error::EventsExceedTotal`] if events exceed trials;
-    ///   [`Error::InvalidParameter`] for other hypotheses. The state is unchanged.
+    ///   [`Error::InvalidParameter`] for other hypotheses, or if the log-likelihood
+    ///   ratio would overflow f64. The state is unchanged.
     pub fn update_bernoulli(&mut self, events: u64, trials: u64) -> Result<(), Error> {
         let Hypotheses::Bernoulli { p0, p1 } = self.hypotheses else {
             return Err(Self::wrong_update());
@@ -138,15 +143,15 @@ impl Sprt {
             });
         }
         let (x, n) = (events as f64, trials as f64);
-        self.add(x * (p1 / p0).ln() + (n - x) * ((1.0 - p1) / (1.0 - p0)).ln());
-        Ok(())
+        self.add(x * (p1 / p0).ln() + (n - x) * ((1.0 - p1) / (1.0 - p0)).ln())
     }
 
     /// Adds `count` events over `exposure` units for [`Hypotheses::Poisson`].
     ///
     /// # Errors
     /// - [`Error::InvalidParameter`] for a negative or non-finite exposure, or for
-    ///   other hypotheses. The state is unchanged.
+    ///   other hypotheses, or if the log-likelihood ratio would overflow f64 (rates many
+    ///   orders of magnitude apart). The state is unchanged.
     pub fn update_poisson(&mut self, count: u64, exposure: f64) -> Result<(), Error> {
         let Hypotheses::Poisson { lambda0, lambda1 } = self.hypotheses else {
             return Err(Self::wrong_update());
@@ -158,14 +163,15 @@ impl Sprt {
                 value: exposure,
             });
         }
-        self.add(count as f64 * (lambda1 / lambda0).ln() - (lambda1 - lambda0) * exposure);
-        Ok(())
+        // ln λ1 − ln λ0 rather than ln(λ1/λ0): the quotient overflows for rates far apart.
+        self.add(count as f64 * (lambda1.ln() - lambda0.ln()) - (lambda1 - lambda0) * exposure)
     }
 
     /// Adds events counted in each arm for [`Hypotheses::RateRatio`].
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] for other hypotheses. The state is unchanged.
+    /// - [`Error::InvalidParameter`] for other hypotheses, or if the log-likelihood
+    ///   ratio would overflow f64. The state is unchanged.
     pub fn update_counts(&mut self, baseline_events: u64, canary_events: u64) -> Result<(), Error> {
         let Hypotheses::RateRatio {
             canary_share,
@@ -175,16 +181,28 @@ impl Sprt {
             return Err(Self::wrong_update());
         };
         let t0 = canary_share;
-        let t1 = canary_share * ratio / (1.0 - canary_share + canary_share * ratio);
+        let t1 = shifted_share(canary_share, ratio);
         let (nb, nc) = (baseline_events as f64, canary_events as f64);
-        self.add(nc * (t1 / t0).ln() + nb * ((1.0 - t1) / (1.0 - t0)).ln());
-        Ok(())
+        self.add(nc * (t1 / t0).ln() + nb * ((1.0 - t1) / (1.0 - t0)).ln())
     }
 
-    fn add(&mut self, step: f64) {
-        if self.decided.is_none() {
-            self.llr += step;
+    /// Adds one batch's log-likelihood ratio; a step or sum that is not finite (the
+    /// hypotheses so far apart that f64 overflows) is an error and changes nothing,
+    /// so a NaN can never freeze the test at Continue.
+    fn add(&mut self, step: f64) -> Result<(), Error> {
+        if self.decided.is_some() {
+            return Ok(());
         }
+        let sum = self.llr + step;
+        if !sum.is_finite() {
+            return Err(Error::InvalidParameter {
+                name: "log-likelihood ratio after this batch",
+                expected: "finite (hypotheses this far apart overflow f64)",
+                value: sum,
+            });
+        }
+        self.llr = sum;
+        Ok(())
     }
 
     fn wrong_update() -> Error {
@@ -199,6 +217,12 @@ impl Sprt {
     pub fn log_likelihood_ratio(&self) -> f64 {
         self.llr
     }
+}
+
+/// The canary's share of events under the alternative rate ratio r:
+/// ρ_c·r / (1 − ρ_c + ρ_c·r).
+fn shifted_share(canary_share: f64, ratio: f64) -> f64 {
+    canary_share * ratio / (1.0 - canary_share + canary_share * ratio)
 }
 
 impl SequentialTest for Sprt {
