@@ -63,10 +63,21 @@ pub enum Error {
         /// The operation that needed data.
         what: &'static str,
     },
+    /// Two things that must match do not, or a call does not fit the object's mode
+    /// (for example raw values given to a test built for bucket counts).
+    #[error("{name} must be {expected}, got {got}")]
+    Mismatch {
+        /// What was checked.
+        name: &'static str,
+        /// What was expected.
+        expected: &'static str,
+        /// What came, in words.
+        got: String,
+    },
     /// The exact null distribution was requested for samples too large to compute it
     /// within the documented budget.
     #[error(
-        "exact distribution for sizes {m} and {n} needs about {work} operations, more than the limit {limit}; use the asymptotic method"
+        "exact distribution for sizes {m} and {n} needs about {work:.1e} operations, more than the limit {limit:.1e}; use the asymptotic method"
     )]
     ExactTooLarge {
         /// Size of the canary sample.

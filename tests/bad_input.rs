@@ -253,3 +253,55 @@ fn verdicts_for_degenerate_metric_sets() {
         v.reasons
     );
 }
+
+/// Error messages say what came in words: never a NaN placeholder, never a count where
+/// bounds were compared, and operation counts in scientific notation.
+#[test]
+fn error_messages_say_what_came() {
+    use canary_judge::compare::histogram::ClassicHistogram;
+    use canary_judge::sequential::quantiles::QuantileTest;
+    use canary_judge::sequential::sprt::{Hypotheses, Sprt};
+    let inf = f64::INFINITY;
+    let mut bucketed =
+        QuantileTest::with_buckets(0.9, 0.05, 100.0, Direction::HigherIsWorse, &[0.1, 1.0, inf])
+            .unwrap();
+    let e = bucketed.update(&[1.0], &[2.0]).unwrap_err().to_string();
+    assert!(
+        e.contains("update_buckets") && e.contains("2 raw values") && !e.contains("NaN"),
+        "{e}"
+    );
+    let mut raw = QuantileTest::new(0.9, 0.05, 100.0, Direction::HigherIsWorse).unwrap();
+    let e = raw
+        .update_buckets(&[1, 0, 0], &[0, 1, 0])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("update with raw values") && !e.contains("NaN"),
+        "{e}"
+    );
+
+    let a = ClassicHistogram::new(&[(0.1, 1.0), (0.5, 2.0), (inf, 3.0)]).unwrap();
+    let b = ClassicHistogram::new(&[(0.1, 1.0), (0.25, 2.0), (inf, 3.0)]).unwrap();
+    let e = ClassicHistogram::delta(&a, &b).unwrap_err().to_string();
+    assert!(
+        e.contains("0.5") && e.contains("0.25") && !e.ends_with("got 3"),
+        "{e}"
+    );
+
+    let mut sprt = Sprt::new(Hypotheses::Bernoulli { p0: 0.01, p1: 0.02 }, 0.05, 0.1).unwrap();
+    let e = sprt.update_poisson(1, 1.0).unwrap_err().to_string();
+    assert!(
+        e.contains("update_bernoulli") && e.contains("got update_poisson"),
+        "{e}"
+    );
+
+    let big = Sample::new((0..200_000).map(f64::from)).unwrap();
+    let shifted = Sample::new((0..200_000).map(|v| f64::from(v) + 0.5)).unwrap();
+    let e = MannWhitney::new()
+        .method(Method::Exact)
+        .compare(&big, &shifted)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("e1"), "{e}");
+    assert!(!e.contains("000000"), "{e}");
+}

@@ -144,10 +144,14 @@ pub fn interval_counts(
     check(bad)?;
     check(total)?;
     if bad.len() != total.len() || bad.iter().zip(total).any(|(a, b)| a.0 != b.0) {
-        return Err(Error::InvalidParameter {
+        return Err(Error::Mismatch {
             name: "sample times of the two counters",
             expected: "identical",
-            value: bad.len() as f64,
+            got: format!(
+                "{} samples of the bad-event counter and {} of the total counter, times differing",
+                bad.len(),
+                total.len()
+            ),
         });
     }
     let delta = |w: &[(f64, f64)]| {

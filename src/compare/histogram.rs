@@ -88,7 +88,7 @@ impl ClassicHistogram {
     ///   count, or a missing +Inf bucket.
     pub fn from_prometheus(buckets: &[(f64, f64)]) -> Result<(Self, bool), Error> {
         if buckets.iter().any(|b| b.0.is_nan()) {
-            return Err(invalid("bucket bound", "a number", f64::NAN));
+            return Err(invalid("bucket bound", "a number", f64::NAN)); // NaN is what came
         }
         if let Some(&(_, c)) = buckets.iter().find(|b| !(b.1.is_finite() && b.1 >= 0.0)) {
             return Err(invalid("bucket count", "finite and >= 0", c));
@@ -203,11 +203,11 @@ impl ClassicHistogram {
     /// - [`Error::InvalidParameter`] if the two snapshots' bounds differ.
     pub fn delta(earlier: &Self, later: &Self) -> Result<(Self, bool), Error> {
         if earlier.bounds != later.bounds {
-            return Err(invalid(
-                "bucket bounds of the two snapshots",
-                "identical",
-                later.bounds.len() as f64,
-            ));
+            return Err(Error::Mismatch {
+                name: "bucket bounds of the two snapshots",
+                expected: "identical",
+                got: format!("{:?} then {:?}", earlier.bounds, later.bounds),
+            });
         }
         let mut reset = false;
         let diff: Vec<(f64, f64)> = later
@@ -315,11 +315,14 @@ pub fn mann_whitney(
     test: &MannWhitney,
 ) -> Result<MannWhitneyResult, Error> {
     if baseline.bounds != canary.bounds {
-        return Err(invalid(
-            "bucket bounds of the two histograms",
-            "identical",
-            canary.bounds.len() as f64,
-        ));
+        return Err(Error::Mismatch {
+            name: "bucket bounds of the two histograms",
+            expected: "identical",
+            got: format!(
+                "{:?} (baseline) and {:?} (canary)",
+                baseline.bounds, canary.bounds
+            ),
+        });
     }
     let (c, b) = (canary.own_counts()?, baseline.own_counts()?);
     let bins: Vec<(u64, u64)> = c.into_iter().zip(b).collect();

@@ -254,10 +254,10 @@ impl Monitor {
 
 /// The error for merging tests whose configurations differ.
 pub(crate) fn merge_mismatch(expected: &'static str) -> Error {
-    Error::InvalidParameter {
+    Error::Mismatch {
         name: "configuration of the merged test",
         expected,
-        value: f64::NAN,
+        got: "a different configuration".into(),
     }
 }
 

@@ -285,10 +285,10 @@ impl QuantileTest {
     ) -> Result<Self, Error> {
         let increasing = bounds.windows(2).all(|w| w[0] < w[1]);
         if bounds.is_empty() || bounds.iter().any(|b| b.is_nan()) || !increasing {
-            return Err(Error::InvalidParameter {
+            return Err(Error::Mismatch {
                 name: "bucket bounds",
                 expected: "strictly increasing numbers",
-                value: bounds.first().copied().unwrap_or(f64::NAN),
+                got: format!("{bounds:?}"),
             });
         }
         if bounds[bounds.len() - 1] != f64::INFINITY {
@@ -321,10 +321,13 @@ impl QuantileTest {
     ///   in bucket mode; the state is unchanged.
     pub fn update(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
         if self.bounds.is_some() {
-            return Err(Error::InvalidParameter {
-                name: "raw values for a bucketed test",
-                expected: "bucket counts (update_buckets)",
-                value: f64::NAN,
+            return Err(Error::Mismatch {
+                name: "the update of a test built with bucket bounds",
+                expected: "update_buckets with bucket counts",
+                got: format!(
+                    "update with {} raw values",
+                    baseline.len().saturating_add(canary.len())
+                ),
             });
         }
         check_finite(baseline)?;
@@ -342,10 +345,10 @@ impl QuantileTest {
     ///   from the number of bounds; the state is unchanged.
     pub fn update_buckets(&mut self, baseline: &[u64], canary: &[u64]) -> Result<(), Error> {
         let Some(bounds) = &self.bounds else {
-            return Err(Error::InvalidParameter {
-                name: "bucket counts for a raw-value test",
-                expected: "raw values (update)",
-                value: f64::NAN,
+            return Err(Error::Mismatch {
+                name: "the update of a test built for raw values",
+                expected: "update with raw values",
+                got: "update_buckets with bucket counts".into(),
             });
         };
         for counts in [baseline, canary] {

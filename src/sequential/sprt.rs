@@ -134,7 +134,7 @@ impl Sprt {
     ///   ratio would overflow f64. The state is unchanged.
     pub fn update_bernoulli(&mut self, events: u64, trials: u64) -> Result<(), Error> {
         let Hypotheses::Bernoulli { p0, p1 } = self.hypotheses else {
-            return Err(Self::wrong_update());
+            return Err(self.wrong_update("update_bernoulli"));
         };
         if events > trials {
             return Err(Error::EventsExceedTotal {
@@ -154,7 +154,7 @@ impl Sprt {
     ///   orders of magnitude apart). The state is unchanged.
     pub fn update_poisson(&mut self, count: u64, exposure: f64) -> Result<(), Error> {
         let Hypotheses::Poisson { lambda0, lambda1 } = self.hypotheses else {
-            return Err(Self::wrong_update());
+            return Err(self.wrong_update("update_poisson"));
         };
         if !(exposure.is_finite() && exposure >= 0.0) {
             return Err(Error::InvalidParameter {
@@ -178,7 +178,7 @@ impl Sprt {
             ratio,
         } = self.hypotheses
         else {
-            return Err(Self::wrong_update());
+            return Err(self.wrong_update("update_counts"));
         };
         let t0 = canary_share;
         let t1 = shifted_share(canary_share, ratio);
@@ -205,11 +205,16 @@ impl Sprt {
         Ok(())
     }
 
-    fn wrong_update() -> Error {
-        Error::InvalidParameter {
-            name: "update for these hypotheses",
-            expected: "update_bernoulli for Bernoulli, update_poisson for Poisson, update_counts for RateRatio",
-            value: f64::NAN,
+    fn wrong_update(&self, got: &str) -> Error {
+        let expected = match self.hypotheses {
+            Hypotheses::Bernoulli { .. } => "update_bernoulli, for Bernoulli hypotheses",
+            Hypotheses::Poisson { .. } => "update_poisson, for Poisson hypotheses",
+            Hypotheses::RateRatio { .. } => "update_counts, for rate-ratio hypotheses",
+        };
+        Error::Mismatch {
+            name: "the update of this SPRT",
+            expected,
+            got: got.into(),
         }
     }
 
