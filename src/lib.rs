@@ -81,6 +81,9 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations, unreachable_pub)]
 
+#[macro_use]
+mod validated;
+
 pub mod burn;
 pub mod classify;
 pub mod compare;

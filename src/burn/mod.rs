@@ -109,10 +109,31 @@ impl Ratio {
 /// assert_eq!(slo.burn_rate(EventCounts::new(0, 0)?), Ratio::NoData);
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
+///
+/// Deserialisation applies the same check as [`Objective::new`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct Objective {
     target: f64,
+}
+
+validated_serde!(Objective);
+
+impl crate::validated::Validate for Objective {
+    fn validate(&self) -> Result<(), Error> {
+        if !(self.target > 0.0 && self.target < 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "objective",
+                expected: "strictly between 0 and 1",
+                value: self.target,
+            });
+        }
+        Ok(())
+    }
 }
 
 impl Objective {
@@ -122,14 +143,9 @@ impl Objective {
     /// - [`Error::InvalidParameter`] unless 0 < T < 1 (T = 1 leaves no budget: every
     ///   burn rate would be infinite).
     pub fn new(target: f64) -> Result<Self, Error> {
-        if !(target > 0.0 && target < 1.0) {
-            return Err(Error::InvalidParameter {
-                name: "objective",
-                expected: "strictly between 0 and 1",
-                value: target,
-            });
-        }
-        Ok(Self { target })
+        let objective = Self { target };
+        crate::validated::Validate::validate(&objective)?;
+        Ok(objective)
     }
 
     /// The target T.

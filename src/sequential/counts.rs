@@ -64,7 +64,11 @@ use crate::Error;
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct CountRateTest {
     baseline_share: f64,
     canary_share: f64,
@@ -76,6 +80,32 @@ pub struct CountRateTest {
     monitor: Monitor,
 }
 
+validated_serde!(CountRateTest);
+
+impl crate::validated::Validate for CountRateTest {
+    /// The constructor's and setters' checks (shares in (0, 1) summing to 1, k finite
+    /// and > 0, margin finite and ≥ 0) and the monitor's.
+    fn validate(&self) -> Result<(), Error> {
+        check_shares(self.baseline_share, self.canary_share)?;
+        check_positive("prior concentration k", self.k)?;
+        check_margin("tolerated rate increase", self.margin)?;
+        crate::validated::Validate::validate(&self.monitor)
+    }
+}
+
+fn check_shares(baseline_share: f64, canary_share: f64) -> Result<(), Error> {
+    check_unit("traffic share", baseline_share)?;
+    check_unit("traffic share", canary_share)?;
+    if ((baseline_share + canary_share) - 1.0).abs() > 1e-9 {
+        return Err(Error::InvalidParameter {
+            name: "sum of the traffic shares",
+            expected: "1",
+            value: baseline_share + canary_share,
+        });
+    }
+    Ok(())
+}
+
 impl CountRateTest {
     /// A one-sided test at level `alpha` with traffic shares for baseline and canary
     /// (they must sum to 1), k = 100 and margin 0.
@@ -85,15 +115,7 @@ impl CountRateTest {
     ///   sum to 1 (within 1e-9).
     /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
     pub fn new(baseline_share: f64, canary_share: f64, alpha: f64) -> Result<Self, Error> {
-        check_unit("traffic share", baseline_share)?;
-        check_unit("traffic share", canary_share)?;
-        if ((baseline_share + canary_share) - 1.0).abs() > 1e-9 {
-            return Err(Error::InvalidParameter {
-                name: "sum of the traffic shares",
-                expected: "1",
-                value: baseline_share + canary_share,
-            });
-        }
+        check_shares(baseline_share, canary_share)?;
         Ok(Self {
             baseline_share,
             canary_share,

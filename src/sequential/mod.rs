@@ -186,13 +186,59 @@ pub enum Alternative {
 /// The running part every test shares: α, the largest ln E over checks, the running
 /// intersection, and the latest report.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub(crate) struct Monitor {
     alpha: f64,
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     max_log_e: f64,
     sequence: ConfidenceSequence,
     last: Report,
+}
+
+validated_serde!(Monitor);
+
+impl crate::validated::Validate for Monitor {
+    /// α in (0, 1); the running maximum of ln E is ≥ 0 and not NaN; the running
+    /// intersection and the last report hold no NaN, the report's p-value lies in
+    /// [0, 1] and is no smaller than 1/E at the running maximum allows.
+    fn validate(&self) -> Result<(), Error> {
+        use crate::validated::not_nan;
+        check_alpha(self.alpha)?;
+        not_nan("running maximum of ln E", self.max_log_e)?;
+        if self.max_log_e < 0.0 {
+            return Err(Error::InvalidParameter {
+                name: "running maximum of ln E",
+                expected: ">= 0 (it starts at 0)",
+                value: self.max_log_e,
+            });
+        }
+        for cs in [self.sequence, self.last.confidence_sequence] {
+            if let ConfidenceSequence::Bounds { lower, upper } = cs {
+                not_nan("confidence sequence lower end", lower)?;
+                not_nan("confidence sequence upper end", upper)?;
+                if lower > upper {
+                    return Err(Error::InvalidParameter {
+                        name: "confidence sequence lower end",
+                        expected: "at most the upper end",
+                        value: lower,
+                    });
+                }
+            }
+        }
+        not_nan("last report's ln E", self.last.log_e_value)?;
+        if !(0.0..=1.0).contains(&self.last.p_value) {
+            return Err(Error::InvalidParameter {
+                name: "last report's p-value",
+                expected: "within [0, 1]",
+                value: self.last.p_value,
+            });
+        }
+        Ok(())
+    }
 }
 
 impl Monitor {

@@ -93,6 +93,54 @@ impl Tally {
         self.merge_runs(&runs);
     }
 
+    /// The invariants of a loaded tally: runs strictly ascending with counts > 0; raw
+    /// keys finite values, bucket keys bucket bounds (and nothing pending).
+    fn check(&self, bounds: Option<&[f64]>) -> Result<(), Error> {
+        let bad = |expected: &'static str, value: f64| {
+            Err(Error::InvalidParameter {
+                name: "tally of a loaded quantile test",
+                expected,
+                value,
+            })
+        };
+        for w in self.runs.windows(2) {
+            if w[0].0 >= w[1].0 {
+                return bad(
+                    "runs in strictly ascending order of value",
+                    from_key(w[1].0),
+                );
+            }
+        }
+        if let Some(&(k, _)) = self.runs.iter().find(|r| r.1 == 0) {
+            return bad("runs with counts > 0", from_key(k));
+        }
+        let keys = self
+            .runs
+            .iter()
+            .map(|r| r.0)
+            .chain(self.pending.iter().copied());
+        match bounds {
+            None => {
+                for k in keys {
+                    if !from_key(k).is_finite() {
+                        return bad("finite values", from_key(k));
+                    }
+                }
+            }
+            Some(bounds) => {
+                if let Some(&k) = self.pending.first() {
+                    return bad("nothing pending in bucket mode", from_key(k));
+                }
+                for k in keys {
+                    if !bounds.iter().any(|&b| order_key(b) == k) {
+                        return bad("bucket bounds as values in bucket mode", from_key(k));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// A consolidated copy when keys are pending, else a borrow.
     fn view(&self) -> std::borrow::Cow<'_, Self> {
         if self.pending.is_empty() {
@@ -207,7 +255,11 @@ impl Ecdf {
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct QuantileTest {
     p: f64,
     t_opt: f64,
@@ -238,6 +290,55 @@ pub struct DistributionChange {
     pub canary_larger: bool,
 }
 
+validated_serde!(QuantileTest);
+
+impl crate::validated::Validate for QuantileTest {
+    /// The constructors' checks (p in (0, 1), t_opt finite and ≥ 1, margin finite and
+    /// ≥ 0, bounds strictly increasing and ending at +∞), each tally's invariants
+    /// ([`Tally::check`]) and the monitor's.
+    fn validate(&self) -> Result<(), Error> {
+        check_parameters(self.p, self.t_opt)?;
+        check_margin("tolerated quantile difference", self.margin)?;
+        if let Some(bounds) = &self.bounds {
+            check_bounds(bounds)?;
+        }
+        self.baseline.check(self.bounds.as_deref())?;
+        self.canary.check(self.bounds.as_deref())?;
+        crate::validated::Validate::validate(&self.monitor)
+    }
+}
+
+fn check_parameters(p: f64, t_opt: f64) -> Result<(), Error> {
+    check_unit("quantile probability", p)?;
+    if !(t_opt.is_finite() && t_opt >= 1.0) {
+        return Err(Error::InvalidParameter {
+            name: "t_opt",
+            expected: "finite and >= 1",
+            value: t_opt,
+        });
+    }
+    Ok(())
+}
+
+fn check_bounds(bounds: &[f64]) -> Result<(), Error> {
+    let increasing = bounds.windows(2).all(|w| w[0] < w[1]);
+    if bounds.is_empty() || bounds.iter().any(|b| b.is_nan()) || !increasing {
+        return Err(Error::Mismatch {
+            name: "bucket bounds",
+            expected: "strictly increasing numbers",
+            got: format!("{bounds:?}"),
+        });
+    }
+    if bounds[bounds.len() - 1] != f64::INFINITY {
+        return Err(Error::InvalidParameter {
+            name: "last bucket bound",
+            expected: "+Inf",
+            value: bounds[bounds.len() - 1],
+        });
+    }
+    Ok(())
+}
+
 impl QuantileTest {
     /// A test of the p-quantile at level `alpha`, tuned for `t_opt` observations per
     /// arm, on raw values.
@@ -246,14 +347,7 @@ impl QuantileTest {
     /// - [`Error::InvalidParameter`] unless 0 < p < 1 and t_opt is finite and ≥ 1.
     /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
     pub fn new(p: f64, alpha: f64, t_opt: f64, direction: Direction) -> Result<Self, Error> {
-        check_unit("quantile probability", p)?;
-        if !(t_opt.is_finite() && t_opt >= 1.0) {
-            return Err(Error::InvalidParameter {
-                name: "t_opt",
-                expected: "finite and >= 1",
-                value: t_opt,
-            });
-        }
+        check_parameters(p, t_opt)?;
         let monitor = Monitor::new(alpha)?;
         Ok(Self {
             p,
@@ -283,21 +377,7 @@ impl QuantileTest {
         direction: Direction,
         bounds: &[f64],
     ) -> Result<Self, Error> {
-        let increasing = bounds.windows(2).all(|w| w[0] < w[1]);
-        if bounds.is_empty() || bounds.iter().any(|b| b.is_nan()) || !increasing {
-            return Err(Error::Mismatch {
-                name: "bucket bounds",
-                expected: "strictly increasing numbers",
-                got: format!("{bounds:?}"),
-            });
-        }
-        if bounds[bounds.len() - 1] != f64::INFINITY {
-            return Err(Error::InvalidParameter {
-                name: "last bucket bound",
-                expected: "+Inf",
-                value: bounds[bounds.len() - 1],
-            });
-        }
+        check_bounds(bounds)?;
         let mut test = Self::new(p, alpha, t_opt, direction)?;
         test.bounds = Some(bounds.to_vec());
         Ok(test)

@@ -55,7 +55,11 @@ pub enum Hypotheses {
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct Sprt {
     hypotheses: Hypotheses,
     alpha: f64,
@@ -74,42 +78,7 @@ impl Sprt {
     ///   0 < β < 1 and the hypotheses are valid and different (proportions and shares
     ///   in (0, 1), rates and ratios finite and > 0).
     pub fn new(hypotheses: Hypotheses, alpha: f64, beta: f64) -> Result<Self, Error> {
-        check_alpha(alpha)?;
-        let bad = |name: &'static str, expected: &'static str, value: f64| {
-            Err(Error::InvalidParameter {
-                name,
-                expected,
-                value,
-            })
-        };
-        check_unit("beta", beta)?;
-        let unit = |v: f64| v > 0.0 && v < 1.0;
-        let positive = |v: f64| v.is_finite() && v > 0.0;
-        match hypotheses {
-            Hypotheses::Bernoulli { p0, p1 } if !(unit(p0) && unit(p1) && p0 != p1) => {
-                return bad("Bernoulli hypotheses", "two different values in (0, 1)", p1);
-            }
-            Hypotheses::Poisson { lambda0, lambda1 }
-                if !(positive(lambda0) && positive(lambda1) && lambda0 != lambda1) =>
-            {
-                return bad("Poisson rates", "two different finite rates > 0", lambda1);
-            }
-            Hypotheses::RateRatio {
-                canary_share,
-                ratio,
-            } if !(unit(canary_share)
-                && positive(ratio)
-                && ratio != 1.0
-                && unit(shifted_share(canary_share, ratio))) =>
-            {
-                return bad(
-                    "canary share and rate ratio",
-                    "a share in (0, 1) and a ratio > 0, not 1, whose share of events under the alternative is within (0, 1) in f64",
-                    ratio,
-                );
-            }
-            _ => {}
-        }
+        check_config(hypotheses, alpha, beta)?;
         Ok(Self {
             hypotheses,
             alpha,
@@ -221,6 +190,73 @@ impl Sprt {
     /// The log-likelihood ratio so far (frozen at the decision).
     pub fn log_likelihood_ratio(&self) -> f64 {
         self.llr
+    }
+}
+
+/// The constructor's checks, shared with validation on deserialisation.
+fn check_config(hypotheses: Hypotheses, alpha: f64, beta: f64) -> Result<(), Error> {
+    check_alpha(alpha)?;
+    let bad = |name: &'static str, expected: &'static str, value: f64| {
+        Err(Error::InvalidParameter {
+            name,
+            expected,
+            value,
+        })
+    };
+    check_unit("beta", beta)?;
+    let unit = |v: f64| v > 0.0 && v < 1.0;
+    let positive = |v: f64| v.is_finite() && v > 0.0;
+    match hypotheses {
+        Hypotheses::Bernoulli { p0, p1 } if !(unit(p0) && unit(p1) && p0 != p1) => {
+            return bad("Bernoulli hypotheses", "two different values in (0, 1)", p1);
+        }
+        Hypotheses::Poisson { lambda0, lambda1 }
+            if !(positive(lambda0) && positive(lambda1) && lambda0 != lambda1) =>
+        {
+            return bad("Poisson rates", "two different finite rates > 0", lambda1);
+        }
+        Hypotheses::RateRatio {
+            canary_share,
+            ratio,
+        } if !(unit(canary_share)
+            && positive(ratio)
+            && ratio != 1.0
+            && unit(shifted_share(canary_share, ratio))) =>
+        {
+            return bad(
+                "canary share and rate ratio",
+                "a share in (0, 1) and a ratio > 0, not 1, whose share of events under the alternative is within (0, 1) in f64",
+                ratio,
+            );
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+validated_serde!(Sprt);
+
+impl crate::validated::Validate for Sprt {
+    /// The constructor's checks; a finite log-likelihood ratio; a last report with a
+    /// p-value in [0, 1] and no NaN.
+    fn validate(&self) -> Result<(), Error> {
+        check_config(self.hypotheses, self.alpha, self.beta)?;
+        if !self.llr.is_finite() {
+            return Err(Error::InvalidParameter {
+                name: "log-likelihood ratio",
+                expected: "finite",
+                value: self.llr,
+            });
+        }
+        crate::validated::not_nan("last report's ln E", self.last.log_e_value)?;
+        if !(0.0..=1.0).contains(&self.last.p_value) {
+            return Err(Error::InvalidParameter {
+                name: "last report's p-value",
+                expected: "within [0, 1]",
+                value: self.last.p_value,
+            });
+        }
+        Ok(())
     }
 }
 

@@ -1,0 +1,117 @@
+//! Saved state that breaks an invariant does not load: deserialisation applies the
+//! constructors' checks and each test's state invariants, with the same errors.
+
+#![cfg(feature = "serde")]
+
+use canary_judge::Direction;
+use canary_judge::burn::Objective;
+use canary_judge::sequential::SequentialTest;
+use canary_judge::sequential::counts::CountRateTest;
+use canary_judge::sequential::quantiles::QuantileTest;
+use canary_judge::sequential::sprt::{Hypotheses, Sprt};
+use serde_json::{Value, json};
+
+/// Serialises `value`, applies `edit` to the JSON, and tries to load it back.
+fn edited<T: serde::Serialize + serde::de::DeserializeOwned>(
+    value: &T,
+    edit: impl FnOnce(&mut Value),
+) -> Result<T, String> {
+    let mut v = serde_json::to_value(value).unwrap();
+    edit(&mut v);
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+fn assert_refused<T: serde::Serialize + serde::de::DeserializeOwned>(
+    value: &T,
+    field: &str,
+    edit: impl FnOnce(&mut Value),
+) {
+    match edited(value, edit) {
+        Ok(_) => panic!("a state with a bad {field} loaded"),
+        Err(e) => assert!(e.contains(field), "expected an error naming {field:?}, got {e:?}"),
+    }
+}
+
+#[test]
+fn objectives_outside_zero_one_do_not_load() {
+    for bad in [json!(1.0), json!(0.0), json!(-0.5), json!(1.5)] {
+        let e = serde_json::from_value::<Objective>(json!({ "target": bad })).unwrap_err();
+        assert!(e.to_string().contains("objective"), "{e}");
+    }
+    let ok: Objective = serde_json::from_value(json!({ "target": 0.999 })).unwrap();
+    assert_eq!(ok, Objective::new(0.999).unwrap());
+}
+
+#[test]
+fn count_rate_tests_with_bad_parameters_or_state_do_not_load() {
+    let mut t = CountRateTest::new(0.9, 0.1, 0.05).unwrap();
+    t.update(100, 20).unwrap();
+    t.check();
+    // A valid state still round-trips.
+    assert_eq!(edited(&t, |_| {}).unwrap(), t);
+    assert_refused(&t, "alpha", |v| v["monitor"]["alpha"] = json!(5.0));
+    assert_refused(&t, "prior concentration k", |v| v["k"] = json!(-1.0));
+    assert_refused(&t, "sum of the traffic shares", |v| {
+        v["baseline_share"] = json!(0.5)
+    });
+    assert_refused(&t, "tolerated rate increase", |v| v["margin"] = json!(-0.1));
+    assert_refused(&t, "running maximum of ln E", |v| {
+        v["monitor"]["max_log_e"] = json!(-3.0)
+    });
+    assert_refused(&t, "p-value", |v| {
+        v["monitor"]["last"]["p_value"] = json!(1.5)
+    });
+}
+
+#[test]
+fn quantile_tests_with_bad_parameters_or_tallies_do_not_load() {
+    let mut t = QuantileTest::new(0.9, 0.05, 100.0, Direction::HigherIsWorse).unwrap();
+    t.update(&[1.0, 2.0, 3.0, 2.0], &[1.5, 2.5]).unwrap();
+    t.check();
+    assert_eq!(edited(&t, |_| {}).unwrap(), t);
+    assert_refused(&t, "quantile probability", |v| v["p"] = json!(1.5));
+    assert_refused(&t, "t_opt", |v| v["t_opt"] = json!(-4.0));
+    // Tallies: runs out of order, a zero count, a key that decodes to NaN.
+    let runs = |v: &Value| v["baseline"]["runs"].as_array().unwrap().clone();
+    let saved = serde_json::to_value(&t).unwrap();
+    assert!(runs(&saved).len() >= 2, "{saved}");
+    assert_refused(&t, "tally", |v| {
+        let mut r = runs(v);
+        r.reverse();
+        v["baseline"]["runs"] = Value::Array(r);
+    });
+    assert_refused(&t, "tally", |v| v["baseline"]["runs"][0][1] = json!(0));
+    assert_refused(&t, "tally", |v| {
+        // The order key of a positive NaN (sign bit set on top of its bits).
+        v["canary"]["pending"] = json!([f64::NAN.to_bits() | 1 << 63])
+    });
+    // Bucket mode: keys must be bucket bounds.
+    let mut b = QuantileTest::with_buckets(
+        0.9,
+        0.05,
+        100.0,
+        Direction::HigherIsWorse,
+        &[0.1, 1.0, f64::INFINITY],
+    )
+    .unwrap();
+    b.update_buckets(&[1, 2, 0], &[0, 1, 1]).unwrap();
+    assert_eq!(edited(&b, |_| {}).unwrap(), b);
+    let raw_key = serde_json::to_value(&t).unwrap()["baseline"]["runs"][0][0].clone();
+    assert_refused(&b, "tally", |v| v["baseline"]["runs"][0][0] = raw_key);
+    assert_refused(&b, "bucket bounds", |v| {
+        v["bounds"] = json!([1.0, 0.1, "inf"])
+    });
+}
+
+#[test]
+fn sprts_with_bad_hypotheses_do_not_load() {
+    let mut s = Sprt::new(Hypotheses::Bernoulli { p0: 0.01, p1: 0.02 }, 0.05, 0.1).unwrap();
+    s.update_bernoulli(3, 100).unwrap();
+    s.check();
+    assert_eq!(edited(&s, |_| {}).unwrap(), s);
+    assert_refused(&s, "Bernoulli hypotheses", |v| {
+        v["hypotheses"]["bernoulli"]["p1"] = json!(1.5)
+    });
+    assert_refused(&s, "alpha", |v| v["alpha"] = json!(0.0));
+    assert_refused(&s, "beta", |v| v["beta"] = json!(1.0));
+}
