@@ -172,7 +172,9 @@ pub struct MetricOutcome {
     pub classification: Classification,
     /// A sentence explaining the outcome, with the numbers behind it.
     pub reason: String,
-    /// The margin in the metric's units that was applied.
+    /// The margin in the metric's units that was applied (may be +∞ when a relative
+    /// margin overflows; serialised as `"inf"`).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub margin: f64,
     /// Whether no data on this metric should make the verdict inconclusive.
     pub required: bool,

@@ -93,9 +93,16 @@ pub(crate) mod option_vec {
 /// `Vec<f64>` whose entries may be infinite, written like [`option_vec`].
 pub(crate) mod vec {
     use super::Float;
-    use serde::{Serialize, Serializer};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub(crate) fn serialize<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
         v.iter().map(|&x| Float(x)).collect::<Vec<_>>().serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+        Ok(Vec::<Float>::deserialize(d)?
+            .into_iter()
+            .map(|f| f.0)
+            .collect())
     }
 }

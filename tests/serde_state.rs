@@ -28,7 +28,10 @@ fn assert_refused<T: serde::Serialize + serde::de::DeserializeOwned>(
 ) {
     match edited(value, edit) {
         Ok(_) => panic!("a state with a bad {field} loaded"),
-        Err(e) => assert!(e.contains(field), "expected an error naming {field:?}, got {e:?}"),
+        Err(e) => assert!(
+            e.contains(field),
+            "expected an error naming {field:?}, got {e:?}"
+        ),
     }
 }
 
@@ -114,4 +117,63 @@ fn sprts_with_bad_hypotheses_do_not_load() {
     });
     assert_refused(&s, "alpha", |v| v["alpha"] = json!(0.0));
     assert_refused(&s, "beta", |v| v["beta"] = json!(1.0));
+}
+
+/// A classic histogram reads back what it writes (it used to serialise but not
+/// deserialise at all), −∞ and +∞ bounds included, and a stored histogram that
+/// breaks [`ClassicHistogram::new`]'s checks does not load.
+#[test]
+fn classic_histograms_round_trip_and_validate() {
+    use canary_judge::compare::histogram::ClassicHistogram;
+    let inf = f64::INFINITY;
+    for buckets in [
+        vec![(0.5, 3.0), (inf, 4.0)],
+        vec![(-inf, 1.0), (0.0, 2.0), (inf, 2.0)],
+    ] {
+        let h = ClassicHistogram::new(&buckets).unwrap();
+        let text = serde_json::to_string(&h).unwrap();
+        assert!(!text.contains("null"), "{text}");
+        assert_eq!(serde_json::from_str::<ClassicHistogram>(&text).unwrap(), h);
+    }
+    for (bad, field) in [
+        (
+            json!({"bounds": [0.5, "inf"], "counts": [3.0]}),
+            "one per bound",
+        ),
+        (
+            json!({"bounds": [0.5, 0.1, "inf"], "counts": [1.0, 2.0, 3.0]}),
+            "bucket bound",
+        ),
+        (
+            json!({"bounds": [0.5, 1.0], "counts": [1.0, 2.0]}),
+            "last bucket bound",
+        ),
+        (
+            json!({"bounds": [0.5, "inf"], "counts": [3.0, 2.0]}),
+            "cumulative bucket count",
+        ),
+        (
+            json!({"bounds": [0.5, "inf"], "counts": [-1.0, 2.0]}),
+            "bucket count",
+        ),
+    ] {
+        let e = serde_json::from_value::<ClassicHistogram>(bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(field), "{field}: {e}");
+    }
+}
+
+/// A relative margin that overflows to +∞ is written as "inf", not null, and the
+/// verdict reads back.
+#[test]
+fn infinite_margins_are_not_written_as_null() {
+    use canary_judge::{Margin, Metric, Policy, Sample};
+    let base = Sample::new([1e300, 1.1e300, 1.2e300, 1.3e300, 1.05e300]).unwrap();
+    let canary = Sample::new([1e300, 1.1e300, 1.2e300, 1.3e300, 1.15e300]).unwrap();
+    let metrics = [Metric::new("huge", base, canary).margin(Margin::Relative(1e10))];
+    let verdict = Policy::default().judge(&metrics).unwrap();
+    let text = serde_json::to_string(&verdict).unwrap();
+    assert!(text.contains(r#""margin":"inf""#), "{text}");
+    assert!(!text.contains("null"), "{text}");
 }

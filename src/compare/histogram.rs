@@ -10,15 +10,50 @@ use crate::Error;
 
 /// A classic histogram: strictly increasing upper bounds ending at +Inf, with
 /// non-decreasing cumulative counts (observations ≤ each bound).
+///
+/// Serialised as `{"bounds": [...], "counts": [...]}` with the +Inf bound (and any
+/// infinite bound) written as the string `"inf"` / `"-inf"`; deserialisation applies
+/// the checks of [`ClassicHistogram::new`] and fails with its error.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "StoredHistogram")
+)]
 pub struct ClassicHistogram {
-    #[cfg_attr(
-        feature = "serde",
-        serde(serialize_with = "crate::serde_float::vec::serialize")
-    )]
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float::vec"))]
     bounds: Vec<f64>,
     counts: Vec<f64>,
+}
+
+/// The serialised form of a [`ClassicHistogram`], before validation.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct StoredHistogram {
+    #[serde(with = "crate::serde_float::vec")]
+    bounds: Vec<f64>,
+    counts: Vec<f64>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<StoredHistogram> for ClassicHistogram {
+    type Error = Error;
+
+    fn try_from(stored: StoredHistogram) -> Result<Self, Error> {
+        if stored.bounds.len() != stored.counts.len() {
+            return Err(Error::Mismatch {
+                name: "bucket counts of a stored histogram",
+                expected: "one per bound",
+                got: format!(
+                    "{} bounds and {} counts",
+                    stored.bounds.len(),
+                    stored.counts.len()
+                ),
+            });
+        }
+        let buckets: Vec<(f64, f64)> = stored.bounds.into_iter().zip(stored.counts).collect();
+        Self::new(&buckets)
+    }
 }
 
 fn invalid(name: &'static str, expected: &'static str, value: f64) -> Error {
