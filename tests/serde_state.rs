@@ -177,3 +177,71 @@ fn infinite_margins_are_not_written_as_null() {
     assert!(text.contains(r#""margin":"inf""#), "{text}");
     assert!(!text.contains("null"), "{text}");
 }
+
+/// The remaining sequential tests: each parameter's constructor check and each running
+/// statistic's invariant applies on load.
+#[test]
+fn means_proportions_and_gamma_poisson_validate_on_load() {
+    use canary_judge::EventCounts;
+    use canary_judge::sequential::means::{NormalMsprt, TTest, Variance};
+    use canary_judge::sequential::proportions::{BernoulliCs, ProportionTest};
+    use canary_judge::sequential::sprt::GammaPoisson;
+    let up = Direction::HigherIsWorse;
+
+    let mut t = TTest::new(0.05, up).unwrap();
+    t.update(&[1.0, 2.0, 3.0], &[2.0, 3.0, 5.0]).unwrap();
+    t.check();
+    assert_eq!(edited(&t, |_| {}).unwrap(), t);
+    assert_refused(&t, "phi", |v| v["phi"] = json!(0.0));
+    assert_refused(&t, "tolerated difference of means", |v| {
+        v["margin"] = json!(-1.0)
+    });
+    assert_refused(&t, "running sum of squared deviations", |v| {
+        v["canary"]["m2"] = json!(-2.0)
+    });
+    assert_refused(&t, "alpha", |v| v["monitor"]["alpha"] = json!(1.0));
+
+    let mut m = NormalMsprt::new(
+        0.05,
+        0.5,
+        Variance::Known {
+            baseline: 1.0,
+            canary: 1.0,
+        },
+        up,
+    )
+    .unwrap();
+    m.update(&[1.0, 2.0], &[2.0, 4.0]).unwrap();
+    assert_eq!(edited(&m, |_| {}).unwrap(), m);
+    assert_refused(&m, "tau", |v| v["tau2"] = json!(-1.0));
+    assert_refused(&m, "canary variance", |v| {
+        v["variance"]["known"]["canary"] = json!(0.0)
+    });
+    assert_refused(&m, "running mean of no observations", |v| {
+        v["baseline"] = json!({"n": 0, "mean": 3.0, "m2": 0.0})
+    });
+
+    let mut p = ProportionTest::new(0.05, 0.1, up).unwrap();
+    p.update(
+        EventCounts::new(3, 100).unwrap(),
+        EventCounts::new(9, 100).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(edited(&p, |_| {}).unwrap(), p);
+    assert_refused(&p, "tau", |v| v["tau2"] = json!(0.0));
+    assert_refused(&p, "events must not exceed the total", |v| {
+        v["canary"] = json!({"events": 200, "total": 100})
+    });
+
+    let mut b = BernoulliCs::new(0.05, 1000.0, 0.01, up).unwrap();
+    b.update(5, 300).unwrap();
+    assert_eq!(edited(&b, |_| {}).unwrap(), b);
+    assert_refused(&b, "target proportion", |v| v["target"] = json!(1.0));
+    assert_refused(&b, "t_opt", |v| v["t_opt"] = json!(-5.0));
+
+    let mut g = GammaPoisson::new(1.0, 0.05).unwrap();
+    g.update(4, 2.5).unwrap();
+    assert_eq!(edited(&g, |_| {}).unwrap(), g);
+    assert_refused(&g, "prior shape phi", |v| v["phi"] = json!(0.0));
+    assert_refused(&g, "expected count so far", |v| v["expected"] = json!(-1.0));
+}

@@ -14,11 +14,44 @@ use crate::{Direction, Error};
 
 /// Count, mean and sum of squared deviations of one arm.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct Moments {
     n: u64,
     mean: f64,
     m2: f64,
+}
+
+validated_serde!(Moments);
+
+impl crate::validated::Validate for Moments {
+    /// Finite mean and sum of squared deviations m2 ≥ 0; both 0 with no data.
+    fn validate(&self) -> Result<(), Error> {
+        let bad = |name: &'static str, expected: &'static str, value: f64| {
+            Err(Error::InvalidParameter {
+                name,
+                expected,
+                value,
+            })
+        };
+        if !self.mean.is_finite() {
+            return bad("running mean", "finite", self.mean);
+        }
+        if !(self.m2.is_finite() && self.m2 >= 0.0) {
+            return bad(
+                "running sum of squared deviations",
+                "finite and >= 0",
+                self.m2,
+            );
+        }
+        if self.n == 0 && (self.mean != 0.0 || self.m2 != 0.0) {
+            return bad("running mean of no observations", "0", self.mean);
+        }
+        Ok(())
+    }
 }
 
 impl Moments {
@@ -175,7 +208,11 @@ pub(crate) fn normal_mixture(delta: f64, var: f64, tau2: f64, alpha: f64) -> (f6
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct TTest {
     phi: f64,
     direction: Direction,
@@ -183,6 +220,17 @@ pub struct TTest {
     baseline: Moments,
     canary: Moments,
     monitor: Monitor,
+}
+
+validated_serde!(TTest);
+
+impl crate::validated::Validate for TTest {
+    /// φ finite and > 0 (the effect size's check), the margin's check, the moments'
+    /// and the monitor's (the moments and monitor validate as they load).
+    fn validate(&self) -> Result<(), Error> {
+        check_positive("mixing parameter phi", self.phi)?;
+        check_margin("tolerated difference of means", self.margin)
+    }
 }
 
 impl TTest {
@@ -345,7 +393,11 @@ pub enum Variance {
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct NormalMsprt {
     tau2: f64,
     variance: Variance,
@@ -354,6 +406,21 @@ pub struct NormalMsprt {
     baseline: Moments,
     canary: Moments,
     monitor: Monitor,
+}
+
+validated_serde!(NormalMsprt);
+
+impl crate::validated::Validate for NormalMsprt {
+    /// The constructor's checks on τ² and known variances, the margin's check; the
+    /// moments and monitor validate as they load.
+    fn validate(&self) -> Result<(), Error> {
+        check_positive("mixing scale tau squared", self.tau2)?;
+        if let Variance::Known { baseline, canary } = self.variance {
+            check_positive("baseline variance", baseline)?;
+            check_positive("canary variance", canary)?;
+        }
+        check_margin("tolerated difference of means", self.margin)
+    }
 }
 
 impl NormalMsprt {

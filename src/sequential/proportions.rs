@@ -25,7 +25,11 @@ use crate::{Direction, Error, EventCounts};
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct ProportionTest {
     tau2: f64,
     direction: Direction,
@@ -33,6 +37,17 @@ pub struct ProportionTest {
     baseline: EventCounts,
     canary: EventCounts,
     monitor: Monitor,
+}
+
+validated_serde!(ProportionTest);
+
+impl crate::validated::Validate for ProportionTest {
+    /// The constructor's check on τ², the margin's; counts and monitor validate as
+    /// they load.
+    fn validate(&self) -> Result<(), Error> {
+        check_positive("mixing scale tau squared", self.tau2)?;
+        check_margin("tolerated difference of proportions", self.margin)
+    }
 }
 
 impl ProportionTest {
@@ -171,7 +186,11 @@ pub(crate) fn beta_binomial_log_mixture(s: f64, v: f64, g: f64, h: f64, rho: f64
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct BernoulliCs {
     t_opt: f64,
     target: f64,
@@ -179,6 +198,18 @@ pub struct BernoulliCs {
     margin: f64,
     counts: EventCounts,
     monitor: Monitor,
+}
+
+validated_serde!(BernoulliCs);
+
+impl crate::validated::Validate for BernoulliCs {
+    /// The constructor's checks on t_opt and the target, the margin's; counts and
+    /// monitor validate as they load.
+    fn validate(&self) -> Result<(), Error> {
+        check_positive("t_opt", self.t_opt)?;
+        check_unit("target proportion", self.target)?;
+        check_margin("tolerated excess over the target", self.margin)
+    }
 }
 
 impl BernoulliCs {

@@ -308,13 +308,36 @@ impl SequentialTest for Sprt {
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct GammaPoisson {
     phi: f64,
     margin: f64,
     count: u64,
     expected: f64,
     monitor: Monitor,
+}
+
+validated_serde!(GammaPoisson);
+
+impl crate::validated::Validate for GammaPoisson {
+    /// The constructor's check on φ, the margin's, and a finite expected count ≥ 0;
+    /// the monitor validates as it loads.
+    fn validate(&self) -> Result<(), Error> {
+        super::check_positive("prior shape phi", self.phi)?;
+        super::check_margin("tolerated excess rate", self.margin)?;
+        if !(self.expected.is_finite() && self.expected >= 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "expected count so far",
+                expected: "finite and >= 0",
+                value: self.expected,
+            });
+        }
+        Ok(())
+    }
 }
 
 impl GammaPoisson {
