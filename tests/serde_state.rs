@@ -245,3 +245,30 @@ fn means_proportions_and_gamma_poisson_validate_on_load() {
     assert_refused(&g, "prior shape phi", |v| v["phi"] = json!(0.0));
     assert_refused(&g, "expected count so far", |v| v["expected"] = json!(-1.0));
 }
+
+/// Sketches and exponential histograms load through their constructors' checks and
+/// their own invariants.
+#[test]
+fn sketches_and_exponential_histograms_validate_on_load() {
+    use canary_judge::compare::histogram::ExponentialHistogram;
+    use canary_judge::compare::sketch::Sketch;
+    let mut s = Sketch::new(0.01).unwrap();
+    for v in [0.5, 1.0, -2.0, 0.0, 100.0] {
+        s.insert(v);
+    }
+    assert_eq!(edited(&s, |_| {}).unwrap(), s);
+    assert_refused(&s, "relative accuracy", |v| v["alpha"] = json!(0.0));
+    assert_refused(&s, "sketch ln gamma", |v| v["ln_gamma"] = json!(-1.0));
+    assert_refused(&s, "sketch count", |v| v["count"] = json!(1));
+    assert_refused(&s, "maximum bins", |v| v["max_bins"] = json!(0));
+
+    let e = ExponentialHistogram::new(3, 2, -4, vec![1, 2, 3], 0, vec![1]).unwrap();
+    assert_eq!(edited(&e, |_| {}).unwrap(), e);
+    assert_refused(&e, "exponential histogram scale", |v| {
+        v["scale"] = json!(40)
+    });
+    assert_refused(&e, "zero threshold", |v| v["zero_threshold"] = json!(-1.0));
+    assert_refused(&e, "bucket offset plus count", |v| {
+        v["positive_offset"] = json!(i32::MAX)
+    });
+}

@@ -369,7 +369,11 @@ pub fn mann_whitney(
 /// runs starting at an offset; values of magnitude at most the zero threshold count
 /// as zero (0 unless set by [`ExponentialHistogram::with_zero_threshold`]).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct ExponentialHistogram {
     scale: i32,
     zero_count: u64,
@@ -379,6 +383,43 @@ pub struct ExponentialHistogram {
     negative: Vec<u64>,
     #[cfg_attr(feature = "serde", serde(default))]
     zero_threshold: f64,
+}
+
+validated_serde!(ExponentialHistogram);
+
+impl crate::validated::Validate for ExponentialHistogram {
+    /// The checks of [`ExponentialHistogram::new`] and
+    /// [`ExponentialHistogram::with_zero_threshold`], with their errors.
+    fn validate(&self) -> Result<(), Error> {
+        Self::new(
+            self.scale,
+            self.zero_count,
+            self.positive_offset,
+            Vec::new(),
+            self.negative_offset,
+            Vec::new(),
+        )?;
+        for (offset, run) in [
+            (self.positive_offset, &self.positive),
+            (self.negative_offset, &self.negative),
+        ] {
+            if i64::from(offset) + run.len() as i64 > i64::from(i32::MAX) {
+                return Err(invalid(
+                    "bucket offset plus count",
+                    "within the i32 index range",
+                    f64::from(offset),
+                ));
+            }
+        }
+        if !(self.zero_threshold.is_finite() && self.zero_threshold >= 0.0) {
+            return Err(invalid(
+                "zero threshold",
+                "finite and >= 0",
+                self.zero_threshold,
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl ExponentialHistogram {

@@ -79,7 +79,11 @@ impl Store {
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct Sketch {
     alpha: f64,
     max_bins: usize,
@@ -88,6 +92,57 @@ pub struct Sketch {
     negative: Store,
     zero: u64,
     count: u64,
+}
+
+validated_serde!(Sketch);
+
+impl crate::validated::Validate for Sketch {
+    /// The constructor's checks; γ's logarithm as the constructor computes it from α;
+    /// each side at most `max_bins` bins with keys in the i32 range; the count equal to
+    /// the zero bin plus every bin (saturating, as insertion counts).
+    fn validate(&self) -> Result<(), Error> {
+        let fresh = Self::with_max_bins(self.alpha, self.max_bins)?;
+        let bad = |name: &'static str, expected: &'static str, value: f64| {
+            Err(Error::InvalidParameter {
+                name,
+                expected,
+                value,
+            })
+        };
+        if fresh.ln_gamma.to_bits() != self.ln_gamma.to_bits() {
+            return bad(
+                "sketch ln gamma",
+                "ln((1 + alpha) / (1 - alpha))",
+                self.ln_gamma,
+            );
+        }
+        let mut total = self.zero;
+        for store in [&self.positive, &self.negative] {
+            if store.bins.len() > self.max_bins {
+                return bad(
+                    "sketch bins per side",
+                    "at most max_bins",
+                    store.bins.len() as f64,
+                );
+            }
+            if i64::from(store.offset) + store.bins.len() as i64 > i64::from(i32::MAX) {
+                return bad(
+                    "sketch bin offset",
+                    "within the i32 key range",
+                    f64::from(store.offset),
+                );
+            }
+            total = store.bins.iter().fold(total, |a, &c| a.saturating_add(c));
+        }
+        if total != self.count {
+            return bad(
+                "sketch count",
+                "the zero bin plus every bin",
+                self.count as f64,
+            );
+        }
+        Ok(())
+    }
 }
 
 impl Sketch {

@@ -1,0 +1,139 @@
+// The body of the `state` fuzz target, shared by `fuzz/fuzz_targets/state.rs` (via
+// `include!`) and by `tests/fuzz_state.rs`, which replays the committed corpus. It
+// lives here, not in `canary_judge::fuzzing`, because it needs serde_json, which the
+// library does not depend on.
+//
+// Byte 0 chooses a public state type; the rest is read as JSON. A value that loads
+// must satisfy its invariants, so driving it (updates, checks, quantiles, merges)
+// must give well-formed results: no panic, no NaN p-value or interval end, and a
+// second round trip through JSON must give the same value.
+
+#[allow(dead_code)]
+fn fuzz_state(data: &[u8]) {
+    use canary_judge::burn::Objective;
+    use canary_judge::compare::histogram::{ClassicHistogram, ExponentialHistogram};
+    use canary_judge::compare::sketch::Sketch;
+    use canary_judge::sequential::counts::CountRateTest;
+    use canary_judge::sequential::means::{NormalMsprt, TTest};
+    use canary_judge::sequential::proportions::{BernoulliCs, ProportionTest};
+    use canary_judge::sequential::quantiles::QuantileTest;
+    use canary_judge::sequential::sprt::{GammaPoisson, Sprt};
+    use canary_judge::sequential::{ConfidenceSequence, Report, SequentialTest};
+    use canary_judge::{EventCounts, Sample};
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+
+    fn load<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(json: &[u8]) -> Option<T> {
+        let value: T = serde_json::from_slice(json).ok()?;
+        let again: T = serde_json::from_str(&serde_json::to_string(&value).unwrap())
+            .expect("a loaded value reloads");
+        assert_eq!(format!("{again:?}"), format!("{value:?}"));
+        Some(value)
+    }
+
+    fn well_formed(r: Report) {
+        assert!((0.0..=1.0).contains(&r.p_value), "{r:?}");
+        assert!(!r.log_e_value.is_nan(), "{r:?}");
+        if let ConfidenceSequence::Bounds { lower, upper } = r.confidence_sequence {
+            assert!(lower <= upper, "{r:?}");
+        }
+    }
+
+    fn drive<T: SequentialTest>(mut t: T, update: impl Fn(&mut T) -> bool) {
+        well_formed(t.check());
+        if update(&mut t) {
+            well_formed(t.check());
+        }
+    }
+
+    let Some((&kind, json)) = data.split_first() else {
+        return;
+    };
+    match kind % 14 {
+        0 => {
+            if let Some(o) = load::<Objective>(json) {
+                let b = o.burn_rate(EventCounts::new(5, 1000).unwrap());
+                assert!(b.value().is_none_or(f64::is_finite));
+            }
+        }
+        1 => {
+            if let Some(t) = load::<CountRateTest>(json) {
+                drive(t, |t| t.update(10, 3).is_ok());
+            }
+        }
+        2 => {
+            if let Some(t) = load::<QuantileTest>(json) {
+                drive(t.clone(), |t| t.update(&[1.0, 2.0], &[3.0]).is_ok());
+                drive(t, |t| t.update_buckets(&[1, 0], &[0, 1]).is_ok());
+            }
+        }
+        3 => {
+            if let Some(t) = load::<TTest>(json) {
+                drive(t, |t| t.update(&[1.0, 2.0], &[2.5, 3.5]).is_ok());
+            }
+        }
+        4 => {
+            if let Some(t) = load::<NormalMsprt>(json) {
+                drive(t, |t| t.update(&[1.0, 2.0], &[2.5, 3.5]).is_ok());
+            }
+        }
+        5 => {
+            if let Some(t) = load::<ProportionTest>(json) {
+                let (b, c) = (EventCounts::new(3, 100).unwrap(), EventCounts::new(5, 100).unwrap());
+                drive(t, |t| t.update(b, c).is_ok());
+            }
+        }
+        6 => {
+            if let Some(t) = load::<BernoulliCs>(json) {
+                drive(t, |t| t.update(2, 50).is_ok());
+            }
+        }
+        7 => {
+            if let Some(t) = load::<Sprt>(json) {
+                drive(t, |t| {
+                    t.update_bernoulli(1, 10).is_ok()
+                        | t.update_poisson(1, 1.0).is_ok()
+                        | t.update_counts(3, 4).is_ok()
+                });
+            }
+        }
+        8 => {
+            if let Some(t) = load::<GammaPoisson>(json) {
+                drive(t, |t| t.update(3, 1.5).is_ok());
+            }
+        }
+        9 => {
+            if let Some(h) = load::<ClassicHistogram>(json) {
+                for q in [0.5, 0.99] {
+                    if let Ok(Some(v)) = h.quantile(q) {
+                        assert!(!v.is_nan());
+                    }
+                }
+            }
+        }
+        10 => {
+            if let Some(h) = load::<ExponentialHistogram>(json)
+                && let Ok(Some(v)) = h.quantile(0.9)
+            {
+                assert!(!v.is_nan());
+            }
+        }
+        11 => {
+            if let Some(s) = load::<Sketch>(json)
+                && let Ok(Some(v)) = s.quantile(0.9)
+            {
+                assert!(!v.is_nan());
+            }
+        }
+        12 => {
+            if let Some(s) = load::<Sample>(json) {
+                assert!(s.values().iter().all(|v| v.is_finite()));
+            }
+        }
+        _ => {
+            if let Some(c) = load::<EventCounts>(json) {
+                assert!(c.events() <= c.total());
+            }
+        }
+    }
+}
