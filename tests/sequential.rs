@@ -994,3 +994,45 @@ fn sprt_never_holds_a_nan() {
     assert!(s.log_likelihood_ratio().is_finite());
     assert_ne!(s.check().p_value.to_bits(), f64::NAN.to_bits());
 }
+
+/// Finite values far apart overflow Welford's sums: an error with both arms unchanged,
+/// never an infinite or NaN moment that a check would turn into a decision. The same
+/// for merges, a Gamma–Poisson expected count, and a NaN pushed by hand.
+#[test]
+fn overflowing_moments_and_sums_are_errors() {
+    use canary_judge::sequential::means::Moments;
+    let mut t = TTest::new(0.05, Direction::HigherIsWorse).unwrap();
+    t.update(&[1.0, 2.0], &[1.5, 2.5]).unwrap();
+    let before = t.clone();
+    assert!(t.update(&[1.0], &[1.7e308, -1.7e308]).is_err());
+    assert_eq!(t, before);
+    let r = t.check();
+    assert!(!r.log_e_value.is_nan() && (0.0..=1.0).contains(&r.p_value));
+
+    let mut m = Moments::default();
+    assert!(m.push(f64::NAN).is_err());
+    m.push(1.7e308).unwrap();
+    assert!(m.push(-1.7e308).is_err());
+    assert_eq!((m.n(), m.mean()), (1, 1.7e308));
+    let mut far = Moments::default();
+    far.push(-1.7e308).unwrap();
+    far.push(-1.7e308).unwrap();
+    assert!(m.merge(&far).is_err());
+
+    let mut g = GammaPoisson::new(1.0, 0.05).unwrap();
+    g.update(1, 1.7e308).unwrap();
+    let before = g.clone();
+    assert!(g.update(1, 1.7e308).is_err());
+    assert_eq!(g, before);
+}
+
+/// A NaN threshold or ratio counts as exceeded: an alert that cannot be evaluated
+/// fires (it used to stay silent).
+#[test]
+fn nan_thresholds_fire() {
+    use canary_judge::burn::Ratio;
+    assert!(Ratio::Value(0.5).exceeds(f64::NAN));
+    assert!(Ratio::Value(f64::NAN).exceeds(1.0));
+    assert!(!Ratio::NoData.exceeds(f64::NAN));
+    assert!(!Ratio::Value(0.5).exceeds(1.0));
+}

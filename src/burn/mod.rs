@@ -90,9 +90,12 @@ impl Ratio {
     }
 
     /// Whether the ratio exists and is strictly greater than `threshold` (the
-    /// comparison both Sloth and Pyrra generate; no data never exceeds).
+    /// comparison both Sloth and Pyrra generate; no data never exceeds). A NaN
+    /// threshold or ratio counts as exceeded: an alert condition that cannot be
+    /// evaluated fires rather than staying silent.
     pub fn exceeds(self, threshold: f64) -> bool {
-        self.value().is_some_and(|v| v > threshold)
+        self.value()
+            .is_some_and(|v| v.is_nan() || threshold.is_nan() || v > threshold)
     }
 }
 

@@ -227,7 +227,7 @@ impl CountRateTest {
     /// test's checks.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] if the configurations differ or the counts
+    /// - [`Error::Mismatch`] if the configurations differ, [`Error::InvalidParameter`] if the counts
     ///   overflow; the state is unchanged.
     pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
         if (

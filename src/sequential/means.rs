@@ -70,31 +70,59 @@ impl Moments {
         self.m2
     }
 
-    /// Adds one value (Welford's update). Values must be finite (the tests check
-    /// their batches before pushing).
-    pub fn push(&mut self, x: f64) {
-        self.n = self.n.saturating_add(1);
+    /// Adds one value (Welford's update).
+    ///
+    /// # Errors
+    /// - [`Error::NonFinite`] for a NaN or infinite value, and
+    ///   [`Error::InvalidParameter`] when the running mean or sum of squares would
+    ///   overflow f64 (values near ±1.8e308 of both signs); the moments are unchanged.
+    pub fn push(&mut self, x: f64) -> Result<(), Error> {
+        if !x.is_finite() {
+            return Err(Error::NonFinite { index: 0, value: x });
+        }
+        let n = self.n.saturating_add(1);
         let d = x - self.mean;
-        self.mean += d / self.n as f64;
-        self.m2 += d * (x - self.mean);
+        let mean = self.mean + d / n as f64;
+        let m2 = self.m2 + d * (x - mean);
+        if !(mean.is_finite() && m2.is_finite()) {
+            return Err(Error::InvalidParameter {
+                name: "running sum of squared deviations",
+                expected: "finite (values this far apart overflow f64)",
+                value: m2,
+            });
+        }
+        (self.n, self.mean, self.m2) = (n, mean, m2);
+        Ok(())
     }
 
     /// Combines the moments of two disjoint sets of values (Chan, Golub & LeVeque).
-    pub fn merge(&self, other: &Self) -> Self {
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] when the combined sum of squares would overflow
+    ///   f64 (means near ±1e154 or beyond, far apart).
+    pub fn merge(&self, other: &Self) -> Result<Self, Error> {
         if other.n == 0 {
-            return *self;
+            return Ok(*self);
         }
         if self.n == 0 {
-            return *other;
+            return Ok(*other);
         }
         let n = self.n.saturating_add(other.n);
         let d = other.mean - self.mean;
         let w = other.n as f64 / n as f64;
-        Self {
+        let merged = Self {
             n,
             mean: self.mean + d * w,
             m2: self.m2 + other.m2 + d * d * self.n as f64 * w,
+        };
+        if !(merged.mean.is_finite() && merged.m2.is_finite()) {
+            return Err(Error::InvalidParameter {
+                name: "merged sum of squared deviations",
+                expected: "finite (means this far apart overflow f64)",
+                value: merged.m2,
+            });
         }
+        Ok(merged)
     }
 
     /// The unbiased sample variance (None below two values).
@@ -160,8 +188,15 @@ fn push_batches(
 ) -> Result<(), Error> {
     check_finite(baseline)?;
     check_finite(canary)?;
-    baseline.iter().for_each(|&x| arms.0.push(x));
-    canary.iter().for_each(|&x| arms.1.push(x));
+    // On copies, so that an overflow part-way leaves both arms unchanged.
+    let (mut b, mut c) = (*arms.0, *arms.1);
+    for &x in baseline {
+        b.push(x)?;
+    }
+    for &x in canary {
+        c.push(x)?;
+    }
+    (*arms.0, *arms.1) = (b, c);
     Ok(())
 }
 
@@ -290,8 +325,9 @@ impl TTest {
     /// (a shard), by their moments.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] if the configurations differ; the state is
-    ///   unchanged.
+    /// - [`Error::Mismatch`] if the configurations differ, and
+    ///   [`Error::InvalidParameter`] if the merged moments would overflow f64; the
+    ///   state is unchanged.
     pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
         if (self.phi, self.direction, self.margin, self.monitor.alpha())
             != (
@@ -305,8 +341,11 @@ impl TTest {
                 "identical (effect size, direction, margin, alpha)",
             ));
         }
-        self.baseline = self.baseline.merge(&other.baseline);
-        self.canary = self.canary.merge(&other.canary);
+        let (baseline, canary) = (
+            self.baseline.merge(&other.baseline)?,
+            self.canary.merge(&other.canary)?,
+        );
+        (self.baseline, self.canary) = (baseline, canary);
         Ok(())
     }
 
@@ -473,8 +512,9 @@ impl NormalMsprt {
     /// (a shard), by their moments.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] if the configurations differ; the state is
-    ///   unchanged.
+    /// - [`Error::Mismatch`] if the configurations differ, and
+    ///   [`Error::InvalidParameter`] if the merged moments would overflow f64; the
+    ///   state is unchanged.
     pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
         if (
             self.tau2,
@@ -493,8 +533,11 @@ impl NormalMsprt {
                 "identical (tau, variance, direction, margin, alpha)",
             ));
         }
-        self.baseline = self.baseline.merge(&other.baseline);
-        self.canary = self.canary.merge(&other.canary);
+        let (baseline, canary) = (
+            self.baseline.merge(&other.baseline)?,
+            self.canary.merge(&other.canary)?,
+        );
+        (self.baseline, self.canary) = (baseline, canary);
         Ok(())
     }
 

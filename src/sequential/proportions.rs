@@ -106,7 +106,7 @@ impl ProportionTest {
     /// Adds the counts of a test with the same configuration run on other data.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] if the configurations differ or the counts
+    /// - [`Error::Mismatch`] if the configurations differ, [`Error::InvalidParameter`] if the counts
     ///   overflow; the state is unchanged.
     pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
         if (self.tau2, self.direction, self.margin, self.monitor.alpha())
@@ -268,7 +268,7 @@ impl BernoulliCs {
     /// Adds the counts of a test with the same configuration run on other data.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] if the configurations differ or the counts
+    /// - [`Error::Mismatch`] if the configurations differ, [`Error::InvalidParameter`] if the counts
     ///   overflow; the state is unchanged.
     pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
         if (

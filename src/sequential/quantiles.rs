@@ -457,7 +457,7 @@ impl QuantileTest {
     /// on other data: the multisets add, O(m log n) for m distinct values.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] if the configurations differ; the state is
+    /// - [`Error::Mismatch`] if the configurations differ; the state is
     ///   unchanged.
     pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
         if (

@@ -387,8 +387,16 @@ impl GammaPoisson {
                 value: u64::MAX as f64,
             });
         };
+        let expected_total = self.expected + expected;
+        if !expected_total.is_finite() {
+            return Err(Error::InvalidParameter {
+                name: "running expected count",
+                expected: "finite",
+                value: expected_total,
+            });
+        }
         self.count = total;
-        self.expected += expected;
+        self.expected = expected_total;
         Ok(())
     }
 
