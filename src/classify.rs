@@ -58,9 +58,9 @@ impl fmt::Display for Classification {
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Margin {
     /// A shift in the metric's units (≥ 0).
-    Absolute(f64),
+    Absolute(#[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))] f64),
     /// A fraction (≥ 0) of |median of the baseline|: `Relative(0.1)` tolerates 10%.
-    Relative(f64),
+    Relative(#[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))] f64),
 }
 
 impl Default for Margin {
@@ -76,6 +76,7 @@ pub struct MetricConfig {
     /// Which way is worse (default [`Direction::Either`]).
     pub direction: Direction,
     /// Significance level of the per-metric test (default 0.01).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub alpha: f64,
     /// Tolerated shift in the bad direction (default none: `Absolute(0.0)`).
     pub margin: Margin,
@@ -179,6 +180,10 @@ pub struct MetricOutcome {
     /// Whether no data on this metric should make the verdict inconclusive.
     pub required: bool,
     /// The test result (absent for no-data outcomes).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub test: Option<MannWhitneyResult>,
 }
 

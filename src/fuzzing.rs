@@ -627,7 +627,11 @@ pub fn sequential(data: &[u8]) {
             sane(qb.check());
         }};
     }
-    for rec in rest.chunks_exact(17).take(200) {
+    // Work per input is bounded so the target runs well over 1,000 inputs a second:
+    // at most 64 records, 8 full checks and 4 distribution-change guards (a quantile
+    // check costs ~60 µs, the guard's root-finding ~0.2 ms).
+    let (mut checks, mut guards) = (0, 0);
+    for rec in rest.chunks_exact(17).take(64) {
         let a = u64::from_le_bytes(rec[1..9].try_into().unwrap_or([0; 8]));
         let b = u64::from_le_bytes(rec[9..17].try_into().unwrap_or([0; 8]));
         let (x, y) = (f64::from_bits(a), f64::from_bits(b));
@@ -655,10 +659,17 @@ pub fn sequential(data: &[u8]) {
             7 => {
                 let counts = |v: u64| [v % 3, v % 5, v % 7, (v >> 8) % 3, v >> 60, v % 2];
                 guarded(&mut qb, |s| s.update_buckets(&counts(a), &counts(b)));
-                let g = q.distribution_change();
-                assert!(g.statistic <= 1.0 && !g.threshold.is_nan());
+                if guards < 4 {
+                    guards += 1;
+                    let g = q.distribution_change();
+                    assert!(g.statistic <= 1.0 && !g.threshold.is_nan());
+                }
             }
-            _ => check_all!(),
+            _ if checks < 8 => {
+                checks += 1;
+                check_all!();
+            }
+            _ => {}
         }
     }
     check_all!();

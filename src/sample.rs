@@ -41,6 +41,7 @@ pub enum NonFinite {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Sample {
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float::vec"))]
     values: Vec<f64>,
 }
 
@@ -172,6 +173,7 @@ impl<'de> serde::Deserialize<'de> for Sample {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(serde::Deserialize)]
         struct Raw {
+            #[serde(with = "crate::serde_float::vec")]
             values: Vec<f64>,
         }
         let raw = Raw::deserialize(d)?;

@@ -494,8 +494,13 @@ fn billions_of_events_stay_finite() {
     assert!(r.log_e_value.is_finite() && r.log_e_value > 1e6, "{r:?}");
     assert_eq!(r.decision, Decision::Reject);
     assert_eq!(r.confidence_sequence, ConfidenceSequence::Violated);
+    // Values whose squared deviations overflow f64 are an error (they used to make
+    // the sum of squares infinite); the state is unchanged and still checks cleanly.
     let mut m = TTest::new(0.05, Direction::HigherIsWorse).unwrap();
-    m.update(&[1e300, -1e300, 5.0], &[1e300, 3.0]).unwrap();
+    m.update(&[1e150, -1e150, 5.0], &[1e150, 3.0]).unwrap();
+    let before = m.clone();
+    assert!(m.update(&[1e300, -1e300, 5.0], &[1e300, 3.0]).is_err());
+    assert_eq!(m, before);
     let r = m.check();
     assert!(!r.log_e_value.is_nan() && !r.p_value.is_nan());
 }

@@ -147,6 +147,10 @@ pub struct Evaluation {
     /// One result per tier, in the tiers' order.
     pub tiers: Vec<TierResult>,
     /// The firing tier with the highest factor (for inhibiting slower alerts).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub highest_firing: Option<usize>,
 }
 

@@ -121,6 +121,7 @@ impl Ratio {
     serde(remote = "Self")
 )]
 pub struct Objective {
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     target: f64,
 }
 

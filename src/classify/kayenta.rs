@@ -118,6 +118,10 @@ pub struct KayentaConfig {
     /// NaN handling (default remove).
     pub nan_strategy: NanStrategy,
     /// IQR outlier removal factor; `None` keeps outliers (the default).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub outlier_factor: Option<f64>,
     /// Whether the metric is critical.
     pub critical: bool,
@@ -249,10 +253,22 @@ pub struct KayentaOutcome {
     pub critical: bool,
     /// Kayenta's "deviation": mean(canary)/mean(baseline); `None` where Kayenta reports
     /// NaN (a zero mean); 1.0 on the early-exit paths.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub deviation: Option<f64>,
     /// The effect size used for the veto (`None` when undefined).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub effect_size: Option<f64>,
     /// The interval, when the test ran.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub interval: Option<KayentaInterval>,
     /// Kayenta-style reason (empty for a plain pass).
     pub reason: String,

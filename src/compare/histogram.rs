@@ -23,6 +23,7 @@ use crate::Error;
 pub struct ClassicHistogram {
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float::vec"))]
     bounds: Vec<f64>,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float::vec"))]
     counts: Vec<f64>,
 }
 
@@ -32,6 +33,7 @@ pub struct ClassicHistogram {
 struct StoredHistogram {
     #[serde(with = "crate::serde_float::vec")]
     bounds: Vec<f64>,
+    #[serde(with = "crate::serde_float::vec")]
     counts: Vec<f64>,
 }
 
@@ -381,7 +383,7 @@ pub struct ExponentialHistogram {
     positive: Vec<u64>,
     negative_offset: i32,
     negative: Vec<u64>,
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[cfg_attr(feature = "serde", serde(default, with = "crate::serde_float"))]
     zero_threshold: f64,
 }
 

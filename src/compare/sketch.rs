@@ -85,8 +85,10 @@ impl Store {
     serde(remote = "Self")
 )]
 pub struct Sketch {
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     alpha: f64,
     max_bins: usize,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     ln_gamma: f64,
     positive: Store,
     negative: Store,

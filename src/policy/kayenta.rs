@@ -67,6 +67,10 @@ pub struct KayentaScore {
     /// Group scores, in order of first appearance.
     pub groups: Vec<GroupScore>,
     /// Why the score was forced to 0, if it was.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<String>,
 }
 

@@ -70,10 +70,14 @@ use crate::Error;
     serde(remote = "Self")
 )]
 pub struct CountRateTest {
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     baseline_share: f64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     canary_share: f64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     k: f64,
     alternative: Alternative,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     margin: f64,
     baseline: u64,
     canary: u64,

@@ -21,7 +21,9 @@ use crate::{Direction, Error};
 )]
 pub struct Moments {
     n: u64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     mean: f64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     m2: f64,
 }
 
@@ -249,8 +251,10 @@ pub(crate) fn normal_mixture(delta: f64, var: f64, tau2: f64, alpha: f64) -> (f6
     serde(remote = "Self")
 )]
 pub struct TTest {
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     phi: f64,
     direction: Direction,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     margin: f64,
     baseline: Moments,
     canary: Moments,
@@ -403,8 +407,10 @@ pub enum Variance {
     /// Known per-observation variances σ_b², σ_c²: exact.
     Known {
         /// The baseline's σ².
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
         baseline: f64,
         /// The canary's σ².
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
         canary: f64,
     },
     /// Each arm's sample variance plugged in: valid only asymptotically (prefer
@@ -438,9 +444,11 @@ pub enum Variance {
     serde(remote = "Self")
 )]
 pub struct NormalMsprt {
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     tau2: f64,
     variance: Variance,
     direction: Direction,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     margin: f64,
     baseline: Moments,
     canary: Moments,

@@ -144,6 +144,7 @@ pub struct Report {
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub log_e_value: f64,
     /// The always-valid p-value: min(1, min over checks of 1/E).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub p_value: f64,
     /// The running intersection of the confidence intervals, in the test's effect
     /// scale (documented per test).
@@ -192,6 +193,7 @@ pub enum Alternative {
     serde(remote = "Self")
 )]
 pub(crate) struct Monitor {
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     alpha: f64,
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     max_log_e: f64,

@@ -31,8 +31,10 @@ use crate::{Direction, Error, EventCounts};
     serde(remote = "Self")
 )]
 pub struct ProportionTest {
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     tau2: f64,
     direction: Direction,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     margin: f64,
     baseline: EventCounts,
     canary: EventCounts,
@@ -192,9 +194,12 @@ pub(crate) fn beta_binomial_log_mixture(s: f64, v: f64, g: f64, h: f64, rho: f64
     serde(remote = "Self")
 )]
 pub struct BernoulliCs {
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     t_opt: f64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     target: f64,
     direction: Direction,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     margin: f64,
     counts: EventCounts,
     monitor: Monitor,

@@ -272,12 +272,22 @@ impl Ecdf {
     serde(remote = "Self")
 )]
 pub struct QuantileTest {
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     p: f64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     t_opt: f64,
     direction: Direction,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     margin: f64,
     /// Bucket upper bounds (ascending, ending in +∞) in bucket mode.
-    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float::option_vec"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::serde_float::option_vec"
+        )
+    )]
     bounds: Option<Vec<f64>>,
     baseline: Tally,
     canary: Tally,

@@ -16,15 +16,19 @@ pub enum Hypotheses {
     /// Bernoulli(p0) against Bernoulli(p1); batches are (events, trials).
     Bernoulli {
         /// Null proportion.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
         p0: f64,
         /// Alternative proportion.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
         p1: f64,
     },
     /// Poisson rate λ0 against λ1 per unit exposure; batches are (count, exposure).
     Poisson {
         /// Null rate.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
         lambda0: f64,
         /// Alternative rate.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
         lambda1: f64,
     },
     /// Canary against baseline event counts with traffic shares: the canary's share of
@@ -32,8 +36,10 @@ pub enum Hypotheses {
     /// (baseline events, canary events).
     RateRatio {
         /// The canary's traffic share ρ_c (the baseline's is 1 − ρ_c).
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
         canary_share: f64,
         /// The rate ratio r > 0 under the alternative.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
         ratio: f64,
     },
 }
@@ -62,9 +68,16 @@ pub enum Hypotheses {
 )]
 pub struct Sprt {
     hypotheses: Hypotheses,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     alpha: f64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     beta: f64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     llr: f64,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     decided: Option<Decision>,
     last: Report,
 }
@@ -314,9 +327,12 @@ impl SequentialTest for Sprt {
     serde(remote = "Self")
 )]
 pub struct GammaPoisson {
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     phi: f64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     margin: f64,
     count: u64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     expected: f64,
     monitor: Monitor,
 }

@@ -305,7 +305,14 @@ pub struct PercentileDelta {
     /// Interval for canary/baseline − 1, when both quantiles are certainly
     /// non-negative and the baseline's can be positive (its upper end is +∞ when the
     /// baseline's could be 0).
-    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float::option_pair"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::serde_float::option_pair"
+        )
+    )]
     pub relative: Option<(f64, f64)>,
     /// The level both intervals hold jointly at least.
     pub level: f64,
