@@ -398,6 +398,20 @@ pub fn burn(data: &[u8]) {
             assert!(finite(r));
         }
     }
+    // The promotion gate with any bit patterns for its three numbers: it allows only
+    // when every one is a usable number (no NaN or infinity lets a rollout through).
+    for &(a, b) in records.iter().take(16) {
+        use crate::burn::canary::{GateDecision, gate};
+        let spend = f64::from_bits((u64::from(a) << 32) | u64::from(b));
+        let max = f64::from_bits((u64::from(b) << 32) | u64::from(a));
+        let min = f64::from(a) / f64::from(u32::MAX);
+        let remaining = buckets
+            .first()
+            .map_or(Ratio::NoData, |&c| slo.remaining_budget(c));
+        if let Ok(GateDecision::Allow) = gate(remaining, spend, min, max) {
+            assert!(spend.is_finite() && max.is_finite() && spend <= max);
+        }
+    }
     let options = Options {
         comparator: if opts & 1 == 0 {
             Comparator::Greater
