@@ -231,16 +231,21 @@ impl crate::validated::Validate for Monitor {
                 }
             }
         }
-        not_nan("last report's ln E", self.last.log_e_value)?;
-        if !(0.0..=1.0).contains(&self.last.p_value) {
-            return Err(Error::InvalidParameter {
-                name: "last report's p-value",
-                expected: "within [0, 1]",
-                value: self.last.p_value,
-            });
-        }
-        Ok(())
+        check_report(&self.last)
     }
+}
+
+/// A loaded report: ln E not NaN, p-value within [0, 1].
+pub(crate) fn check_report(report: &Report) -> Result<(), Error> {
+    crate::validated::not_nan("last report's ln E", report.log_e_value)?;
+    if !(0.0..=1.0).contains(&report.p_value) {
+        return Err(Error::InvalidParameter {
+            name: "last report's p-value",
+            expected: "within [0, 1]",
+            value: report.p_value,
+        });
+    }
+    Ok(())
 }
 
 impl Monitor {

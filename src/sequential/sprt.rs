@@ -261,15 +261,7 @@ impl crate::validated::Validate for Sprt {
                 value: self.llr,
             });
         }
-        crate::validated::not_nan("last report's ln E", self.last.log_e_value)?;
-        if !(0.0..=1.0).contains(&self.last.p_value) {
-            return Err(Error::InvalidParameter {
-                name: "last report's p-value",
-                expected: "within [0, 1]",
-                value: self.last.p_value,
-            });
-        }
-        Ok(())
+        super::check_report(&self.last)
     }
 }
 
