@@ -125,7 +125,7 @@ impl ClassicHistogram {
     ///   count, or a missing +Inf bucket.
     pub fn from_prometheus(buckets: &[(f64, f64)]) -> Result<(Self, bool), Error> {
         if buckets.iter().any(|b| b.0.is_nan()) {
-            return Err(invalid("bucket bound", "a number", f64::NAN)); // NaN is what came
+            return Err(invalid("bucket bound", "a number", f64::NAN));
         }
         if let Some(&(_, c)) = buckets.iter().find(|b| !(b.1.is_finite() && b.1 >= 0.0)) {
             return Err(invalid("bucket count", "finite and >= 0", c));
@@ -391,16 +391,16 @@ validated_serde!(ExponentialHistogram);
 
 impl crate::validated::Validate for ExponentialHistogram {
     /// The checks of [`ExponentialHistogram::new`] and
-    /// [`ExponentialHistogram::with_zero_threshold`], with their errors.
+    /// [`ExponentialHistogram::with_zero_threshold`] (which call this), with their
+    /// errors.
     fn validate(&self) -> Result<(), Error> {
-        Self::new(
-            self.scale,
-            self.zero_count,
-            self.positive_offset,
-            Vec::new(),
-            self.negative_offset,
-            Vec::new(),
-        )?;
+        if !(-10..=20).contains(&self.scale) {
+            return Err(invalid(
+                "exponential histogram scale",
+                "within [-10, 20]",
+                f64::from(self.scale),
+            ));
+        }
         for (offset, run) in [
             (self.positive_offset, &self.positive),
             (self.negative_offset, &self.negative),
@@ -438,23 +438,7 @@ impl ExponentialHistogram {
         negative_offset: i32,
         negative: Vec<u64>,
     ) -> Result<Self, Error> {
-        if !(-10..=20).contains(&scale) {
-            return Err(invalid(
-                "exponential histogram scale",
-                "within [-10, 20]",
-                f64::from(scale),
-            ));
-        }
-        for (offset, run) in [(positive_offset, &positive), (negative_offset, &negative)] {
-            if i64::from(offset) + run.len() as i64 > i64::from(i32::MAX) {
-                return Err(invalid(
-                    "bucket offset plus count",
-                    "within the i32 index range",
-                    f64::from(offset),
-                ));
-            }
-        }
-        Ok(Self {
+        let histogram = Self {
             scale,
             zero_count,
             positive_offset,
@@ -462,7 +446,9 @@ impl ExponentialHistogram {
             negative_offset,
             negative,
             zero_threshold: 0.0,
-        })
+        };
+        crate::validated::Validate::validate(&histogram)?;
+        Ok(histogram)
     }
 
     /// Sets OTLP's `zero_threshold`: the zero bucket holds values of magnitude at most
@@ -472,10 +458,8 @@ impl ExponentialHistogram {
     /// # Errors
     /// - [`Error::InvalidParameter`] unless the threshold is finite and ≥ 0.
     pub fn with_zero_threshold(mut self, threshold: f64) -> Result<Self, Error> {
-        if !(threshold.is_finite() && threshold >= 0.0) {
-            return Err(invalid("zero threshold", "finite and >= 0", threshold));
-        }
         self.zero_threshold = threshold;
+        crate::validated::Validate::validate(&self)?;
         Ok(self)
     }
 

@@ -231,8 +231,8 @@ impl CountRateTest {
     /// test's checks.
     ///
     /// # Errors
-    /// - [`Error::Mismatch`] if the configurations differ, [`Error::InvalidParameter`] if the counts
-    ///   overflow; the state is unchanged.
+    /// - [`Error::Mismatch`] if the configurations differ, [`Error::InvalidParameter`] if
+    ///   the counts overflow; the state is unchanged.
     pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
         if (
             self.baseline_share,

@@ -108,8 +108,8 @@ impl ProportionTest {
     /// Adds the counts of a test with the same configuration run on other data.
     ///
     /// # Errors
-    /// - [`Error::Mismatch`] if the configurations differ, [`Error::InvalidParameter`] if the counts
-    ///   overflow; the state is unchanged.
+    /// - [`Error::Mismatch`] if the configurations differ, [`Error::InvalidParameter`] if
+    ///   the counts overflow; the state is unchanged.
     pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
         if (self.tau2, self.direction, self.margin, self.monitor.alpha())
             != (
@@ -273,8 +273,8 @@ impl BernoulliCs {
     /// Adds the counts of a test with the same configuration run on other data.
     ///
     /// # Errors
-    /// - [`Error::Mismatch`] if the configurations differ, [`Error::InvalidParameter`] if the counts
-    ///   overflow; the state is unchanged.
+    /// - [`Error::Mismatch`] if the configurations differ, [`Error::InvalidParameter`] if
+    ///   the counts overflow; the state is unchanged.
     pub fn merge(&mut self, other: &Self) -> Result<(), Error> {
         if (
             self.t_opt,

@@ -112,8 +112,8 @@ impl Sprt {
     ///
     /// # Errors
     /// - [`Error::EventsExceedTotal`] if events exceed trials;
-    ///   [`Error::InvalidParameter`] for other hypotheses, or if the log-likelihood
-    ///   ratio would overflow f64. The state is unchanged.
+    ///   [`Error::Mismatch`] for other hypotheses; [`Error::InvalidParameter`] if the
+    ///   log-likelihood ratio would overflow f64. The state is unchanged.
     pub fn update_bernoulli(&mut self, events: u64, trials: u64) -> Result<(), Error> {
         let Hypotheses::Bernoulli { p0, p1 } = self.hypotheses else {
             return Err(self.wrong_update("update_bernoulli"));
@@ -131,9 +131,9 @@ impl Sprt {
     /// Adds `count` events over `exposure` units for [`Hypotheses::Poisson`].
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] for a negative or non-finite exposure, or for
-    ///   other hypotheses, or if the log-likelihood ratio would overflow f64 (rates many
-    ///   orders of magnitude apart). The state is unchanged.
+    /// - [`Error::Mismatch`] for other hypotheses; [`Error::InvalidParameter`] for a
+    ///   negative or non-finite exposure or if the log-likelihood ratio would overflow
+    ///   f64 (rates many orders of magnitude apart). The state is unchanged.
     pub fn update_poisson(&mut self, count: u64, exposure: f64) -> Result<(), Error> {
         let Hypotheses::Poisson { lambda0, lambda1 } = self.hypotheses else {
             return Err(self.wrong_update("update_poisson"));
@@ -152,8 +152,8 @@ impl Sprt {
     /// Adds events counted in each arm for [`Hypotheses::RateRatio`].
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] for other hypotheses, or if the log-likelihood
-    ///   ratio would overflow f64. The state is unchanged.
+    /// - [`Error::Mismatch`] for other hypotheses; [`Error::InvalidParameter`] if the
+    ///   log-likelihood ratio would overflow f64. The state is unchanged.
     pub fn update_counts(&mut self, baseline_events: u64, canary_events: u64) -> Result<(), Error> {
         let Hypotheses::RateRatio {
             canary_share,
