@@ -84,6 +84,11 @@
 #[macro_use]
 mod validated;
 
+/// The README's code blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod burn;
 pub mod classify;
 pub mod compare;
