@@ -1,9 +1,19 @@
 //! The crate's one error type.
 
+impl Error {
+    /// `error` as having happened in `metric`.
+    pub(crate) fn in_metric(metric: &str, error: Error) -> Self {
+        Self::InMetric {
+            metric: metric.to_owned(),
+            source: Box::new(error),
+        }
+    }
+}
+
 /// Everything that can go wrong when building inputs or running a comparison.
 ///
 /// Errors are reported only for input that cannot be given a meaning; "not enough
-/// data" is never an error but a [`Classification::NoData`](crate::Classification)
+/// data" is never an error but a [`Judgement::NoData`](crate::Judgement::NoData)
 /// outcome. Messages are lowercase and say what was expected and what came.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -88,6 +98,29 @@ pub enum Error {
         work: u128,
         /// The limit.
         limit: u128,
+    },
+    /// An observation named a metric the plan does not have.
+    #[error("metric must be one of the plan's, got {name:?}")]
+    UnknownMetric {
+        /// The name that was given.
+        name: String,
+    },
+    /// Time went backwards: an observation or a look came with a time before the
+    /// latest one seen.
+    #[error("time must not go back, got {got} after {last}")]
+    TimeWentBack {
+        /// The latest time seen.
+        last: u64,
+        /// The time that was given.
+        got: u64,
+    },
+    /// Something about one metric was wrong: its configuration or an observation.
+    #[error("metric {metric:?}: {source}")]
+    InMetric {
+        /// The metric's name.
+        metric: String,
+        /// What was wrong.
+        source: Box<Error>,
     },
     /// Two metrics in one verdict request shared a name.
     #[error("metric names must be unique, got {name:?} twice")]

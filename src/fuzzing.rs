@@ -4,7 +4,7 @@
 
 use crate::classify::kayenta::{self, KayentaConfig};
 use crate::compare::{Alternative, MannWhitney, Method};
-use crate::{Direction, Margin, MetricConfig, NonFinite, Sample, classify};
+use crate::{Direction, Margin, MetricConfig, NonFinite, Sample};
 
 /// Decodes `data` as two samples plus options and checks that the test, the default
 /// classifier and the Kayenta classifier return well-formed results or errors.
@@ -86,8 +86,12 @@ pub fn mann_whitney(data: &[u8]) {
         },
         ..MetricConfig::default()
     };
-    if let Ok(o) = classify::classify("fuzz", &baseline, &canary, &cfg) {
-        assert!(!o.reason.is_empty() && o.margin.is_finite());
+    let metric = crate::Metric::new("fuzz", baseline.clone(), canary.clone()).config(cfg);
+    if let Ok(o) = metric.judge() {
+        assert!(!o.reason.is_empty() && !o.margin.is_nan());
+        if let Some(iv) = o.interval {
+            assert!(!iv.lower.is_nan() && !iv.upper.is_nan());
+        }
     }
     if let Ok(o) = kayenta::classify(&baseline, &canary, &KayentaConfig::default())
         && let Some(iv) = o.interval

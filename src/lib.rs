@@ -3,29 +3,54 @@
 //! Statistical canary analysis: decide from metrics whether a new version (the
 //! *canary*) is worse than the version it replaces (the *baseline*).
 //!
-//! The crate is a pipeline of pure functions over plain data, with no I/O, clocks,
-//! threads or unseeded randomness:
+//! The crate is a road from numbers to one decision, with no I/O, clocks, threads
+//! or unseeded randomness; time and data are always arguments:
 //!
-//! 1. [`sample`]: validated inputs ([`Sample`], [`EventCounts`], [`Direction`]), with an
-//!    explicit [`NonFinite`] policy for NaN and infinities.
-//! 2. [`compare`]: two-sample tests; [`compare::MannWhitney`] gives U, exact or
-//!    asymptotic p-values, effect sizes and the Hodges–Lehmann shift with an exact or
-//!    asymptotic confidence interval. [`compare::quantile`] gives quantiles (the nine
-//!    Hyndman–Fan definitions) and percentile deltas ("p99 grew 12%, 95% interval
-//!    [7%, 18%]") from raw samples, Prometheus and OpenTelemetry histograms
-//!    ([`compare::histogram`]) and mergeable sketches ([`compare::sketch`]).
-//!    [`sequential`]: anytime-valid tests (count rates, means, proportions, SPRT)
-//!    that may be checked after every new point without inflating false alarms.
-//!    [`burn`]: SLO error budgets and multi-window multi-burn-rate rules over counts.
-//! 3. [`classify`]: one metric's outcome ([`Classification`]: pass, fail-high, fail-low,
-//!    no data) with its reason; [`classify::kayenta`] reproduces Kayenta's judge.
-//! 4. [`policy`]: many metrics' outcomes to one [`Verdict`](verdict::Verdict);
-//!    [`policy::kayenta`] reproduces Kayenta's weighted group score.
-//! 5. [`verdict`]: the decision (pass, fail, inconclusive, no data) with every reason.
+//! 1. **Inputs** ([`sample`], [`compare::histogram`], [`compare::sketch`]): validated
+//!    samples ([`Sample`], with an explicit [`NonFinite`] policy), event counts
+//!    ([`EventCounts`]), Prometheus and OpenTelemetry histograms, mergeable sketches.
+//! 2. **Tests** ([`compare`], [`sequential`], [`burn`]): Mann–Whitney U with exact
+//!    p-values and Hodges–Lehmann intervals, quantiles and distribution-free
+//!    percentile deltas, anytime-valid sequential tests that may be checked after
+//!    every point, SLO burn rates.
+//! 3. **Checks** ([`check`]): each [`Check`] turns a test's result into a
+//!    [`Finding`] through one rule, [`evidence::judge_interval`]: an interval for the
+//!    change against a [`Margin`] in the metric's bad [`Direction`], at an
+//!    [`Alpha`].
+//! 4. **Evidence** ([`evidence`]): the one [`Judgement`] (pass, fail with its side,
+//!    inconclusive, no data with its reason, error) and the [`Evidence`] behind it.
+//! 5. **Policy** ([`policy`]): findings to one [`Decision`]; [`policy::kayenta`]
+//!    reproduces Kayenta's weighted group score and [`classify::kayenta`] its judge.
+//! 6. **Analysis** ([`analysis`]): the tick-by-tick state machine a controller
+//!    drives: [`Analysis::observe`] with the time and what the tick brought,
+//!    [`Analysis::verdict`] whenever it wants; the whole state serialises and
+//!    resumes bit for bit.
+//! 7. **Verdict** ([`verdict`]): the decision with every finding, explained.
 //!
-//! ## Example: samples to a verdict
+//! ## Example: a controller drives an analysis
 //! ```
-//! use canary_judge::{Direction, Metric, Policy, Sample, verdict::Decision};
+//! use canary_judge::{Analysis, Check, Decision, Direction, Margin, MetricSpec, Observation, Plan};
+//!
+//! let plan = Plan::new(vec![
+//!     MetricSpec::new("latency_ms", [Check::Rank])
+//!         .direction(Direction::HigherIsWorse)
+//!         .margin(Margin::Relative(0.05)),
+//! ]);
+//! let mut analysis = Analysis::new(plan)?;
+//! for tick in 0..10u64 {
+//!     let baseline: Vec<f64> = (0..8).map(|i| 100.0 + ((i + tick) % 5) as f64).collect();
+//!     let canary: Vec<f64> = baseline.iter().map(|v| v * 1.3).collect();
+//!     analysis.observe(tick, "latency_ms", &Observation::Values { baseline, canary })?;
+//! }
+//! let verdict = analysis.verdict(10)?;
+//! assert_eq!(verdict.decision, Decision::Fail);
+//! println!("{verdict}"); // per check: estimate, interval, margin, alpha, p; then why
+//! # Ok::<(), canary_judge::Error>(())
+//! ```
+//!
+//! ## Example: samples already collected, one look
+//! ```
+//! use canary_judge::{Decision, Direction, Metric, Policy, Sample};
 //!
 //! let metrics = [
 //!     Metric::new(
@@ -42,7 +67,6 @@
 //! ];
 //! let verdict = Policy::default().judge(&metrics)?;
 //! assert_eq!(verdict.decision, Decision::Fail);
-//! println!("{verdict}");
 //! # Ok::<(), canary_judge::Error>(())
 //! ```
 //!
@@ -67,7 +91,7 @@
 //!
 //! ## Errors and panics
 //! Invalid input is rejected once, at construction, with an [`Error`] saying what was
-//! expected and what came; "not enough data" is an outcome, not an error. No public
+//! expected and what came; "not enough data" is a judgement, not an error. No public
 //! function panics on any input.
 //!
 //! ## Numerical accuracy
@@ -89,13 +113,17 @@ mod validated;
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+pub mod analysis;
 pub mod burn;
+pub mod check;
 pub mod classify;
 pub mod compare;
 mod error;
+pub mod evidence;
 #[cfg(any(test, fuzzing))]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod params;
 pub mod policy;
 mod rng;
 pub mod sample;
@@ -104,7 +132,12 @@ pub mod sequential;
 mod serde_float;
 pub mod verdict;
 
-pub use classify::{Classification, Margin, Metric, MetricConfig, MetricOutcome};
+pub use analysis::{Analysis, MetricSpec, Observation, Plan};
+pub use check::Check;
+pub use classify::{Metric, MetricConfig};
 pub use error::Error;
+pub use evidence::{Evidence, Finding, Judgement, Side};
+pub use params::{Alpha, Margin};
 pub use policy::Policy;
 pub use sample::{Direction, EventCounts, NonFinite, Sample};
+pub use verdict::{Decision, Verdict};

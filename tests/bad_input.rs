@@ -4,9 +4,14 @@
 use canary_judge::compare::{Alternative, MannWhitney, Method};
 use canary_judge::verdict::Decision;
 use canary_judge::{
-    Classification, Direction, Error, Margin, Metric, MetricConfig, NonFinite, Policy, Sample,
-    classify::classify,
+    Alpha, Direction, Error, Finding, Judgement, Margin, Metric, MetricConfig, NonFinite, Policy,
+    Sample,
 };
+
+/// One metric's rank check at one look.
+fn classify(name: &str, b: &Sample, c: &Sample, cfg: &MetricConfig) -> Result<Finding, Error> {
+    Metric::new(name, b.clone(), c.clone()).config(*cfg).judge()
+}
 
 fn s(v: &[f64]) -> Sample {
     Sample::new(v.iter().copied()).unwrap()
@@ -58,8 +63,15 @@ fn empty_samples_are_errors_for_the_test_and_no_data_for_classification() {
         "baseline sample must not be empty for the mann-whitney test"
     );
     let o = classify("m", &s(&[]), &s(&[]), &MetricConfig::default()).unwrap();
-    assert_eq!(o.classification, Classification::NoData);
-    assert!(o.reason.contains("no values"));
+    assert_eq!(
+        o.judgement,
+        Judgement::NoData(canary_judge::evidence::Lack::Empty)
+    );
+    assert!(
+        o.reason.contains("0 baseline and 0 canary values"),
+        "{}",
+        o.reason
+    );
 }
 
 #[test]
@@ -70,7 +82,10 @@ fn single_points() {
     assert_eq!(r.interval.unwrap().achieved_level, 0.0);
     // Too small ever to fail: the classifier says so rather than passing.
     let o = classify("m", &s(&[1.0]), &s(&[2.0]), &MetricConfig::default()).unwrap();
-    assert_eq!(o.classification, Classification::NoData);
+    assert_eq!(
+        o.judgement,
+        Judgement::NoData(canary_judge::evidence::Lack::TooFew)
+    );
     assert!(
         o.reason.contains("smallest attainable p-value"),
         "{}",
@@ -93,7 +108,7 @@ fn all_values_tied() {
         &MetricConfig::default(),
     )
     .unwrap();
-    assert_eq!(o.classification, Classification::Pass);
+    assert_eq!(o.judgement, Judgement::Pass);
     // Each side constant, different values.
     assert_sane(&s(&[1.0; 6]), &s(&[10.0; 6]));
 }
@@ -147,15 +162,8 @@ fn invalid_parameters_are_errors() {
             .unwrap_err();
         assert!(matches!(e, Error::InvalidConfidenceLevel { .. }), "{level}");
     }
-    for alpha in [0.0, 1.0, f64::NAN] {
-        let cfg = MetricConfig {
-            alpha,
-            ..Default::default()
-        };
-        assert!(matches!(
-            classify("m", &s(&[1.0]), &s(&[2.0]), &cfg),
-            Err(Error::InvalidAlpha { .. })
-        ));
+    for alpha in [0.0, 1.0, f64::NAN, -0.1, f64::INFINITY] {
+        assert!(matches!(Alpha::new(alpha), Err(Error::InvalidAlpha { .. })));
     }
     for margin in [
         Margin::Absolute(-1.0),
@@ -248,7 +256,8 @@ fn verdicts_for_degenerate_metric_sets() {
     let v = Policy::default().judge(&[low]).unwrap();
     assert_eq!(v.decision, Decision::Fail);
     assert!(
-        v.reasons[0].starts_with("tput: canary lower"),
+        v.reasons[0]
+            .starts_with("tput / rank: the shift (interval [-inf, -50] 99% one-sided) lies below"),
         "{:?}",
         v.reasons
     );

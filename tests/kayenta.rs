@@ -700,14 +700,17 @@ mod detector_and_statistic_suites {
 /// interval degrades to solver noise and it passes; ours still fails it.
 #[test]
 fn default_mode_is_scale_invariant_where_kayenta_is_not() {
-    use canary_judge::{Classification, MetricConfig, classify::classify as default_classify};
+    use canary_judge::{Judgement, Metric, MetricConfig, Side};
     let scaled = |v: &[f64], f: f64| Sample::new(v.iter().map(|x| x * f)).unwrap();
     let cfg = MetricConfig::default();
     let mut kayenta_labels = Vec::new();
     for f in [1.0, 1e-5] {
         let (b, c) = (scaled(&CLES_CTL, f), scaled(&CLES_EXP, f));
-        let ours = default_classify("m", &b, &c, &cfg).unwrap();
-        assert_eq!(ours.classification, Classification::FailLow, "scale {f}");
+        let ours = Metric::new("m", b.clone(), c.clone())
+            .config(cfg)
+            .judge()
+            .unwrap();
+        assert_eq!(ours.judgement, Judgement::Fail(Side::Low), "scale {f}");
         kayenta_labels.push(classify(&b, &c, &KayentaConfig::default()).unwrap().label);
     }
     assert_eq!(kayenta_labels, [KayentaLabel::Low, KayentaLabel::Pass]);

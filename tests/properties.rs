@@ -1,7 +1,15 @@
 //! Properties that must hold for every input (proptest).
 
 use canary_judge::compare::{Alternative, MannWhitney, Method};
-use canary_judge::{Classification, Direction, MetricConfig, Sample, classify::classify};
+use canary_judge::{Alpha, Direction, Judgement, Metric, MetricConfig, Sample, Side};
+
+fn classify(name: &str, b: &Sample, c: &Sample, cfg: &MetricConfig) -> Judgement {
+    Metric::new(name, b.clone(), c.clone())
+        .config(*cfg)
+        .judge()
+        .unwrap()
+        .judgement
+}
 use proptest::prelude::*;
 
 fn sample(v: &[f64]) -> Sample {
@@ -153,13 +161,13 @@ proptest! {
     /// Making the canary worse never turns a failure into a pass.
     #[test]
     fn classification_is_monotone_in_the_canary(b in values(30), c in values(30), bump in 0i32..200) {
-        let cfg = MetricConfig { direction: Direction::HigherIsWorse, alpha: 0.05, ..Default::default() };
-        let before = classify("m", &sample(&b), &sample(&c), &cfg).unwrap().classification;
+        let cfg = MetricConfig { direction: Direction::HigherIsWorse, alpha: Alpha::FIVE_PERCENT, ..Default::default() };
+        let before = classify("m", &sample(&b), &sample(&c), &cfg);
         let worse: Vec<f64> = c.iter().map(|v| v + bump as f64 / 8.0).collect();
-        let after = classify("m", &sample(&b), &sample(&worse), &cfg).unwrap().classification;
-        if before == Classification::FailHigh {
-            prop_assert_eq!(after, Classification::FailHigh);
+        let after = classify("m", &sample(&b), &sample(&worse), &cfg);
+        if before == Judgement::Fail(Side::High) {
+            prop_assert_eq!(after, Judgement::Fail(Side::High));
         }
-        prop_assert_ne!(after, Classification::FailLow);
+        prop_assert_ne!(after, Judgement::Fail(Side::Low));
     }
 }

@@ -5,7 +5,7 @@
 //! such as an off-by-one critical value, moves the rates by far more).
 
 use canary_judge::compare::{Alternative, MannWhitney, Method};
-use canary_judge::{Classification, Direction, MetricConfig, Sample, classify::classify};
+use canary_judge::{Alpha, Direction, Judgement, Metric, MetricConfig, Sample, Side};
 
 mod common;
 
@@ -115,13 +115,18 @@ fn default_classifier_false_alarm_rate() {
     let reps = 2000;
     let cfg = MetricConfig {
         direction: Direction::HigherIsWorse,
-        alpha: 0.05,
+        alpha: Alpha::FIVE_PERCENT,
         ..Default::default()
     };
     let mut fails = |shape, shift| {
         let b = draw(&mut rng, shape, 40, 0.0);
         let c = draw(&mut rng, shape, 40, shift);
-        classify("m", &b, &c, &cfg).unwrap().classification == Classification::FailHigh
+        Metric::new("m", b, c)
+            .config(cfg)
+            .judge()
+            .unwrap()
+            .judgement
+            == Judgement::Fail(Side::High)
     };
     let false_alarms = rate(reps, || fails(Shape::Pareto, 0.0));
     assert!(false_alarms <= allowed(0.05, reps), "{false_alarms}");

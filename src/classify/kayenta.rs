@@ -32,7 +32,7 @@
 //! ## Known defects, kept on purpose in this mode
 //! - The root finder's absolute tolerance makes results depend on the metric's units
 //!   (values of order 1e-5 give noise), and intervals can come out inverted
-//!   (lower > upper). The default classifier ([`crate::classify::classify`]) uses the
+//!   (lower > upper). The default classifier ([`crate::Metric::judge`]) uses the
 //!   exact order statistics of the pairwise differences instead.
 //! - "lower end > 0.25·|estimate|" is a |z| > 3.1 test in disguise, not a margin.
 //! - The normal approximation is used even for two points per side, so complete
@@ -42,8 +42,8 @@
 
 use std::fmt;
 
-use crate::classify::{Classification, MetricOutcome};
 use crate::compare::normal;
+use crate::evidence::{Evidence, Finding, Judgement, Lack, Side};
 use crate::rng::SplitMix;
 use crate::{Direction, Error, NonFinite, Sample};
 
@@ -275,19 +275,22 @@ pub struct KayentaOutcome {
 }
 
 impl KayentaOutcome {
-    /// Converts to the crate's per-metric outcome for a [`crate::Policy`].
+    /// This outcome as a finding of the check `kayenta`, for a [`crate::Policy`].
     ///
-    /// `High`/`Low` become fail-high/fail-low. `Nodata`, `NodataFailMetric` and `Error`
-    /// become no data; they are marked *required* (making the verdict at least
-    /// inconclusive) when Kayenta would count them against the canary
-    /// (`NodataFailMetric`, critical `Nodata`) and, unlike Kayenta, for `Error`, which
-    /// Kayenta silently drops from its score.
-    pub fn to_metric_outcome(&self, name: &str) -> MetricOutcome {
-        let classification = match self.label {
-            KayentaLabel::Pass => Classification::Pass,
-            KayentaLabel::High => Classification::FailHigh,
-            KayentaLabel::Low => Classification::FailLow,
-            _ => Classification::NoData,
+    /// `High`/`Low` become `Fail(High)`/`Fail(Low)`, `Pass` a pass, `Nodata` and
+    /// `NodataFailMetric` no data, and `Error` an error judgement. The finding is
+    /// marked *required* (making the verdict at least inconclusive) when Kayenta would
+    /// count it against the canary (`NodataFailMetric`, critical `Nodata`) and,
+    /// unlike Kayenta, for `Error`, which Kayenta silently drops from its score. The
+    /// estimate is Kayenta's; its interval (which can come out inverted) stays in the
+    /// evidence.
+    pub fn to_finding(&self, metric: &str) -> Finding {
+        let judgement = match self.label {
+            KayentaLabel::Pass => Judgement::Pass,
+            KayentaLabel::High => Judgement::Fail(Side::High),
+            KayentaLabel::Low => Judgement::Fail(Side::Low),
+            KayentaLabel::Error => Judgement::Error,
+            _ => Judgement::NoData(Lack::Empty),
         };
         let required = matches!(
             self.label,
@@ -298,14 +301,10 @@ impl KayentaOutcome {
         } else {
             format!("kayenta: {}: {}", self.label, self.reason)
         };
-        MetricOutcome {
-            name: name.to_owned(),
-            classification,
-            reason,
-            margin: 0.0,
-            required,
-            test: None,
-        }
+        let mut f = Finding::bare(metric, "kayenta", judgement, required, reason);
+        f.estimate = self.interval.map(|i| i.estimate);
+        f.evidence = Some(Evidence::Kayenta(self.clone()));
+        f
     }
 }
 

@@ -267,7 +267,44 @@ impl ClassicHistogram {
 impl ClassicHistogram {
     /// Each bucket's own count (the difference of cumulative counts), which must be a
     /// whole number of observations.
-    fn own_counts(&self) -> Result<Vec<u64>, Error> {
+    /// The upper bounds, ascending, ending at +Inf.
+    pub(crate) fn bounds(&self) -> &[f64] {
+        &self.bounds
+    }
+
+    /// The sum of two histograms over the same bounds (bucket by bucket).
+    ///
+    /// # Errors
+    /// - [`Error::Mismatch`] if the bounds differ; [`Error::InvalidParameter`] if a
+    ///   sum is not finite.
+    pub(crate) fn add(&self, other: &Self) -> Result<Self, Error> {
+        if self.bounds != other.bounds {
+            return Err(Error::Mismatch {
+                name: "bucket bounds of successive histograms",
+                expected: "the same as the first observation's",
+                got: format!("{:?} after {:?}", other.bounds, self.bounds),
+            });
+        }
+        let counts: Vec<f64> = self
+            .counts
+            .iter()
+            .zip(&other.counts)
+            .map(|(a, b)| a + b)
+            .collect();
+        if let Some(&c) = counts.iter().find(|c| !c.is_finite()) {
+            return Err(invalid("summed bucket count", "finite", c));
+        }
+        Ok(Self {
+            bounds: self.bounds.clone(),
+            counts,
+        })
+    }
+
+    /// The per-bucket (not cumulative) counts as whole numbers.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] for a fractional or huge count.
+    pub(crate) fn own_counts(&self) -> Result<Vec<u64>, Error> {
         let mut previous = 0.0;
         self.counts
             .iter()

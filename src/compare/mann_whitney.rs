@@ -238,6 +238,25 @@ impl MannWhitney {
         self.finish(summary, None)
     }
 
+    /// The test with the shift and its interval from a rank summary kept elsewhere
+    /// and both sides already sorted (canary `x`, baseline `y`, both non-empty).
+    pub(crate) fn compare_presorted(
+        &self,
+        summary: RankSummary,
+        x: &[f64],
+        y: &[f64],
+    ) -> Result<MannWhitneyResult, Error> {
+        if let Some(level) = self.confidence_level
+            && !(level > 0.0 && level < 1.0)
+        {
+            return Err(Error::InvalidConfidenceLevel { value: level });
+        }
+        if x.is_empty() || y.is_empty() {
+            return self.compare_summary(summary);
+        }
+        self.finish(summary, Some(Differences::new(x, y)))
+    }
+
     /// The p-value, effect sizes and (given the sorted samples' differences) the
     /// shift and interval, from the rank summary.
     fn finish(

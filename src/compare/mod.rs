@@ -11,11 +11,11 @@
 
 mod exact;
 pub mod histogram;
-mod hodges_lehmann;
+pub(crate) mod hodges_lehmann;
 mod mann_whitney;
 pub(crate) mod normal;
 pub mod quantile;
-mod ranks;
+pub(crate) mod ranks;
 pub mod sketch;
 
 /// (2·U for sorted `x` against sorted `y`, pooled tie term Σ(t³ − t)).

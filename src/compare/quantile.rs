@@ -329,6 +329,19 @@ fn locate(n: usize, p: f64, method: QuantileMethod, convention: Convention) -> (
     }
 }
 
+/// The quantile estimate of `n` sorted values reached through `kth` (0-based order
+/// statistics), by `method` and `convention`: two order statistics and the weight.
+pub(crate) fn estimate_from(
+    n: usize,
+    p: f64,
+    method: QuantileMethod,
+    convention: Convention,
+    kth: impl Fn(usize) -> f64,
+) -> f64 {
+    let (lower, upper, weight) = locate(n, p, method, convention);
+    finish(kth(lower), kth(upper), weight, convention)
+}
+
 fn finish(a: f64, b: f64, weight: f64, convention: Convention) -> f64 {
     match convention {
         Convention::Numpy if weight == 0.0 => a,

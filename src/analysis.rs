@@ -1,0 +1,846 @@
+//! The Analysis: a sans-I/O state machine that a controller drives tick by tick.
+//!
+//! The caller builds it from a [`Plan`] (plain serde data: each metric's name,
+//! direction, margin, α, NaN policy, required flag and checks), then passes time and
+//! data in with [`Analysis::observe`] and asks for a [`Verdict`] whenever it wants
+//! with [`Analysis::verdict`] (every finding explained) or [`Analysis::decide`] (the
+//! same decision, computing only what the decision needs). Nothing reads a clock:
+//! `now` is the caller's monotone time in any unit (seconds, ticks), and replaying a
+//! recording runs the same code as running live. The whole state serialises (feature
+//! `serde`) and resumes bit for bit; a loaded state is validated like a new one.
+//!
+//! # Example: a controller loop
+//! ```
+//! use canary_judge::analysis::{Analysis, MetricSpec, Observation, Plan};
+//! use canary_judge::{Check, Decision, Direction, EventCounts, Margin};
+//!
+//! let plan = Plan::new(vec![
+//!     MetricSpec::new("latency_ms", [Check::Rank, Check::Percentile { p: 0.9 }])
+//!         .direction(Direction::HigherIsWorse)
+//!         .margin(Margin::Relative(0.05)),
+//!     MetricSpec::new("errors", [Check::CountRate { canary_share: 0.5 }])
+//!         .direction(Direction::HigherIsWorse)
+//!         .required(true),
+//! ])
+//! .planned_ticks(30);
+//! let mut analysis = Analysis::new(plan)?;
+//! for tick in 0..30u64 {
+//!     let base: Vec<f64> = (0..20).map(|i| 100.0 + ((i * 7 + tick) % 13) as f64).collect();
+//!     let canary: Vec<f64> = base.iter().map(|v| v + 30.0).collect(); // 30 ms slower
+//!     analysis.observe(tick, "latency_ms", &Observation::Values { baseline: base, canary })?;
+//!     let counts = Observation::Counts {
+//!         baseline: EventCounts::new(3, 1000)?,
+//!         canary: EventCounts::new(2, 1000)?,
+//!     };
+//!     analysis.observe(tick, "errors", &counts)?;
+//! }
+//! let verdict = analysis.verdict(30)?;
+//! assert_eq!(verdict.decision, Decision::Fail);
+//! println!("{verdict}");
+//! # Ok::<(), canary_judge::Error>(())
+//! ```
+//!
+//! # Observations and checks
+//! An observation is what one tick brought for one metric: a batch of values per
+//! side, event counts with totals per side, a Prometheus classic histogram per side
+//! holding the tick's increase (as PromQL's `increase()` gives it), or a failed
+//! measurement. A metric keeps the kind of its first observation. Which checks take
+//! which kinds, and how each judges, is listed in [`crate::check`]. Counts feed
+//! fixed-horizon and mean checks as one rate per side per tick, and thresholds as the
+//! canary's rate; a side with a zero total adds no rate.
+//!
+//! # Bad input
+//! An unknown metric, a kind the metric's checks do not take, a kind other than the
+//! metric's first, time going backwards, NaN or ±∞ under the metric's
+//! [`NonFinite`] policy, or histograms whose bounds change: an error naming the
+//! metric and the field ([`Error::InMetric`] around the cause), and the state
+//! unchanged. A failed measurement ([`Observation::Failed`]) is not an error: every
+//! check of the metric reports [`Judgement::Error`] with its message until the next
+//! good observation.
+//!
+//! # Memory
+//! Values are kept (8 bytes per point per side) for the fixed-horizon checks, and
+//! the quantile test keeps its own ordered multiset; counts and means take O(1);
+//! histograms take O(buckets). Feed histograms for unbounded streams.
+//!
+//! [`Judgement::Error`]: crate::Judgement::Error
+
+use crate::Error;
+use crate::check::pool::RankPool;
+use crate::check::{self, Check, Context, Data, Kind, State};
+use crate::compare::histogram::ClassicHistogram;
+use crate::params::{Alpha, Margin};
+use crate::policy::Policy;
+use crate::sample::{Direction, EventCounts, NonFinite, Sample};
+use crate::verdict::{Decision, Verdict};
+
+/// How one metric is judged: its name, direction, margin, α, NaN policy, whether
+/// it is required, and its checks.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MetricSpec {
+    /// The metric's name, unique within the plan.
+    pub name: String,
+    /// Which way is worse (default [`Direction::Either`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub direction: Direction,
+    /// The tolerated change in the bad direction (default none).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub margin: Margin,
+    /// Each check's significance level (default 0.01).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub alpha: Alpha,
+    /// Whether no data (or a failed measurement) on this metric keeps the verdict
+    /// inconclusive (default false: it is reported but does not block).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub required: bool,
+    /// What to do with NaN and ±∞ in observed values (default
+    /// [`NonFinite::Reject`]: the observation is refused).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub non_finite: NonFinite,
+    /// The checks, at least one.
+    pub checks: Vec<Check>,
+}
+
+impl MetricSpec {
+    /// A metric with these checks and the defaults above.
+    pub fn new(name: impl Into<String>, checks: impl IntoIterator<Item = Check>) -> Self {
+        Self {
+            name: name.into(),
+            direction: Direction::Either,
+            margin: Margin::default(),
+            alpha: Alpha::default(),
+            required: false,
+            non_finite: NonFinite::Reject,
+            checks: checks.into_iter().collect(),
+        }
+    }
+
+    /// Sets which way is worse.
+    pub fn direction(mut self, direction: Direction) -> Self {
+        self.direction = direction;
+        self
+    }
+
+    /// Sets the tolerated change (validated by [`Analysis::new`]).
+    pub fn margin(mut self, margin: Margin) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// Sets each check's significance level.
+    pub fn alpha(mut self, alpha: Alpha) -> Self {
+        self.alpha = alpha;
+        self
+    }
+
+    /// Marks missing data on this metric as keeping the verdict inconclusive.
+    pub fn required(mut self, required: bool) -> Self {
+        self.required = required;
+        self
+    }
+
+    /// Sets the NaN and infinity policy for observed values.
+    pub fn non_finite(mut self, policy: NonFinite) -> Self {
+        self.non_finite = policy;
+        self
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        let inner = || -> Result<(), Error> {
+            self.margin.validate()?;
+            if let NonFinite::Replace(r) = self.non_finite
+                && !r.is_finite()
+            {
+                return Err(Error::NonFiniteReplacement { value: r });
+            }
+            if self.checks.is_empty() {
+                return Err(Error::Mismatch {
+                    name: "checks",
+                    expected: "at least one",
+                    got: "none".into(),
+                });
+            }
+            self.checks
+                .iter()
+                .try_for_each(|c| c.validate(self.direction, self.margin))
+        };
+        inner().map_err(|e| Error::in_metric(&self.name, e))
+    }
+}
+
+/// The policy document an [`Analysis`] is built from.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Plan {
+    /// The metrics, in the order findings are reported.
+    pub metrics: Vec<MetricSpec>,
+    /// How many ticks the canary is planned to run (default 60): the default of
+    /// every mixing parameter that depends on the horizon.
+    #[cfg_attr(feature = "serde", serde(default = "default_ticks"))]
+    pub planned_ticks: u64,
+    /// How findings become one decision (default: [`Policy`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub policy: Policy,
+}
+
+fn default_ticks() -> u64 {
+    60
+}
+
+impl Plan {
+    /// A plan over these metrics, 60 planned ticks, the default policy.
+    pub fn new(metrics: Vec<MetricSpec>) -> Self {
+        Self {
+            metrics,
+            planned_ticks: default_ticks(),
+            policy: Policy::default(),
+        }
+    }
+
+    /// Sets the planned number of ticks.
+    pub fn planned_ticks(mut self, ticks: u64) -> Self {
+        self.planned_ticks = ticks;
+        self
+    }
+
+    /// Checks every metric and check, once.
+    ///
+    /// # Errors
+    /// - [`Error::DuplicateMetric`] for a repeated name.
+    /// - [`Error::InvalidParameter`] for zero planned ticks.
+    /// - [`Error::InMetric`] around a metric's invalid margin, NaN policy or check.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.planned_ticks == 0 {
+            return Err(Error::InvalidParameter {
+                name: "planned_ticks",
+                expected: ">= 1",
+                value: 0.0,
+            });
+        }
+        let mut seen = std::collections::HashSet::new();
+        for m in &self.metrics {
+            if !seen.insert(m.name.as_str()) {
+                return Err(Error::DuplicateMetric {
+                    name: m.name.clone(),
+                });
+            }
+            m.validate()?;
+        }
+        Ok(())
+    }
+}
+
+/// What one tick brought for one metric.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Observation {
+    /// Raw values per side (latencies, CPU samples). NaN and ±∞ follow the metric's
+    /// [`NonFinite`] policy.
+    Values {
+        /// The baseline's new values.
+        baseline: Vec<f64>,
+        /// The canary's new values.
+        canary: Vec<f64>,
+    },
+    /// Events out of a total per side during the tick (errors out of requests).
+    Counts {
+        /// The baseline's events and total.
+        baseline: EventCounts,
+        /// The canary's events and total.
+        canary: EventCounts,
+    },
+    /// Each side's Prometheus classic histogram increase during the tick; bounds
+    /// equal on both sides and across ticks.
+    Histograms {
+        /// The baseline's histogram.
+        baseline: ClassicHistogram,
+        /// The canary's histogram.
+        canary: ClassicHistogram,
+    },
+    /// The measurement failed (a query error, a scrape timeout).
+    Failed {
+        /// What went wrong, reported in the metric's findings.
+        message: String,
+    },
+}
+
+impl Observation {
+    fn kind(&self) -> Option<Kind> {
+        match self {
+            Self::Values { .. } => Some(Kind::Values),
+            Self::Counts { .. } => Some(Kind::Counts),
+            Self::Histograms { .. } => Some(Kind::Histograms),
+            Self::Failed { .. } => None,
+        }
+    }
+}
+
+/// One metric's running state.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+struct MetricState {
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    kind: Option<StoredKind>,
+    #[cfg_attr(feature = "serde", serde(default))]
+    data: StoredData,
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::serde_float::option"
+        )
+    )]
+    latest: Option<f64>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    failure: Option<String>,
+    checks: Vec<State>,
+}
+
+/// The serialised kind of a metric's observations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+enum StoredKind {
+    Values,
+    Counts,
+    Histograms,
+}
+
+impl From<Kind> for StoredKind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Values => Self::Values,
+            Kind::Counts => Self::Counts,
+            Kind::Histograms => Self::Histograms,
+        }
+    }
+}
+
+impl From<StoredKind> for Kind {
+    fn from(k: StoredKind) -> Self {
+        match k {
+            StoredKind::Values => Self::Values,
+            StoredKind::Counts => Self::Counts,
+            StoredKind::Histograms => Self::Histograms,
+        }
+    }
+}
+
+/// A metric's shared data; values serialise as the two sorted sides and the rank
+/// sums are rebuilt (and so always consistent) on loading.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct StoredData(Data);
+
+#[cfg(feature = "serde")]
+mod stored {
+    use super::*;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Form {
+        Empty,
+        Values {
+            #[serde(with = "crate::serde_float::vec")]
+            baseline: Vec<f64>,
+            #[serde(with = "crate::serde_float::vec")]
+            canary: Vec<f64>,
+        },
+        Histograms {
+            baseline: ClassicHistogram,
+            canary: ClassicHistogram,
+        },
+    }
+
+    impl Serialize for StoredData {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            match &self.0 {
+                Data::Empty => Form::Empty.serialize(s),
+                Data::Values(pool) => Form::Values {
+                    baseline: pool.baseline.to_sorted(),
+                    canary: pool.canary.to_sorted(),
+                }
+                .serialize(s),
+                Data::Histograms { baseline, canary } => Form::Histograms {
+                    baseline: baseline.clone(),
+                    canary: canary.clone(),
+                }
+                .serialize(s),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for StoredData {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            use serde::de::Error as _;
+            Ok(Self(match Form::deserialize(d)? {
+                Form::Empty => Data::Empty,
+                Form::Values { baseline, canary } => {
+                    for (side, v) in [("baseline", &baseline), ("canary", &canary)] {
+                        if v.len() > crate::check::pool::MAX_POINTS {
+                            return Err(D::Error::custom(format!(
+                                "stored {side} values must number at most 2^32, got {}",
+                                v.len()
+                            )));
+                        }
+                        if let Some(bad) = v.iter().find(|x| !x.is_finite()) {
+                            return Err(D::Error::custom(format!(
+                                "stored {side} values must be finite, got {bad}"
+                            )));
+                        }
+                        if v.windows(2).any(|w| w[0] > w[1]) {
+                            return Err(D::Error::custom(format!(
+                                "stored {side} values must be sorted ascending, got them out of order"
+                            )));
+                        }
+                    }
+                    let fold = |v: Vec<f64>| v.into_iter().map(|x| x + 0.0).collect();
+                    Data::Values(RankPool::from_sorted(fold(baseline), fold(canary)))
+                }
+                Form::Histograms { baseline, canary } => {
+                    if baseline.bounds() != canary.bounds() {
+                        return Err(D::Error::custom(
+                            "stored histograms' bounds must be equal on both sides, got different bounds",
+                        ));
+                    }
+                    Data::Histograms { baseline, canary }
+                }
+            }))
+        }
+    }
+}
+
+/// The tick-by-tick state machine over a [`Plan`]: see the [module docs](self).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
+pub struct Analysis {
+    plan: Plan,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    now: Option<u64>,
+    metrics: Vec<MetricState>,
+}
+
+validated_serde!(Analysis);
+
+impl crate::validated::Validate for Analysis {
+    /// The plan validates; one state per metric and per check, each of the check's
+    /// own kind; the data agree with the metric's observation kind; the latest level
+    /// is finite.
+    fn validate(&self) -> Result<(), Error> {
+        self.plan.validate()?;
+        if self.metrics.len() != self.plan.metrics.len() {
+            return Err(Error::Mismatch {
+                name: "stored metric states",
+                expected: "one per metric of the plan",
+                got: format!(
+                    "{} for {} metrics",
+                    self.metrics.len(),
+                    self.plan.metrics.len()
+                ),
+            });
+        }
+        for (spec, state) in self.plan.metrics.iter().zip(&self.metrics) {
+            let fits = |e: Error| Error::in_metric(&spec.name, e);
+            if state.checks.len() != spec.checks.len() {
+                return Err(fits(Error::Mismatch {
+                    name: "stored check states",
+                    expected: "one per check",
+                    got: format!("{} for {} checks", state.checks.len(), spec.checks.len()),
+                }));
+            }
+            for (check, s) in spec.checks.iter().zip(&state.checks) {
+                let own = std::mem::discriminant(&check.initial_state());
+                if own != std::mem::discriminant(s) {
+                    return Err(fits(Error::Mismatch {
+                        name: "stored check state",
+                        expected: "the state of its check's kind",
+                        got: format!("another kind's state for {check}"),
+                    }));
+                }
+            }
+            let kind = state.kind.map(Kind::from);
+            let data_ok = matches!(
+                (&state.data.0, kind),
+                (Data::Empty, _)
+                    | (Data::Values(_), Some(Kind::Values | Kind::Counts))
+                    | (Data::Histograms { .. }, Some(Kind::Histograms))
+            );
+            if !data_ok {
+                return Err(fits(Error::Mismatch {
+                    name: "stored data",
+                    expected: "of the metric's observation kind",
+                    got: format!("data for another kind (kind {:?})", kind.map(Kind::name)),
+                }));
+            }
+            if let Some(k) = kind
+                && let Some(c) = spec.checks.iter().find(|c| !c.accepts(k))
+            {
+                return Err(fits(Error::Mismatch {
+                    name: "stored observation kind",
+                    expected: "one every check takes",
+                    got: format!("{} for {c}", k.name()),
+                }));
+            }
+            if let Some(v) = state.latest
+                && !v.is_finite()
+            {
+                return Err(fits(Error::InvalidParameter {
+                    name: "latest canary level",
+                    expected: "finite",
+                    value: v,
+                }));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Analysis {
+    /// An analysis of `plan` before any observation.
+    ///
+    /// # Errors
+    /// As [`Plan::validate`].
+    pub fn new(plan: Plan) -> Result<Self, Error> {
+        plan.validate()?;
+        let metrics = plan
+            .metrics
+            .iter()
+            .map(|m| MetricState {
+                checks: m.checks.iter().map(Check::initial_state).collect(),
+                ..MetricState::default()
+            })
+            .collect();
+        Ok(Self {
+            plan,
+            now: None,
+            metrics,
+        })
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// The latest time passed in, if any.
+    pub fn now(&self) -> Option<u64> {
+        self.now
+    }
+
+    fn check_time(&self, now: u64) -> Result<(), Error> {
+        match self.now {
+            Some(last) if now < last => Err(Error::TimeWentBack { last, got: now }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Feeds what one tick brought for one metric. Several metrics (and several
+    /// observations of one metric) may share a time; time never goes back.
+    ///
+    /// Cost: O(log n) comparisons per value for the fixed-horizon checks (plus
+    /// O(√n) amortised moves), O(log n) amortised per value for a quantile test,
+    /// O(1) for counts and means, O(buckets) per histogram.
+    ///
+    /// # Errors
+    /// - [`Error::TimeWentBack`] if `now` is before the latest time seen.
+    /// - [`Error::UnknownMetric`] if the plan has no such metric.
+    /// - [`Error::InMetric`] around the cause: a kind a check does not take or other
+    ///   than the metric's first ([`Error::Mismatch`]), a non-finite value under
+    ///   [`NonFinite::Reject`] ([`Error::NonFinite`]), changed histogram bounds, a
+    ///   count overflow.
+    ///
+    /// On error the state is unchanged.
+    pub fn observe(
+        &mut self,
+        now: u64,
+        metric: &str,
+        observation: &Observation,
+    ) -> Result<(), Error> {
+        self.check_time(now)?;
+        let index = self
+            .plan
+            .metrics
+            .iter()
+            .position(|m| m.name == metric)
+            .ok_or_else(|| Error::UnknownMetric {
+                name: metric.to_owned(),
+            })?;
+        let spec = &self.plan.metrics[index];
+        apply(
+            spec,
+            self.plan.planned_ticks,
+            &mut self.metrics[index],
+            observation,
+        )
+        .map_err(|e| Error::in_metric(metric, e))?;
+        self.now = Some(now);
+        Ok(())
+    }
+
+    /// The verdict at `now` with every finding explained: each check's estimate,
+    /// interval, margin, α and p- or e-value, for passes too.
+    ///
+    /// Looking updates the sequential tests' running p-values and confidence
+    /// sequences (a look folds the data so far in; looking twice at the same data
+    /// changes nothing).
+    ///
+    /// # Errors
+    /// - [`Error::TimeWentBack`] if `now` is before the latest time seen.
+    pub fn verdict(&mut self, now: u64) -> Result<Verdict, Error> {
+        self.look(now, true)
+    }
+
+    /// The decision at `now`: the same as [`Analysis::verdict`]'s, computing only
+    /// what it needs (a rank check skips the Hodges–Lehmann interval while the test
+    /// is not significant).
+    ///
+    /// # Errors
+    /// As [`Analysis::verdict`].
+    pub fn decide(&mut self, now: u64) -> Result<Decision, Error> {
+        Ok(self.look(now, false)?.decision)
+    }
+
+    fn look(&mut self, now: u64, explain: bool) -> Result<Verdict, Error> {
+        self.check_time(now)?;
+        self.now = Some(now);
+        let mut findings = Vec::new();
+        for (spec, state) in self.plan.metrics.iter().zip(&mut self.metrics) {
+            let ctx = Context {
+                metric: &spec.name,
+                direction: spec.direction,
+                margin: spec.margin,
+                alpha: spec.alpha,
+                method: crate::compare::Method::Auto,
+                required: spec.required,
+                explain,
+            };
+            for (c, s) in spec.checks.iter().zip(&mut state.checks) {
+                if let Some(message) = &state.failure {
+                    findings.push(crate::evidence::Finding::bare(
+                        &spec.name,
+                        &c.to_string(),
+                        crate::Judgement::Error,
+                        spec.required,
+                        format!("the measurement failed: {message}"),
+                    ));
+                    continue;
+                }
+                let finding = match *c {
+                    Check::Rank => check::rank(&ctx, c, &mut state.data.0),
+                    Check::Percentile { p } => check::percentile(&ctx, c, p, &state.data.0),
+                    Check::Threshold { min, max } => {
+                        Ok(check::threshold(&ctx, c, min, max, state.latest))
+                    }
+                    _ => Ok(check::look_sequential(&ctx, c, s)),
+                };
+                findings.push(finding.unwrap_or_else(|e| {
+                    crate::evidence::Finding::bare(
+                        &spec.name,
+                        &c.to_string(),
+                        crate::Judgement::Error,
+                        spec.required,
+                        format!("the check could not be computed: {e}"),
+                    )
+                }));
+            }
+        }
+        Ok(self.plan.policy.decide(findings))
+    }
+}
+
+/// Applies one observation to a metric's state, all or nothing.
+fn apply(
+    spec: &MetricSpec,
+    planned_ticks: u64,
+    state: &mut MetricState,
+    observation: &Observation,
+) -> Result<(), Error> {
+    let Some(kind) = observation.kind() else {
+        if let Observation::Failed { message } = observation {
+            state.failure = Some(message.clone());
+        }
+        return Ok(());
+    };
+    if let Some(c) = spec.checks.iter().find(|c| !c.accepts(kind)) {
+        return Err(Error::Mismatch {
+            name: "observation",
+            expected: "a kind every check of the metric takes",
+            got: format!("{} for the {c} check", kind.name()),
+        });
+    }
+    if let Some(first) = state.kind.map(Kind::from)
+        && first != kind
+    {
+        return Err(Error::Mismatch {
+            name: "observation",
+            expected: "the kind of the metric's first observation",
+            got: format!("{} after {}", kind.name(), first.name()),
+        });
+    }
+    // Everything fallible first, on new values; the state changes only at the end.
+    let ctx = Context {
+        metric: &spec.name,
+        direction: spec.direction,
+        margin: spec.margin,
+        alpha: spec.alpha,
+        method: crate::compare::Method::Auto,
+        required: spec.required,
+        explain: false,
+    };
+    let mut points: (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+    let mut latest = state.latest;
+    let mut new_data: Option<Data> = None;
+    let mut buckets: Option<(Vec<u64>, Vec<u64>, Vec<f64>)> = None;
+    match observation {
+        Observation::Values { baseline, canary } => {
+            let b = Sample::with_policy(baseline.iter().copied(), spec.non_finite)?;
+            let c = Sample::with_policy(canary.iter().copied(), spec.non_finite)?;
+            if let Some(m) = c.mean() {
+                latest = Some(m);
+            }
+            points = (b.values().to_vec(), c.values().to_vec());
+        }
+        Observation::Counts { baseline, canary } => {
+            points = (
+                baseline.rate().into_iter().collect(),
+                canary.rate().into_iter().collect(),
+            );
+            if let Some(r) = canary.rate() {
+                latest = Some(r);
+            }
+        }
+        Observation::Histograms { baseline, canary } => {
+            if baseline.bounds() != canary.bounds() {
+                return Err(Error::Mismatch {
+                    name: "bucket bounds of the two sides",
+                    expected: "identical",
+                    got: format!(
+                        "{:?} (baseline) and {:?} (canary)",
+                        baseline.bounds(),
+                        canary.bounds()
+                    ),
+                });
+            }
+            new_data = Some(match &state.data.0 {
+                Data::Histograms {
+                    baseline: b,
+                    canary: c,
+                } => Data::Histograms {
+                    baseline: b.add(baseline)?,
+                    canary: c.add(canary)?,
+                },
+                _ => Data::Histograms {
+                    baseline: baseline.clone(),
+                    canary: canary.clone(),
+                },
+            });
+            if spec
+                .checks
+                .iter()
+                .any(|c| matches!(c, Check::Quantile { .. }))
+            {
+                buckets = Some((
+                    baseline.own_counts()?,
+                    canary.own_counts()?,
+                    baseline.bounds().to_vec(),
+                ));
+            }
+        }
+        Observation::Failed { .. } => {}
+    }
+    if kind != Kind::Histograms {
+        let pool = match &state.data.0 {
+            Data::Values(pool) => pool,
+            _ => &RankPool::default(),
+        };
+        pool.check_room(points.0.len(), points.1.len())?;
+    }
+    // The small sequential tests are updated on copies; the quantile tests in place
+    // last (their updates cannot fail once the values are finite and the mode fits).
+    let first_batch = match observation {
+        Observation::Values { baseline, .. } => baseline.len(),
+        _ => 1,
+    };
+    let mut updated: Vec<Option<State>> = vec![None; spec.checks.len()];
+    for (i, (c, s)) in spec.checks.iter().zip(&state.checks).enumerate() {
+        let fresh = || check::new_test(c, &ctx, planned_ticks, first_batch, None);
+        match (s, observation) {
+            (State::CountRate(t), Observation::Counts { baseline, canary }) => {
+                let mut t = match t {
+                    Some(t) => State::CountRate(Some(t.clone())),
+                    None => fresh()?,
+                };
+                if let State::CountRate(Some(test)) = &mut t {
+                    test.update(baseline.events(), canary.events())?;
+                }
+                updated[i] = Some(t);
+            }
+            (State::Mean(t), _) => {
+                let mut t = match t {
+                    Some(t) => State::Mean(Some(t.clone())),
+                    None => fresh()?,
+                };
+                if let State::Mean(Some(test)) = &mut t {
+                    test.update(&points.0, &points.1)?;
+                }
+                updated[i] = Some(t);
+            }
+            _ => {}
+        }
+    }
+    for (c, s) in spec.checks.iter().zip(&mut state.checks) {
+        if let State::Quantile(t) = s {
+            if t.is_none() {
+                let bounds = buckets.as_ref().map(|b| b.2.as_slice());
+                if let State::Quantile(Some(test)) =
+                    check::new_test(c, &ctx, planned_ticks, first_batch, bounds)?
+                {
+                    *t = Some(test);
+                }
+            }
+            if let Some(test) = t {
+                match &buckets {
+                    Some((b, c, _)) => test.update_buckets(b, c)?,
+                    None => test.update(&points.0, &points.1)?,
+                }
+            }
+        }
+    }
+    for (s, u) in state.checks.iter_mut().zip(updated) {
+        if let Some(u) = u {
+            *s = u;
+        }
+    }
+    match new_data {
+        Some(d) => state.data.0 = d,
+        None => {
+            if matches!(state.data.0, Data::Empty) {
+                state.data.0 = Data::Values(RankPool::default());
+            }
+            if let Data::Values(pool) = &mut state.data.0 {
+                points.0.iter().for_each(|&v| pool.push_baseline(v));
+                points.1.iter().for_each(|&v| pool.push_canary(v));
+            }
+        }
+    }
+    state.latest = latest;
+    state.kind = Some(kind.into());
+    state.failure = None;
+    Ok(())
+}

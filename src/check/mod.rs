@@ -1,0 +1,737 @@
+//! Checks: each turns what a metric has seen into a [`Finding`] through the one rule
+//! of [`judge_interval`].
+//!
+//! | check | observations | interval judged | look | margin's baseline level |
+//! |---|---|---|---|---|
+//! | [`Check::Rank`] | values, counts (one rate per tick), histograms | Hodges–Lehmann shift, level 1 − α, one-sided for one bad direction | final | the baseline's median |
+//! | [`Check::Percentile`] | values, counts, histograms | percentile delta, joint level 1 − α | final | the baseline's quantile |
+//! | [`Check::CountRate`] | counts | confidence sequence of the rate ratio − 1 | anytime | relative only (a fraction of the baseline's rate) |
+//! | [`Check::Quantile`] | values, histograms | confidence sequence of the quantile difference | anytime | lower end of the baseline's quantile sequence |
+//! | [`Check::Mean`] | values, counts | confidence sequence of the mean difference | anytime | the baseline's mean |
+//! | [`Check::Threshold`] | values, counts | the canary's level at the latest tick against fixed bounds | final | none (the bounds are absolute) |
+//!
+//! *Final* checks are fixed-horizon tests: valid once, at the planned end; a look
+//! before it is informative, not a decision rule (see [`crate::sequential`] for why).
+//! *Anytime* checks may decide at every look. A rank check fails only when the test
+//! is significant (p < α) **and** its interval lies beyond the margin. A sequential
+//! check with a zero margin also fails when its one-sided e-value reaches 1/α before
+//! its two-sided sequence clears 0 (the e-process is the sharper test there).
+//!
+//! Costs per look: a rank check computes U's p-value from the incrementally kept rank
+//! sums in O(1) (exact p-values, used without ties up to
+//! [`AUTO_EXACT_MAX_PAIRS`](crate::compare::AUTO_EXACT_MAX_PAIRS) pairs, cost more),
+//! and the Hodges–Lehmann interval, O(m + n), only when the test is significant or an
+//! explanation was asked for. A percentile check on values costs O(log n).
+
+pub(crate) mod pool;
+
+use std::fmt;
+
+use crate::Error;
+use crate::compare::histogram::ClassicHistogram;
+use crate::compare::quantile::{PercentileDeltaOutcome, QuantileSource, percentile_delta};
+use crate::compare::{Alternative, MannWhitney, Method};
+use crate::evidence::{
+    Evidence, Finding, Interval, Judgement, Lack, Look, Num, SequentialKind, Side, Sides,
+    judge_interval,
+};
+use crate::params::{Alpha, Margin};
+use crate::sample::Direction;
+use crate::sequential::counts::CountRateTest;
+use crate::sequential::means::TTest;
+use crate::sequential::quantiles::QuantileTest;
+use crate::sequential::{ConfidenceSequence, Decision, Report, SequentialTest};
+
+use pool::RankPool;
+
+/// A check of one metric, as written in a policy document.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
+pub enum Check {
+    /// Mann–Whitney U with the Hodges–Lehmann shift interval ([`MannWhitney`],
+    /// [`crate::compare::Method::Auto`]), one-sided toward the bad
+    /// direction (two-sided for `Either`). Fixed horizon.
+    Rank,
+    /// The change of the p-quantile with a distribution-free interval
+    /// ([`percentile_delta`]) at level 1 − α. Fixed horizon.
+    Percentile {
+        /// The probability, in (0, 1): 0.99 for p99.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+        p: f64,
+    },
+    /// The anytime-valid count-rate test ([`CountRateTest`]) on event counts, for
+    /// metrics where higher is worse (or either). Valid for Poisson event streams
+    /// with a known, stable traffic split; see its documentation.
+    CountRate {
+        /// The canary's share of the traffic the two arms receive together, in
+        /// (0, 1): 0.5 (the default) when baseline and canary are equally sized, as
+        /// in Kayenta-style canaries; 0.05 when a canary takes 5% and the baseline
+        /// the other 95%.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default = "half", with = "crate::serde_float")
+        )]
+        canary_share: f64,
+    },
+    /// The anytime-valid quantile test ([`QuantileTest`]).
+    Quantile {
+        /// The probability, in (0, 1).
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+        p: f64,
+        /// Observations per side at which the boundary is tightest. Default: the
+        /// plan's planned ticks × the number of baseline points in the metric's
+        /// first observation (a choice fixed before any value is used, so validity
+        /// does not depend on it).
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "crate::serde_float::option"
+            )
+        )]
+        t_opt: Option<f64>,
+    },
+    /// The anytime-valid t-test of means ([`TTest`], effect size 0.1 by default).
+    Mean,
+    /// The canary's level at the latest tick (mean of its values, or its event rate)
+    /// against fixed bounds: fails above `max` or below `min`, whatever the baseline
+    /// did (Argo's and Flagger's threshold analyses).
+    Threshold {
+        /// Lowest acceptable level.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "crate::serde_float::option"
+            )
+        )]
+        min: Option<f64>,
+        /// Highest acceptable level.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "crate::serde_float::option"
+            )
+        )]
+        max: Option<f64>,
+    },
+}
+
+impl fmt::Display for Check {
+    /// The check's name in findings: `rank`, `percentile p99`, `count rate`,
+    /// `quantile p50`, `mean`, `threshold`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Rank => f.write_str("rank"),
+            Self::Percentile { p } => write!(f, "percentile p{}", Num(100.0 * p)),
+            Self::CountRate { .. } => f.write_str("count rate"),
+            Self::Quantile { p, .. } => write!(f, "quantile p{}", Num(100.0 * p)),
+            Self::Mean => f.write_str("mean"),
+            Self::Threshold { .. } => f.write_str("threshold"),
+        }
+    }
+}
+
+/// The kinds of observation a metric can receive (see
+/// [`Observation`](crate::analysis::Observation)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Values,
+    Counts,
+    Histograms,
+}
+
+impl Kind {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Values => "values",
+            Self::Counts => "counts with totals",
+            Self::Histograms => "histograms",
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+fn half() -> f64 {
+    0.5
+}
+
+fn invalid(name: &'static str, expected: &'static str, value: f64) -> Error {
+    Error::InvalidParameter {
+        name,
+        expected,
+        value,
+    }
+}
+
+fn probability(name: &'static str, p: f64) -> Result<(), Error> {
+    if p > 0.0 && p < 1.0 {
+        Ok(())
+    } else {
+        Err(invalid(name, "within (0, 1)", p))
+    }
+}
+
+impl Check {
+    /// Whether the check takes this kind of observation.
+    pub(crate) fn accepts(&self, kind: Kind) -> bool {
+        match self {
+            Self::Rank | Self::Percentile { .. } => true,
+            Self::CountRate { .. } => kind == Kind::Counts,
+            Self::Quantile { .. } => kind != Kind::Counts,
+            Self::Mean | Self::Threshold { .. } => kind != Kind::Histograms,
+        }
+    }
+
+    /// The check's own parameters, and how they fit the metric's direction and margin.
+    pub(crate) fn validate(&self, direction: Direction, margin: Margin) -> Result<(), Error> {
+        match *self {
+            Self::Rank | Self::Mean => Ok(()),
+            Self::Percentile { p } => probability("percentile check's p", p),
+            Self::Quantile { p, t_opt } => {
+                probability("quantile check's p", p)?;
+                match t_opt {
+                    Some(t) if !(t.is_finite() && t >= 1.0) => {
+                        Err(invalid("quantile check's t_opt", "finite and >= 1", t))
+                    }
+                    _ => Ok(()),
+                }
+            }
+            Self::CountRate { canary_share } => {
+                probability("count rate check's canary_share", canary_share)?;
+                if direction == Direction::LowerIsWorse {
+                    return Err(Error::Mismatch {
+                        name: "direction of a metric with a count rate check",
+                        expected: "higher_is_worse or either (it counts bad events)",
+                        got: "lower_is_worse".into(),
+                    });
+                }
+                if let Margin::Absolute(v) = margin
+                    && v != 0.0
+                {
+                    return Err(Error::Mismatch {
+                        name: "margin of a metric with a count rate check",
+                        expected: "relative (a fraction of the baseline's rate) or zero",
+                        got: format!("absolute {v}"),
+                    });
+                }
+                Ok(())
+            }
+            Self::Threshold { min, max } => {
+                for (name, bound) in [("threshold's min", min), ("threshold's max", max)] {
+                    if let Some(b) = bound
+                        && !b.is_finite()
+                    {
+                        return Err(invalid(name, "finite", b));
+                    }
+                }
+                match (min, max) {
+                    (None, None) => Err(Error::Mismatch {
+                        name: "threshold check",
+                        expected: "a min, a max or both",
+                        got: "neither".into(),
+                    }),
+                    (Some(lo), Some(hi)) if lo > hi => {
+                        Err(invalid("threshold's min", "at most its max", lo))
+                    }
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+
+    /// The check's running state before any observation.
+    pub(crate) fn initial_state(&self) -> State {
+        match self {
+            Self::CountRate { .. } => State::CountRate(None),
+            Self::Quantile { .. } => State::Quantile(None),
+            Self::Mean => State::Mean(None),
+            Self::Rank | Self::Percentile { .. } | Self::Threshold { .. } => State::Shared,
+        }
+    }
+}
+
+/// A check's own running state: sequential tests carry theirs; fixed-horizon checks
+/// read the metric's shared data.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub(crate) enum State {
+    Shared,
+    CountRate(Option<CountRateTest>),
+    Quantile(Option<QuantileTest>),
+    Mean(Option<TTest>),
+}
+
+/// What a metric has seen, shared by its fixed-horizon checks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) enum Data {
+    #[default]
+    Empty,
+    /// Raw values (or one rate per tick from counts), kept sorted with rank sums.
+    Values(RankPool),
+    /// The sum of the histograms observed, per side.
+    Histograms {
+        baseline: ClassicHistogram,
+        canary: ClassicHistogram,
+    },
+}
+
+/// Everything a check needs to know about its metric to judge.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Context<'a> {
+    pub(crate) metric: &'a str,
+    pub(crate) direction: Direction,
+    pub(crate) margin: Margin,
+    pub(crate) alpha: Alpha,
+    /// The rank test's null distribution (the Analysis uses `Auto`).
+    pub(crate) method: Method,
+    pub(crate) required: bool,
+    /// Compute every interval even when the judgement does not need it.
+    pub(crate) explain: bool,
+}
+
+impl Context<'_> {
+    fn finding(&self, check: &Check, judgement: Judgement, reason: String) -> Finding {
+        Finding::bare(
+            self.metric,
+            &check.to_string(),
+            judgement,
+            self.required,
+            reason,
+        )
+    }
+
+    fn alternative(&self) -> Alternative {
+        match self.direction {
+            Direction::HigherIsWorse => Alternative::Greater,
+            Direction::LowerIsWorse => Alternative::Less,
+            Direction::Either => Alternative::TwoSided,
+        }
+    }
+
+    fn sides(&self) -> Sides {
+        if self.direction == Direction::Either {
+            Sides::Two
+        } else {
+            Sides::One
+        }
+    }
+}
+
+fn explain(judgement: Judgement, what: &str, interval: Option<&Interval>, margin: f64) -> String {
+    let iv = interval.map_or_else(String::new, |i| format!(" (interval {i})"));
+    let m = Num(margin);
+    match judgement {
+        Judgement::Fail(Side::High) => {
+            format!("{what}{iv} lies above the margin {m}: the canary is worse")
+        }
+        Judgement::Fail(Side::Low) => {
+            format!(
+                "{what}{iv} lies below the margin {}: the canary is worse",
+                Num(-margin)
+            )
+        }
+        Judgement::Pass => format!("{what}{iv} does not go beyond the margin {m}"),
+        Judgement::Inconclusive => format!("{what}{iv} still straddles the margin {m}"),
+        Judgement::NoData(lack) => format!("{what}: {lack}"),
+        Judgement::Error => format!("{what}: error"),
+    }
+}
+
+/// Judges a fixed-horizon rank check.
+pub(crate) fn rank(ctx: &Context<'_>, check: &Check, data: &mut Data) -> Result<Finding, Error> {
+    let test = MannWhitney::new()
+        .alternative(ctx.alternative())
+        .method(ctx.method)
+        .confidence_level(ctx.alpha.confidence_level());
+    let alpha = ctx.alpha.get();
+    match data {
+        Data::Empty => Ok(ctx.finding(
+            check,
+            Judgement::NoData(Lack::NotObserved),
+            "nothing observed yet".into(),
+        )),
+        Data::Histograms { baseline, canary } => {
+            if baseline.total() == 0.0 || canary.total() == 0.0 {
+                return Ok(ctx.finding(
+                    check,
+                    Judgement::NoData(Lack::Empty),
+                    "a side's histogram holds no observations".into(),
+                ));
+            }
+            let r = crate::compare::histogram::mann_whitney(baseline, canary, &test)?;
+            let significant = r.p_value < alpha;
+            let (judgement, reason) = if !significant {
+                (
+                    Judgement::Pass,
+                    format!(
+                        "no significant shift (p = {}, binned data: no shift interval)",
+                        Num(r.p_value)
+                    ),
+                )
+            } else if ctx.margin.is_zero() {
+                let side = if r.u_canary * 2.0 > (r.n_baseline as f64) * (r.n_canary as f64) {
+                    Side::High
+                } else {
+                    Side::Low
+                };
+                (
+                    Judgement::Fail(side),
+                    format!(
+                        "significant shift on binned data, p = {} < alpha",
+                        Num(r.p_value)
+                    ),
+                )
+            } else {
+                (Judgement::Inconclusive, "significant on binned data, whose shift interval is unknown, so the margin cannot be checked; add a percentile check".into())
+            };
+            let mut f = ctx.finding(check, judgement, reason);
+            f.alpha = Some(ctx.alpha);
+            f.p_value = Some(r.p_value);
+            f.evidence = Some(Evidence::Rank(r));
+            Ok(f)
+        }
+        Data::Values(pool) => {
+            let (n, m) = (pool.baseline.len(), pool.canary.len());
+            if n == 0 || m == 0 {
+                return Ok(ctx.finding(
+                    check,
+                    Judgement::NoData(Lack::Empty),
+                    format!("{n} baseline and {m} canary values"),
+                ));
+            }
+            let floor = test.smallest_p_value(n, m);
+            if floor >= alpha {
+                return Ok(ctx.finding(
+                    check,
+                    Judgement::NoData(Lack::TooFew),
+                    format!("{n} baseline and {m} canary values: the smallest attainable p-value {} is not below alpha {}", Num(floor), ctx.alpha),
+                ));
+            }
+            let quick = if ctx.method == Method::Exact {
+                None
+            } else {
+                Some(test.test_only().compare_summary(pool.summary())?)
+            };
+            let margin_units = ctx.margin.resolve(pool.baseline.median());
+            if let Some(quick) = quick.filter(|q| q.p_value >= alpha && !ctx.explain) {
+                let mut f = ctx.finding(
+                    check,
+                    Judgement::Pass,
+                    format!("no significant shift, p = {}", Num(quick.p_value)),
+                );
+                f.alpha = Some(ctx.alpha);
+                f.p_value = Some(quick.p_value);
+                f.margin = margin_units;
+                return Ok(f);
+            }
+            let incremental = pool.summary();
+            let y = pool.baseline.sorted().to_vec();
+            let x = pool.canary.sorted();
+            // The exact tied distribution needs the groups of equal values, which the
+            // incremental summary does not keep.
+            let summary = if ctx.method == Method::Exact {
+                crate::compare::ranks::summarize(x, &y, true)
+            } else {
+                incremental
+            };
+            let r = test.compare_presorted(summary, x, &y)?;
+            let iv = r.interval.map(|i| Interval {
+                lower: i.lower,
+                upper: i.upper,
+                level: i.level,
+                sides: ctx.sides(),
+            });
+            let mut judgement = iv.as_ref().map_or(Judgement::Pass, |iv| {
+                judge_interval(iv, margin_units, ctx.direction, Look::Final)
+            });
+            let significant = r.p_value < alpha;
+            let reason = if judgement.is_fail() && !significant {
+                judgement = Judgement::Pass;
+                format!(
+                    "the interval lies beyond the margin but p = {} is not below alpha",
+                    Num(r.p_value)
+                )
+            } else if significant && !judgement.is_fail() {
+                format!(
+                    "significant (p = {}), but the shift{} does not go beyond the margin {}",
+                    Num(r.p_value),
+                    iv.as_ref()
+                        .map_or_else(String::new, |i| format!(" (interval {i})")),
+                    Num(margin_units)
+                )
+            } else {
+                explain(judgement, "the shift", iv.as_ref(), margin_units)
+            };
+            let mut f = ctx.finding(check, judgement, reason);
+            f.estimate = r.shift;
+            f.interval = iv;
+            f.margin = margin_units;
+            f.alpha = Some(ctx.alpha);
+            f.p_value = Some(r.p_value);
+            f.evidence = Some(Evidence::Rank(r));
+            Ok(f)
+        }
+    }
+}
+
+/// Judges a fixed-horizon percentile check.
+pub(crate) fn percentile(
+    ctx: &Context<'_>,
+    check: &Check,
+    p: f64,
+    data: &Data,
+) -> Result<Finding, Error> {
+    let level = ctx.alpha.confidence_level();
+    let outcome = match data {
+        Data::Empty => {
+            return Ok(ctx.finding(
+                check,
+                Judgement::NoData(Lack::NotObserved),
+                "nothing observed yet".into(),
+            ));
+        }
+        Data::Values(pool) => delta(
+            &pool::Side(&pool.baseline),
+            &pool::Side(&pool.canary),
+            p,
+            level,
+        )?,
+        Data::Histograms { baseline, canary } => delta(baseline, canary, p, level)?,
+    };
+    match outcome {
+        PercentileDeltaOutcome::InsufficientData { needed } => Ok(ctx.finding(
+            check,
+            Judgement::NoData(Lack::TooFew),
+            format!("a distribution-free interval at this level needs {needed} points per side"),
+        )),
+        PercentileDeltaOutcome::NoEstimate => Ok(ctx.finding(
+            check,
+            Judgement::NoData(Lack::Empty),
+            "a side cannot place the quantile (only the +Inf bucket)".into(),
+        )),
+        PercentileDeltaOutcome::Delta(d) => {
+            let iv = Interval {
+                lower: d.absolute.0,
+                upper: d.absolute.1,
+                level: d.level,
+                sides: Sides::Two,
+            };
+            let margin_units = ctx.margin.resolve(Some(d.baseline));
+            let judgement = judge_interval(&iv, margin_units, ctx.direction, Look::Final);
+            let mut f = ctx.finding(
+                check,
+                judgement,
+                explain(
+                    judgement,
+                    &format!(
+                        "the change of the p{} ({} → {})",
+                        Num(100.0 * p),
+                        Num(d.baseline),
+                        Num(d.canary)
+                    ),
+                    Some(&iv),
+                    margin_units,
+                ),
+            );
+            f.estimate = Some(d.canary - d.baseline);
+            f.interval = Some(iv);
+            f.margin = margin_units;
+            f.alpha = Some(ctx.alpha);
+            f.evidence = Some(Evidence::Percentile(d));
+            Ok(f)
+        }
+    }
+}
+
+fn delta<B: QuantileSource + ?Sized, C: QuantileSource + ?Sized>(
+    b: &B,
+    c: &C,
+    p: f64,
+    level: f64,
+) -> Result<PercentileDeltaOutcome, Error> {
+    percentile_delta(b, c, p, level)
+}
+
+/// Judges a threshold check on the canary's latest level.
+pub(crate) fn threshold(
+    ctx: &Context<'_>,
+    check: &Check,
+    min: Option<f64>,
+    max: Option<f64>,
+    latest: Option<f64>,
+) -> Finding {
+    let Some(v) = latest else {
+        return ctx.finding(
+            check,
+            Judgement::NoData(Lack::NotObserved),
+            "no canary level observed yet".into(),
+        );
+    };
+    // The canary's level against each bound, through the one rule: a point interval
+    // for (level − bound) judged with a zero margin.
+    let point = |d: f64| Interval {
+        lower: d,
+        upper: d,
+        level: 1.0,
+        sides: Sides::Two,
+    };
+    let high = max.map_or(Judgement::Pass, |hi| {
+        judge_interval(&point(v - hi), 0.0, Direction::HigherIsWorse, Look::Final)
+    });
+    let low = min.map_or(Judgement::Pass, |lo| {
+        judge_interval(&point(v - lo), 0.0, Direction::LowerIsWorse, Look::Final)
+    });
+    let judgement = if high.is_fail() { high } else { low };
+    let bounds = format!(
+        "[{}, {}]",
+        min.map_or("-inf".into(), |x| Num(x).to_string()),
+        max.map_or("+inf".into(), |x| Num(x).to_string())
+    );
+    let reason = match judgement {
+        Judgement::Fail(Side::High) => format!("the canary's level {} is above {bounds}", Num(v)),
+        Judgement::Fail(Side::Low) => format!("the canary's level {} is below {bounds}", Num(v)),
+        _ => format!("the canary's level {} is within {bounds}", Num(v)),
+    };
+    let mut f = ctx.finding(check, judgement, reason);
+    f.estimate = Some(v);
+    f.evidence = Some(Evidence::Threshold { value: v });
+    f
+}
+
+/// Judges a sequential check from its test's report; `level` is the baseline's
+/// level for a relative margin. The count test's sequence is on the rate ratio r,
+/// judged as the relative change r − 1 against a relative margin; the others are on
+/// the difference in the metric's units.
+fn sequential(
+    ctx: &Context<'_>,
+    check: &Check,
+    kind: SequentialKind,
+    report: Report,
+    level: Option<f64>,
+    estimate: Option<f64>,
+) -> Finding {
+    let relative_only = kind == SequentialKind::CountRate;
+    let shift = if relative_only { 1.0 } else { 0.0 };
+    let margin_units = match (relative_only, ctx.margin) {
+        (true, Margin::Relative(r)) => r,
+        (true, Margin::Absolute(_)) => 0.0, // validated: zero
+        (false, m) => m.resolve(level),
+    };
+    let (judgement, interval, reason) = match report.confidence_sequence {
+        ConfidenceSequence::Violated => (
+            Judgement::Inconclusive,
+            None,
+            "the confidence sequence is empty: the data contradict the test's model (bursts, a drifting split)".to_string(),
+        ),
+        ConfidenceSequence::Bounds { lower, upper } => {
+            let iv = Interval {
+                lower: lower - shift,
+                upper: upper - shift,
+                level: ctx.alpha.confidence_level(),
+                sides: Sides::Two,
+            };
+            let mut j = judge_interval(&iv, margin_units, ctx.direction, Look::Anytime);
+            let mut why = explain(j, "the change's confidence sequence", Some(&iv), margin_units);
+            if !j.is_fail() && report.decision == Decision::Reject && margin_units == 0.0 {
+                let side = if ctx.direction == Direction::LowerIsWorse { Side::Low } else { Side::High };
+                j = Judgement::Fail(side);
+                why = format!("the e-value reached 1/alpha: the canary is worse (e = {})", Num(report.e_value()));
+            }
+            (j, Some(iv), why)
+        }
+    };
+    let mut f = ctx.finding(check, judgement, reason);
+    f.estimate = estimate;
+    f.interval = interval;
+    f.margin = margin_units;
+    f.alpha = Some(ctx.alpha);
+    f.p_value = Some(report.p_value);
+    f.e_value = Some(report.e_value());
+    f.evidence = Some(Evidence::Sequential { test: kind, report });
+    f
+}
+
+/// Looks at a sequential check.
+pub(crate) fn look_sequential(ctx: &Context<'_>, check: &Check, state: &mut State) -> Finding {
+    let not_yet = || {
+        ctx.finding(
+            check,
+            Judgement::NoData(Lack::NotObserved),
+            "nothing observed yet".into(),
+        )
+    };
+    match state {
+        State::Shared => not_yet(),
+        State::CountRate(None) | State::Quantile(None) | State::Mean(None) => not_yet(),
+        State::CountRate(Some(t)) => {
+            let report = t.check();
+            let (b, c) = t.counts();
+            let estimate = match check {
+                Check::CountRate { canary_share } if b > 0 => {
+                    Some((c as f64 / canary_share) / (b as f64 / (1.0 - canary_share)) - 1.0)
+                }
+                _ => None,
+            };
+            sequential(
+                ctx,
+                check,
+                SequentialKind::CountRate,
+                report,
+                None,
+                estimate,
+            )
+        }
+        State::Quantile(Some(t)) => {
+            let report = t.check();
+            let ((bl, _), _) = t.arm_intervals();
+            let level = bl.is_finite().then_some(bl);
+            sequential(ctx, check, SequentialKind::Quantile, report, level, None)
+        }
+        State::Mean(Some(t)) => {
+            let report = t.check();
+            let (b, c) = t.moments();
+            let level = (b.n() > 0).then(|| b.mean());
+            let estimate = (b.n() > 0 && c.n() > 0).then(|| c.mean() - b.mean());
+            sequential(ctx, check, SequentialKind::Mean, report, level, estimate)
+        }
+    }
+}
+
+/// A new sequential test for a check, at the metric's α and direction.
+pub(crate) fn new_test(
+    check: &Check,
+    ctx: &Context<'_>,
+    planned_ticks: u64,
+    first_batch: usize,
+    bounds: Option<&[f64]>,
+) -> Result<State, Error> {
+    let alpha = ctx.alpha.get();
+    Ok(match *check {
+        Check::CountRate { canary_share } => {
+            let test = CountRateTest::new(1.0 - canary_share, canary_share, alpha)?;
+            let test = if ctx.direction == Direction::Either {
+                test.alternative(crate::sequential::Alternative::TwoSided)?
+            } else {
+                test
+            };
+            State::CountRate(Some(test))
+        }
+        Check::Quantile { p, t_opt } => {
+            let t = t_opt
+                .unwrap_or_else(|| (planned_ticks as f64 * first_batch.max(1) as f64).max(1.0));
+            State::Quantile(Some(match bounds {
+                Some(b) => QuantileTest::with_buckets(p, alpha, t, ctx.direction, b)?,
+                None => QuantileTest::new(p, alpha, t, ctx.direction)?,
+            }))
+        }
+        Check::Mean => State::Mean(Some(TTest::new(alpha, ctx.direction)?)),
+        _ => State::Shared,
+    })
+}

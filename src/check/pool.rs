@@ -1,0 +1,339 @@
+//! The values a fixed-horizon check has seen, kept so that a new point costs
+//! O(log n) comparisons and a look needs no sort.
+//!
+//! Each side is a sorted multiset in two sorted runs: a main run and a short tail
+//! that takes new points by binary search and insertion (moving at most √n values)
+//! and is merged into the main run when it outgrows √n, so a point costs O(log n)
+//! comparisons plus O(√n) amortised moves, and the i-th smallest value is found in
+//! O(log n) by splitting the two runs. Beside the sides, the rank summary of
+//! Mann–Whitney (2U, the pooled and within-sample tie terms) is updated with every
+//! point from counts in the other side (two binary searches per run), so a look
+//! computes U's p-value in O(1) and sorts nothing; only the Hodges–Lehmann shift and
+//! its interval need the whole sorted sides, merged on demand in O(n).
+//!
+//! Memory: 8 bytes per point per side, growing without bound; for unbounded streams
+//! feed histograms instead (bounded by the number of buckets).
+
+use crate::Error;
+use crate::compare::quantile::{Convention, QuantileMethod};
+use crate::compare::quantile::{Located, Source};
+use crate::compare::ranks::RankSummary;
+
+/// A sorted multiset of finite values in a main run and a short tail run.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Multiset {
+    main: Vec<f64>,
+    tail: Vec<f64>,
+}
+
+impl PartialEq for Multiset {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && (0..self.len()).all(|i| self.kth(i) == other.kth(i))
+    }
+}
+
+impl Multiset {
+    /// From values already sorted ascending (checked by the caller).
+    pub(crate) fn from_sorted(values: Vec<f64>) -> Self {
+        Self {
+            main: values,
+            tail: Vec::new(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.main.len() + self.tail.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of values < x and number equal to x.
+    pub(crate) fn below_and_equal(&self, x: f64) -> (usize, usize) {
+        let mut below = 0;
+        let mut equal = 0;
+        for run in [&self.main, &self.tail] {
+            let lt = run.partition_point(|&v| v < x);
+            let le = lt + run[lt..].partition_point(|&v| v <= x);
+            below += lt;
+            equal += le - lt;
+        }
+        (below, equal)
+    }
+
+    pub(crate) fn insert(&mut self, x: f64) {
+        let at = self.tail.partition_point(|&v| v < x);
+        self.tail.insert(at, x);
+        let t = self.tail.len();
+        if t >= 32 && t.saturating_mul(t) > self.main.len() {
+            self.merge_tail();
+        }
+    }
+
+    fn merge_tail(&mut self) {
+        if self.tail.is_empty() {
+            return;
+        }
+        let mut merged = Vec::with_capacity(self.len());
+        let (a, b) = (&self.main, &self.tail);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            if b[j] < a[i] {
+                merged.push(b[j]);
+                j += 1;
+            } else {
+                merged.push(a[i]);
+                i += 1;
+            }
+        }
+        merged.extend_from_slice(&a[i..]);
+        merged.extend_from_slice(&b[j..]);
+        self.main = merged;
+        self.tail.clear();
+    }
+
+    /// All values, sorted (merging the tail first).
+    pub(crate) fn sorted(&mut self) -> &[f64] {
+        self.merge_tail();
+        &self.main
+    }
+
+    /// A sorted copy, without changing the runs.
+    pub(crate) fn to_sorted(&self) -> Vec<f64> {
+        let mut copy = self.clone();
+        copy.merge_tail();
+        copy.main
+    }
+
+    /// The value of 0-based rank k (k < len): the k-th smallest, by splitting the
+    /// two runs so that exactly k + 1 values lie at or left of the cut.
+    pub(crate) fn kth(&self, k: usize) -> f64 {
+        let (a, b) = (&self.main, &self.tail);
+        let want = k + 1;
+        let (mut lo, mut hi) = (want.saturating_sub(b.len()), want.min(a.len()));
+        while lo < hi {
+            let i = lo + (hi - lo) / 2;
+            let j = want - i;
+            if j > 0 && a[i] < b[j - 1] {
+                lo = i + 1;
+            } else {
+                hi = i;
+            }
+        }
+        let (i, j) = (lo, want - lo);
+        match (
+            i.checked_sub(1).map(|i| a[i]),
+            j.checked_sub(1).map(|j| b[j]),
+        ) {
+            (Some(x), Some(y)) => x.max(y),
+            (Some(x), None) => x,
+            (None, Some(y)) => y,
+            (None, None) => f64::NAN, // unreachable for k < len
+        }
+    }
+
+    /// The median, or `None` when empty.
+    pub(crate) fn median(&self) -> Option<f64> {
+        let n = self.len();
+        if n == 0 {
+            return None;
+        }
+        let hi = self.kth(n / 2);
+        Some(if n % 2 == 1 {
+            hi
+        } else {
+            let lo = self.kth(n / 2 - 1);
+            lo + (hi - lo) / 2.0
+        })
+    }
+}
+
+/// The two sides and their Mann–Whitney rank summary, maintained point by point.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct RankPool {
+    pub(crate) baseline: Multiset,
+    pub(crate) canary: Multiset,
+    twice_u: u128,
+    pooled_tie_term: u128,
+    within_tie_term: u128,
+}
+
+/// (t+1)³ − (t+1) − (t³ − t) = 3t² + 3t: the tie term's growth when a group of t
+/// equal values gains one.
+fn tie_step(t: usize) -> u128 {
+    let t = t as u128;
+    3 * t * t + 3 * t
+}
+
+/// The largest number of points a side may hold: keeps 2U, m·n and the tie terms
+/// (≤ (m + n)³) far inside u128 and the rank sums exact in the normal approximation.
+pub(crate) const MAX_POINTS: usize = 1 << 32;
+
+impl RankPool {
+    /// A pool holding these sides, each sorted ascending, finite, with −0 folded
+    /// (checked by the caller); the rank summary comes from one merge pass.
+    pub(crate) fn from_sorted(baseline: Vec<f64>, canary: Vec<f64>) -> Self {
+        let s = crate::compare::ranks::summarize(&canary, &baseline, false);
+        Self {
+            baseline: Multiset::from_sorted(baseline),
+            canary: Multiset::from_sorted(canary),
+            twice_u: s.twice_u,
+            pooled_tie_term: s.pooled_tie_term,
+            within_tie_term: s.within_tie_term,
+        }
+    }
+
+    /// Checks that a batch fits (before any point is added, so a refused batch
+    /// changes nothing).
+    pub(crate) fn check_room(&self, baseline: usize, canary: usize) -> Result<(), Error> {
+        let b = self.baseline.len().saturating_add(baseline);
+        let c = self.canary.len().saturating_add(canary);
+        if b > MAX_POINTS || c > MAX_POINTS {
+            return Err(Error::Mismatch {
+                name: "points per side kept for a fixed-horizon check",
+                expected: "at most 2^32 (feed histograms for longer streams)",
+                got: format!("{b} baseline and {c} canary"),
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn push_canary(&mut self, x: f64) {
+        let (below, equal) = self.baseline.below_and_equal(x);
+        let (_, own) = self.canary.below_and_equal(x);
+        self.twice_u += 2 * below as u128 + equal as u128;
+        self.pooled_tie_term += tie_step(equal + own);
+        self.within_tie_term += tie_step(own);
+        self.canary.insert(x);
+    }
+
+    pub(crate) fn push_baseline(&mut self, y: f64) {
+        let (below, equal) = self.canary.below_and_equal(y);
+        let (_, own) = self.baseline.below_and_equal(y);
+        let above = self.canary.len() - below - equal;
+        self.twice_u += 2 * above as u128 + equal as u128;
+        self.pooled_tie_term += tie_step(equal + own);
+        self.within_tie_term += tie_step(own);
+        self.baseline.insert(y);
+    }
+
+    /// The rank summary (without tie groups: the exact tied distribution is not
+    /// used here, see [`crate::check`]).
+    pub(crate) fn summary(&self) -> RankSummary {
+        RankSummary {
+            m: self.canary.len(),
+            n: self.baseline.len(),
+            twice_u: self.twice_u,
+            pooled_tie_term: self.pooled_tie_term,
+            within_tie_term: self.within_tie_term,
+            groups: Vec::new(),
+        }
+    }
+}
+
+/// One side of a pool as a quantile source: type 7 estimates and order statistics
+/// from the two runs, without copying or sorting.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Side<'a>(pub(crate) &'a Multiset);
+
+impl crate::compare::quantile::QuantileSource for Side<'_> {}
+
+impl Source for Side<'_> {
+    fn observations(&self) -> Result<u64, Error> {
+        Ok(self.0.len() as u64)
+    }
+
+    fn locate_quantile(&self, p: f64, ranks: Option<(u64, u64)>) -> Result<Located, Error> {
+        let set = self.0;
+        if set.is_empty() {
+            return Ok(Located {
+                estimate: None,
+                bounds: None,
+            });
+        }
+        let estimate = crate::compare::quantile::estimate_from(
+            set.len(),
+            p,
+            QuantileMethod::Linear,
+            Convention::Numpy,
+            |k| set.kth(k),
+        );
+        Ok(Located {
+            estimate: Some(estimate),
+            bounds: ranks.map(|(l, u)| (set.kth(l as usize - 1), set.kth(u as usize - 1))),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::ranks::summarize;
+    use crate::rng::SplitMix;
+
+    #[test]
+    fn kth_and_counts_match_a_sorted_copy() {
+        let mut rng = SplitMix::new(7);
+        for n in [0usize, 1, 2, 5, 33, 100, 1000, 5000] {
+            let mut set = Multiset::default();
+            let mut all = Vec::new();
+            for _ in 0..n {
+                let v = (rng.below(50) as f64) / 4.0; // ties
+                set.insert(v);
+                all.push(v);
+            }
+            all.sort_by(f64::total_cmp);
+            for (k, &want) in all.iter().enumerate() {
+                assert_eq!(set.kth(k), want, "n {n} k {k}");
+            }
+            for probe in [-1.0, 0.0, 3.25, 12.0, 13.0] {
+                let below = all.iter().filter(|&&v| v < probe).count();
+                let equal = all.iter().filter(|&&v| v == probe).count();
+                assert_eq!(set.below_and_equal(probe), (below, equal));
+            }
+            assert_eq!(set.to_sorted(), all);
+        }
+    }
+
+    #[test]
+    fn incremental_summary_matches_a_merge_pass() {
+        let mut rng = SplitMix::new(11);
+        for round in 0..200 {
+            let mut pool = RankPool::default();
+            let (mut xs, mut ys) = (Vec::new(), Vec::new());
+            let spread = 1 + rng.below(40) as u64;
+            for _ in 0..rng.below(120) {
+                let v = (rng.below(spread as u128) as f64) * 0.5;
+                if rng.below(2) == 0 {
+                    pool.push_canary(v);
+                    xs.push(v);
+                } else {
+                    pool.push_baseline(v);
+                    ys.push(v);
+                }
+            }
+            xs.sort_by(f64::total_cmp);
+            ys.sort_by(f64::total_cmp);
+            let want = summarize(&xs, &ys, false);
+            let got = pool.summary();
+            assert_eq!(
+                (
+                    got.m,
+                    got.n,
+                    got.twice_u,
+                    got.pooled_tie_term,
+                    got.within_tie_term
+                ),
+                (
+                    want.m,
+                    want.n,
+                    want.twice_u,
+                    want.pooled_tie_term,
+                    want.within_tie_term
+                ),
+                "round {round}"
+            );
+        }
+    }
+}
