@@ -15,7 +15,7 @@ use canary_judge::{Direction, EventCounts};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 fn benches(c: &mut Criterion) {
-    let mut counts = CountRateTest::new(0.9, 0.1, 0.05).unwrap();
+    let mut counts = CountRateTest::new(0.9, 0.1, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     let mut i = 0u64;
     c.bench_function("sequential/update/count_rate", |b| {
         b.iter(|| {
@@ -26,7 +26,7 @@ fn benches(c: &mut Criterion) {
                 .unwrap()
         })
     });
-    let mut t = TTest::new(0.05, Direction::HigherIsWorse).unwrap();
+    let mut t = TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::HigherIsWorse).unwrap();
     let mut x = 0.0f64;
     c.bench_function("sequential/update/t_test", |b| {
         b.iter(|| {
@@ -35,7 +35,12 @@ fn benches(c: &mut Criterion) {
             t.update(black_box(&[v]), black_box(&[1.0 - v])).unwrap()
         })
     });
-    let mut p = ProportionTest::new(0.05, 0.02, Direction::HigherIsWorse).unwrap();
+    let mut p = ProportionTest::new(
+        canary_judge::Alpha::FIVE_PERCENT,
+        0.02,
+        Direction::HigherIsWorse,
+    )
+    .unwrap();
     let (one, zero) = (
         EventCounts::new(1, 1).unwrap(),
         EventCounts::new(0, 1).unwrap(),
@@ -50,7 +55,13 @@ fn benches(c: &mut Criterion) {
     });
 
     // One latency value per arm into the quantile test's ordered multisets (O(log n)).
-    let mut q = QuantileTest::new(0.9, 0.05, 1000.0, Direction::HigherIsWorse).unwrap();
+    let mut q = QuantileTest::new(
+        0.9,
+        canary_judge::Alpha::FIVE_PERCENT,
+        1000.0,
+        Direction::HigherIsWorse,
+    )
+    .unwrap();
     let mut y = 0.0f64;
     c.bench_function("sequential/update/quantile", |b| {
         b.iter(|| {
@@ -62,19 +73,26 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("sequential/check");
     for &n in &[1_000u64, 10_000, 100_000, 1_000_000] {
-        let mut counts = CountRateTest::new(0.9, 0.1, 0.05).unwrap();
+        let mut counts = CountRateTest::new(0.9, 0.1, canary_judge::Alpha::FIVE_PERCENT).unwrap();
         counts.update(n * 9 / 10, n / 10 + n / 200).unwrap();
         group.bench_with_input(BenchmarkId::new("count_rate", n), &counts, |b, t| {
             b.iter(|| black_box(t.clone()).check())
         });
-        let mut t = TTest::new(0.05, Direction::HigherIsWorse).unwrap();
+        let mut t =
+            TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::HigherIsWorse).unwrap();
         let vals: Vec<f64> = (0..n).map(|k| ((k * 7919) % 1000) as f64).collect();
         t.update(&vals, &vals).unwrap();
         group.bench_with_input(BenchmarkId::new("t_test", n), &t, |b, t| {
             b.iter(|| black_box(t.clone()).check())
         });
         if n <= 100_000 {
-            let mut q = QuantileTest::new(0.9, 0.05, 1000.0, Direction::HigherIsWorse).unwrap();
+            let mut q = QuantileTest::new(
+                0.9,
+                canary_judge::Alpha::FIVE_PERCENT,
+                1000.0,
+                Direction::HigherIsWorse,
+            )
+            .unwrap();
             let lat: Vec<f64> = (0..n)
                 .map(|k| 100.0 + ((k * 7919) % 1000) as f64 / 10.0)
                 .collect();
@@ -84,7 +102,13 @@ fn benches(c: &mut Criterion) {
                 b.iter(|| black_box(t.clone()).check())
             });
         }
-        let mut cs = BernoulliCs::new(0.05, 1000.0, 0.01, Direction::HigherIsWorse).unwrap();
+        let mut cs = BernoulliCs::new(
+            canary_judge::Alpha::FIVE_PERCENT,
+            1000.0,
+            0.01,
+            Direction::HigherIsWorse,
+        )
+        .unwrap();
         cs.update(n / 100, n).unwrap();
         group.bench_with_input(BenchmarkId::new("bernoulli_cs", n), &cs, |b, t| {
             b.iter(|| black_box(t.clone()).check())

@@ -15,7 +15,7 @@ use canary_judge::compare::{MannWhitney, Method};
 use canary_judge::sequential::counts::CountRateTest;
 use canary_judge::sequential::means::TTest;
 use canary_judge::sequential::quantiles::QuantileTest;
-use canary_judge::sequential::{Alternative, SequentialTest};
+use canary_judge::sequential::{SequentialTest, Sidedness};
 
 fn read(path: &str) -> Result<Vec<f64>, Box<dyn Error>> {
     let bytes = std::fs::read(path)?;
@@ -71,8 +71,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         if let Ok(labels) = std::fs::read(format!("{dir}/events_{n}.u8")) {
             let mut log_e = 0.0;
             let t = best(3, || {
-                let mut test =
-                    CountRateTest::new(0.5, 0.5, 0.05)?.alternative(Alternative::TwoSided)?;
+                let mut test = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT)?
+                    .alternative(Sidedness::TwoSided)?;
                 for &l in &labels {
                     test.update(u64::from(l == 0), u64::from(l == 1))?;
                     log_e = test.check().log_e_value;
@@ -82,7 +82,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             println!("{n} seq_counts {t:.6e} {log_e:.17e}");
             let mut log_e = 0.0;
             let t = best(3, || {
-                let mut test = TTest::new(0.05, Direction::Either)?.effect_size(1.0)?;
+                let mut test = TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::Either)?
+                    .effect_size(1.0)?;
                 for (x, y) in b.values().iter().zip(c.values()) {
                     test.update(&[*x], &[*y])?;
                     log_e = test.check().log_e_value;
@@ -91,10 +92,20 @@ fn main() -> Result<(), Box<dyn Error>> {
             });
             println!("{n} seq_t {t:.6e} {log_e:.17e}");
             // One p90 two-sample check over all values (as confseq's quantile_ab_p_value).
-            let mut q = QuantileTest::new(0.9, 0.05, 1000.0, Direction::Either)?;
+            let mut q = QuantileTest::new(
+                0.9,
+                canary_judge::Alpha::FIVE_PERCENT,
+                1000.0,
+                Direction::Either,
+            )?;
             let mut p_value = 1.0;
             let t = best(3, || {
-                q = QuantileTest::new(0.9, 0.05, 1000.0, Direction::Either)?;
+                q = QuantileTest::new(
+                    0.9,
+                    canary_judge::Alpha::FIVE_PERCENT,
+                    1000.0,
+                    Direction::Either,
+                )?;
                 q.update(b.values(), c.values())?;
                 p_value = q.check().p_value;
                 Ok::<(), canary_judge::Error>(())

@@ -13,7 +13,7 @@
 use canary_judge::compare::MannWhitney;
 use canary_judge::sequential::means::TTest;
 use canary_judge::sequential::quantiles::QuantileTest;
-use canary_judge::sequential::{Decision, SequentialTest};
+use canary_judge::sequential::{SequentialTest, Signal};
 use canary_judge::{Direction, Sample};
 
 /// A seeded xorshift generator with Box–Muller normals.
@@ -41,8 +41,13 @@ fn main() -> Result<(), canary_judge::Error> {
     let (mut peeking, mut sequential_t, mut sequential_p50) = (0, 0, 0);
     for _ in 0..runs {
         let (mut baseline, mut canary) = (Vec::new(), Vec::new());
-        let mut t = TTest::new(0.05, Direction::Either)?;
-        let mut q = QuantileTest::new(0.5, 0.05, 1000.0, Direction::Either)?;
+        let mut t = TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::Either)?;
+        let mut q = QuantileTest::new(
+            0.5,
+            canary_judge::Alpha::FIVE_PERCENT,
+            1000.0,
+            Direction::Either,
+        )?;
         let (mut mw_hit, mut t_hit, mut q_hit) = (false, false, false);
         while baseline.len() < max_n {
             let b: Vec<f64> = (0..every).map(|_| rng.latency()).collect();
@@ -56,8 +61,8 @@ fn main() -> Result<(), canary_judge::Error> {
                 &Sample::new(canary.clone())?,
             )?;
             mw_hit |= r.p_value < 0.05;
-            t_hit |= t.check().decision == Decision::Reject;
-            q_hit |= q.check().decision == Decision::Reject;
+            t_hit |= t.check().decision == Signal::Reject;
+            q_hit |= q.check().decision == Signal::Reject;
         }
         peeking += usize::from(mw_hit);
         sequential_t += usize::from(t_hit);

@@ -69,6 +69,7 @@ use crate::Error;
 use crate::check::pool::RankPool;
 use crate::check::{self, Check, Context, Data, Kind, State};
 use crate::compare::histogram::ClassicHistogram;
+use crate::evidence::Finding;
 use crate::params::{Alpha, Margin};
 use crate::policy::Policy;
 use crate::sample::{Direction, EventCounts, NonFinite, Sample};
@@ -465,8 +466,7 @@ impl crate::validated::Validate for Analysis {
                 }));
             }
             for (check, s) in spec.checks.iter().zip(&state.checks) {
-                let own = std::mem::discriminant(&check.initial_state());
-                if own != std::mem::discriminant(s) {
+                if !s.fits(check) {
                     return Err(fits(Error::Mismatch {
                         name: "stored check state",
                         expected: "the state of its check's kind",
@@ -603,7 +603,8 @@ impl Analysis {
     /// # Errors
     /// - [`Error::TimeWentBack`] if `now` is before the latest time seen.
     pub fn verdict(&mut self, now: u64) -> Result<Verdict, Error> {
-        self.look(now, true)
+        let findings = self.look(now, true)?;
+        Ok(self.plan.policy.decide(findings))
     }
 
     /// The decision at `now`: the same as [`Analysis::verdict`]'s, computing only
@@ -613,10 +614,11 @@ impl Analysis {
     /// # Errors
     /// As [`Analysis::verdict`].
     pub fn decide(&mut self, now: u64) -> Result<Decision, Error> {
-        Ok(self.look(now, false)?.decision)
+        let findings = self.look(now, false)?;
+        Ok(self.plan.policy.decision(&findings))
     }
 
-    fn look(&mut self, now: u64, explain: bool) -> Result<Verdict, Error> {
+    fn look(&mut self, now: u64, explain: bool) -> Result<Vec<Finding>, Error> {
         self.check_time(now)?;
         self.now = Some(now);
         let mut findings = Vec::new();
@@ -660,7 +662,7 @@ impl Analysis {
                 }));
             }
         }
-        Ok(self.plan.policy.decide(findings))
+        Ok(findings)
     }
 }
 
@@ -779,46 +781,47 @@ fn apply(
     };
     let mut updated: Vec<Option<State>> = vec![None; spec.checks.len()];
     for (i, (c, s)) in spec.checks.iter().zip(&state.checks).enumerate() {
-        let fresh = || check::new_test(c, &ctx, planned_ticks, first_batch, None);
-        match (s, observation) {
-            (State::CountRate(t), Observation::Counts { baseline, canary }) => {
-                let mut t = match t {
-                    Some(t) => State::CountRate(Some(t.clone())),
-                    None => fresh()?,
+        match (c, s) {
+            (Check::CountRate { .. }, _) => {
+                let (Observation::Counts { baseline, canary }, mut test) = (
+                    observation,
+                    match s {
+                        State::CountRate(t) => t.clone(),
+                        _ => check::new_count_test(c, &ctx)?,
+                    },
+                ) else {
+                    continue; // unreachable: the kind was checked above
                 };
-                if let State::CountRate(Some(test)) = &mut t {
-                    test.update(baseline.events(), canary.events())?;
-                }
-                updated[i] = Some(t);
+                test.update(baseline.events(), canary.events())?;
+                updated[i] = Some(State::CountRate(test));
             }
-            (State::Mean(t), _) => {
-                let mut t = match t {
-                    Some(t) => State::Mean(Some(t.clone())),
-                    None => fresh()?,
+            (Check::Mean, _) => {
+                let mut test = match s {
+                    State::Mean(t) => t.clone(),
+                    _ => check::new_mean_test(&ctx)?,
                 };
-                if let State::Mean(Some(test)) = &mut t {
-                    test.update(&points.0, &points.1)?;
-                }
-                updated[i] = Some(t);
+                test.update(&points.0, &points.1)?;
+                updated[i] = Some(State::Mean(test));
             }
             _ => {}
         }
     }
     for (c, s) in spec.checks.iter().zip(&mut state.checks) {
-        if let State::Quantile(t) = s {
-            if t.is_none() {
+        if !matches!(c, Check::Quantile { .. }) {
+            continue;
+        }
+        let feed = |test: &mut crate::sequential::quantiles::QuantileTest| match &buckets {
+            Some((b, c, _)) => test.update_buckets(b, c),
+            None => test.update(&points.0, &points.1),
+        };
+        match s {
+            State::Quantile(test) => feed(test)?,
+            _ => {
                 let bounds = buckets.as_ref().map(|b| b.2.as_slice());
-                if let State::Quantile(Some(test)) =
-                    check::new_test(c, &ctx, planned_ticks, first_batch, bounds)?
-                {
-                    *t = Some(test);
-                }
-            }
-            if let Some(test) = t {
-                match &buckets {
-                    Some((b, c, _)) => test.update_buckets(b, c)?,
-                    None => test.update(&points.0, &points.1)?,
-                }
+                let mut test =
+                    check::new_quantile_test(c, &ctx, planned_ticks, first_batch, bounds)?;
+                feed(&mut test)?;
+                *s = State::Quantile(test);
             }
         }
     }

@@ -566,7 +566,7 @@ pub fn sequential(data: &[u8]) {
     use crate::sequential::proportions::{BernoulliCs, ProportionTest};
     use crate::sequential::quantiles::QuantileTest;
     use crate::sequential::sprt::{GammaPoisson, Hypotheses, Sprt};
-    use crate::sequential::{Alternative, Report, SequentialTest};
+    use crate::sequential::{Report, SequentialTest, Sidedness};
 
     fn sane(r: Report) {
         assert!(!r.log_e_value.is_nan(), "NaN e-value");
@@ -598,37 +598,58 @@ pub fn sequential(data: &[u8]) {
         crate::Direction::Either,
     ][usize::from(opts % 3)];
     let alternative = if opts & 4 == 0 {
-        Alternative::Greater
+        Sidedness::Greater
     } else {
-        Alternative::TwoSided
+        Sidedness::TwoSided
     };
-    let Ok(Ok(mut counts)) = CountRateTest::new(1.0 - share, share, 0.05)
+    let Ok(Ok(mut counts)) = CountRateTest::new(1.0 - share, share, crate::Alpha::FIVE_PERCENT)
         .and_then(|t| t.concentration(1.0 + f64::from(opts)))
         .map(|t| t.alternative(alternative))
     else {
         return;
     };
     let (Ok(mut t), Ok(mut m), Ok(mut prop), Ok(mut cs), Ok(mut sprt), Ok(mut gp)) = (
-        TTest::new(0.05, direction),
-        NormalMsprt::new(0.05, share, Variance::PlugIn, direction),
-        ProportionTest::new(0.05, share, direction),
-        BernoulliCs::new(0.05, 1.0 + f64::from(opts), share, direction),
+        TTest::new(crate::Alpha::FIVE_PERCENT, direction),
+        NormalMsprt::new(
+            crate::Alpha::FIVE_PERCENT,
+            share,
+            Variance::PlugIn,
+            direction,
+        ),
+        ProportionTest::new(crate::Alpha::FIVE_PERCENT, share, direction),
+        BernoulliCs::new(
+            crate::Alpha::FIVE_PERCENT,
+            1.0 + f64::from(opts),
+            share,
+            direction,
+        ),
         Sprt::new(
             Hypotheses::RateRatio {
                 canary_share: share,
                 ratio: 1.5,
             },
-            0.05,
+            crate::Alpha::FIVE_PERCENT,
             0.1,
         ),
-        GammaPoisson::new(share, 0.05),
+        GammaPoisson::new(share, crate::Alpha::FIVE_PERCENT),
     ) else {
         return;
     };
     let bounds = [-1.0, 0.0, 0.5, 1.0, 1e300, f64::INFINITY];
     let (Ok(mut q), Ok(mut qb)) = (
-        QuantileTest::new(share, 0.05, 1.0 + f64::from(opts), direction),
-        QuantileTest::with_buckets(1.0 - share, 0.05, 50.0, direction, &bounds),
+        QuantileTest::new(
+            share,
+            crate::Alpha::FIVE_PERCENT,
+            1.0 + f64::from(opts),
+            direction,
+        ),
+        QuantileTest::with_buckets(
+            1.0 - share,
+            crate::Alpha::FIVE_PERCENT,
+            50.0,
+            direction,
+            &bounds,
+        ),
     ) else {
         return;
     };

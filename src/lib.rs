@@ -76,12 +76,13 @@
 //! identical canaries fail a Mann–Whitney test re-run every 100 points). The
 //! [`sequential`] tests may be checked after every point:
 //! ```
-//! use canary_judge::sequential::{counts::CountRateTest, Decision, SequentialTest};
+//! use canary_judge::Alpha;
+//! use canary_judge::sequential::{counts::CountRateTest, SequentialTest, Signal};
 //! // 5% of traffic on the canary; errors per scrape interval, checked every time.
-//! let mut errors = CountRateTest::new(0.95, 0.05, 0.01)?.margin(0.5)?;
+//! let mut errors = CountRateTest::new(0.95, 0.05, Alpha::ONE_PERCENT)?.margin(0.5)?;
 //! for (baseline, canary) in [(120, 9), (131, 14), (118, 12), (125, 15)] {
 //!     errors.update(baseline, canary)?;
-//!     if errors.check().decision == Decision::Reject {
+//!     if errors.check().decision == Signal::Reject {
 //!         println!("roll back: the canary's error rate is higher");
 //!         break;
 //!     }

@@ -79,11 +79,11 @@ impl Policy {
         Ok(self.decide(findings))
     }
 
-    /// Decides from findings (of any checks), grouped by metric in order of first
-    /// appearance.
-    pub fn decide(&self, findings: Vec<Finding>) -> Verdict {
+    /// The decision alone from findings (of any checks), grouped by metric in order
+    /// of first appearance: what [`Policy::decide`] decides, without writing reasons.
+    pub fn decision(&self, findings: &[Finding]) -> Decision {
         let mut metrics: Vec<(&str, bool, Status)> = Vec::new();
-        for f in &findings {
+        for f in findings {
             let status = match f.judgement {
                 Judgement::Fail(_) => Status::Fail,
                 Judgement::Error => Status::Error,
@@ -91,7 +91,7 @@ impl Policy {
                 Judgement::Inconclusive => Status::Open,
                 Judgement::Pass => Status::Pass,
             };
-            match metrics.iter_mut().find(|m| m.0 == f.metric) {
+            match metrics.iter_mut().rev().find(|m| m.0 == f.metric) {
                 Some(m) => {
                     m.1 |= f.required;
                     m.2 = combine(m.2, status);
@@ -100,7 +100,7 @@ impl Policy {
             }
         }
         let has = |s: Status| metrics.iter().any(|m| m.2 == s);
-        let decision = if has(Status::Fail) {
+        if has(Status::Fail) {
             Decision::Fail
         } else if metrics.iter().all(|m| m.2 == Status::NoData) {
             Decision::NoData
@@ -112,7 +112,14 @@ impl Policy {
             Decision::Inconclusive
         } else {
             Decision::Pass
-        };
+        }
+    }
+
+    /// Decides from findings (of any checks), grouped by metric in order of first
+    /// appearance, with the reasons: every failure, then every open, missing or
+    /// failed measurement.
+    pub fn decide(&self, findings: Vec<Finding>) -> Verdict {
+        let decision = self.decision(&findings);
         let line = |f: &Finding| format!("{} / {}: {}", f.metric, f.check, f.reason);
         let mut reasons: Vec<String> = findings
             .iter()
@@ -129,7 +136,9 @@ impl Policy {
             }
         }
         if decision == Decision::Pass && reasons.is_empty() {
-            reasons.push(format!("all {} metrics passed", metrics.len()));
+            let mut names: Vec<&str> = findings.iter().map(|f| f.metric.as_str()).collect();
+            names.dedup();
+            reasons.push(format!("all {} metrics passed", names.len()));
         }
         Verdict {
             decision,

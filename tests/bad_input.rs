@@ -271,15 +271,26 @@ fn error_messages_say_what_came() {
     use canary_judge::sequential::quantiles::QuantileTest;
     use canary_judge::sequential::sprt::{Hypotheses, Sprt};
     let inf = f64::INFINITY;
-    let mut bucketed =
-        QuantileTest::with_buckets(0.9, 0.05, 100.0, Direction::HigherIsWorse, &[0.1, 1.0, inf])
-            .unwrap();
+    let mut bucketed = QuantileTest::with_buckets(
+        0.9,
+        canary_judge::Alpha::FIVE_PERCENT,
+        100.0,
+        Direction::HigherIsWorse,
+        &[0.1, 1.0, inf],
+    )
+    .unwrap();
     let e = bucketed.update(&[1.0], &[2.0]).unwrap_err().to_string();
     assert!(
         e.contains("update_buckets") && e.contains("2 raw values") && !e.contains("NaN"),
         "{e}"
     );
-    let mut raw = QuantileTest::new(0.9, 0.05, 100.0, Direction::HigherIsWorse).unwrap();
+    let mut raw = QuantileTest::new(
+        0.9,
+        canary_judge::Alpha::FIVE_PERCENT,
+        100.0,
+        Direction::HigherIsWorse,
+    )
+    .unwrap();
     let e = raw
         .update_buckets(&[1, 0, 0], &[0, 1, 0])
         .unwrap_err()
@@ -297,7 +308,12 @@ fn error_messages_say_what_came() {
         "{e}"
     );
 
-    let mut sprt = Sprt::new(Hypotheses::Bernoulli { p0: 0.01, p1: 0.02 }, 0.05, 0.1).unwrap();
+    let mut sprt = Sprt::new(
+        Hypotheses::Bernoulli { p0: 0.01, p1: 0.02 },
+        canary_judge::Alpha::FIVE_PERCENT,
+        0.1,
+    )
+    .unwrap();
     let e = sprt.update_poisson(1, 1.0).unwrap_err().to_string();
     assert!(
         e.contains("update_bernoulli") && e.contains("got update_poisson"),

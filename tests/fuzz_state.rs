@@ -44,35 +44,42 @@ fn write_state_seeds() {
         0,
         serde_json::to_string(&Objective::new(0.999).unwrap()).unwrap(),
     );
-    let mut c = CountRateTest::new(0.9, 0.1, 0.05).unwrap();
+    let mut c = CountRateTest::new(0.9, 0.1, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     c.update(100, 20).unwrap();
     c.check();
     add(1, serde_json::to_string(&c).unwrap());
-    let mut q = QuantileTest::new(0.9, 0.05, 100.0, up).unwrap();
+    let mut q = QuantileTest::new(0.9, canary_judge::Alpha::FIVE_PERCENT, 100.0, up).unwrap();
     q.update(&[1.0, 2.0, 3.0], &[2.0, 4.0]).unwrap();
     q.check();
     add(2, serde_json::to_string(&q).unwrap());
-    let mut b = QuantileTest::with_buckets(0.9, 0.05, 100.0, up, &[1.0, f64::INFINITY]).unwrap();
+    let mut b = QuantileTest::with_buckets(
+        0.9,
+        canary_judge::Alpha::FIVE_PERCENT,
+        100.0,
+        up,
+        &[1.0, f64::INFINITY],
+    )
+    .unwrap();
     b.update_buckets(&[3, 1], &[1, 3]).unwrap();
     add(2, serde_json::to_string(&b).unwrap());
-    let mut t = TTest::new(0.05, up).unwrap();
+    let mut t = TTest::new(canary_judge::Alpha::FIVE_PERCENT, up).unwrap();
     t.update(&[1.0, 2.0], &[3.0, 4.0]).unwrap();
     add(3, serde_json::to_string(&t).unwrap());
     let known = Variance::Known {
         baseline: 1.0,
         canary: 2.0,
     };
-    let mut m = NormalMsprt::new(0.05, 0.5, known, up).unwrap();
+    let mut m = NormalMsprt::new(canary_judge::Alpha::FIVE_PERCENT, 0.5, known, up).unwrap();
     m.update(&[1.0], &[2.0]).unwrap();
     add(4, serde_json::to_string(&m).unwrap());
-    let mut p = ProportionTest::new(0.05, 0.1, up).unwrap();
+    let mut p = ProportionTest::new(canary_judge::Alpha::FIVE_PERCENT, 0.1, up).unwrap();
     p.update(
         EventCounts::new(1, 10).unwrap(),
         EventCounts::new(2, 10).unwrap(),
     )
     .unwrap();
     add(5, serde_json::to_string(&p).unwrap());
-    let mut bc = BernoulliCs::new(0.05, 100.0, 0.01, up).unwrap();
+    let mut bc = BernoulliCs::new(canary_judge::Alpha::FIVE_PERCENT, 100.0, 0.01, up).unwrap();
     bc.update(1, 50).unwrap();
     add(6, serde_json::to_string(&bc).unwrap());
     for h in [
@@ -88,10 +95,11 @@ fn write_state_seeds() {
     ] {
         add(
             7,
-            serde_json::to_string(&Sprt::new(h, 0.05, 0.1).unwrap()).unwrap(),
+            serde_json::to_string(&Sprt::new(h, canary_judge::Alpha::FIVE_PERCENT, 0.1).unwrap())
+                .unwrap(),
         );
     }
-    let mut g = GammaPoisson::new(1.0, 0.05).unwrap();
+    let mut g = GammaPoisson::new(1.0, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     g.update(3, 2.0).unwrap();
     add(8, serde_json::to_string(&g).unwrap());
     let h = ClassicHistogram::new(&[(0.1, 3.0), (1.0, 5.0), (f64::INFINITY, 6.0)]).unwrap();

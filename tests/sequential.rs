@@ -9,7 +9,7 @@ use canary_judge::sequential::counts::CountRateTest;
 use canary_judge::sequential::means::{NormalMsprt, TTest, Variance};
 use canary_judge::sequential::proportions::{BernoulliCs, ProportionTest};
 use canary_judge::sequential::sprt::{GammaPoisson, Hypotheses, Sprt};
-use canary_judge::sequential::{Alternative, ConfidenceSequence, Decision, SequentialTest};
+use canary_judge::sequential::{ConfidenceSequence, SequentialTest, Sidedness, Signal};
 use canary_judge::{Direction, EventCounts};
 use common::Rng;
 use serde_json::Value;
@@ -44,11 +44,11 @@ fn count_rate_matches_savvi_and_closed_forms() {
             f(&case["canary_share"]),
             f(&case["k"]),
         );
-        let mut two = CountRateTest::new(rb, rc, 0.05)
+        let mut two = CountRateTest::new(rb, rc, canary_judge::Alpha::FIVE_PERCENT)
             .unwrap()
             .concentration(k)
             .unwrap()
-            .alternative(Alternative::TwoSided)
+            .alternative(Sidedness::TwoSided)
             .unwrap();
         for step in case["steps"].as_array().unwrap() {
             let (nb, nc) = (
@@ -99,7 +99,7 @@ fn ttest_matches_savvi_log_bf() {
     for case in fixtures()["ttest"].as_array().unwrap() {
         let vals = |k: &str| -> Vec<f64> { case[k].as_array().unwrap().iter().map(f).collect() };
         let phi = f(&case["phi"]);
-        let mut t = TTest::new(0.05, Direction::Either)
+        let mut t = TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::Either)
             .unwrap()
             .effect_size(1.0 / phi.sqrt())
             .unwrap();
@@ -126,7 +126,7 @@ fn bernoulli_cs_and_gamma_poisson_match_closed_forms() {
     let data = fixtures();
     for case in data["bernoulli_cs"].as_array().unwrap() {
         let mut cs = BernoulliCs::new(
-            0.05,
+            canary_judge::Alpha::FIVE_PERCENT,
             f(&case["t_opt"]),
             f(&case["target"]),
             Direction::HigherIsWorse,
@@ -148,14 +148,20 @@ fn bernoulli_cs_and_gamma_poisson_match_closed_forms() {
         (37, 1000, 500.0),
         (480, 1000, 1000.0),
     ]) {
-        let mut cs = BernoulliCs::new(0.05, t_opt, 0.5, Direction::Either).unwrap();
+        let mut cs = BernoulliCs::new(
+            canary_judge::Alpha::FIVE_PERCENT,
+            t_opt,
+            0.5,
+            Direction::Either,
+        )
+        .unwrap();
         cs.update(x, n).unwrap();
         let (_, (lo, hi)) = cs.evaluate();
         close(lo, f(&case[0]), 1e-8, "confseq bernoulli lower");
         close(hi, f(&case[1]), 1e-8, "confseq bernoulli upper");
     }
     for case in data["gamma_poisson"].as_array().unwrap() {
-        let mut gp = GammaPoisson::new(f(&case["phi"]), 0.05).unwrap();
+        let mut gp = GammaPoisson::new(f(&case["phi"]), canary_judge::Alpha::FIVE_PERCENT).unwrap();
         gp.update(case["count"].as_u64().unwrap(), f(&case["expected"]))
             .unwrap();
         close(gp.evaluate().0, f(&case["log_bf"]), 1e-10, "gamma-poisson");
@@ -171,7 +177,7 @@ fn normal_msprt_matches_the_closed_form() {
         let n = 100usize;
         let sigma2 = var * n as f64 / 2.0;
         let mut t = NormalMsprt::new(
-            0.05,
+            canary_judge::Alpha::FIVE_PERCENT,
             tau2.sqrt(),
             Variance::Known {
                 baseline: sigma2,
@@ -201,18 +207,22 @@ fn ceiling(alpha: f64, paths: usize) -> f64 {
 #[test]
 fn count_rate_false_alarms_stay_below_alpha_with_a_check_after_every_event() {
     let mut rng = Rng(0x00c0_7a7e_5eed_0001);
-    for (canary_share, alternative) in [(0.5, Alternative::TwoSided), (0.1, Alternative::Greater)] {
+    for (canary_share, alternative) in [(0.5, Sidedness::TwoSided), (0.1, Sidedness::Greater)] {
         let paths = 400;
         let mut rejected = 0;
         for _ in 0..paths {
-            let mut t = CountRateTest::new(1.0 - canary_share, canary_share, 0.05)
-                .unwrap()
-                .alternative(alternative)
-                .unwrap();
+            let mut t = CountRateTest::new(
+                1.0 - canary_share,
+                canary_share,
+                canary_judge::Alpha::FIVE_PERCENT,
+            )
+            .unwrap()
+            .alternative(alternative)
+            .unwrap();
             for _ in 0..2000 {
                 let canary = bernoulli(&mut rng, canary_share);
                 t.update(u64::from(!canary), u64::from(canary)).unwrap();
-                if t.check().decision == Decision::Reject {
+                if t.check().decision == Signal::Reject {
                     rejected += 1;
                     break;
                 }
@@ -229,22 +239,22 @@ fn count_rate_detects_regressions_about_as_fast_as_the_reference_table() {
     // events two-sided, 182 one-sided; ratio 2.0: 105 and 92.
     let mut rng = Rng(0x00de_7ec7_0000_0002);
     for (ratio, alternative, reference) in [
-        (1.5, Alternative::TwoSided, 234.0),
-        (1.5, Alternative::Greater, 182.0),
-        (2.0, Alternative::TwoSided, 105.0),
-        (2.0, Alternative::Greater, 92.0),
+        (1.5, Sidedness::TwoSided, 234.0),
+        (1.5, Sidedness::Greater, 182.0),
+        (2.0, Sidedness::TwoSided, 105.0),
+        (2.0, Sidedness::Greater, 92.0),
     ] {
         let theta = ratio / (1.0 + ratio);
         let mut stops: Vec<f64> = (0..200)
             .map(|_| {
-                let mut t = CountRateTest::new(0.5, 0.5, 0.05)
+                let mut t = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT)
                     .unwrap()
                     .alternative(alternative)
                     .unwrap();
                 for n in 1..=5000 {
                     let canary = bernoulli(&mut rng, theta);
                     t.update(u64::from(!canary), u64::from(canary)).unwrap();
-                    if t.check().decision == Decision::Reject {
+                    if t.check().decision == Signal::Reject {
                         return n as f64;
                     }
                 }
@@ -266,9 +276,9 @@ fn mean_and_proportion_tests_hold_alpha_under_continuous_monitoring() {
     let paths = 300;
     let (mut t_rej, mut m_rej, mut p_rej) = (0, 0, 0);
     for _ in 0..paths {
-        let mut t = TTest::new(0.05, Direction::Either).unwrap();
+        let mut t = TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::Either).unwrap();
         let mut m = NormalMsprt::new(
-            0.05,
+            canary_judge::Alpha::FIVE_PERCENT,
             0.2,
             Variance::Known {
                 baseline: 1.0,
@@ -277,7 +287,8 @@ fn mean_and_proportion_tests_hold_alpha_under_continuous_monitoring() {
             Direction::Either,
         )
         .unwrap();
-        let mut p = ProportionTest::new(0.05, 0.05, Direction::Either).unwrap();
+        let mut p = ProportionTest::new(canary_judge::Alpha::FIVE_PERCENT, 0.05, Direction::Either)
+            .unwrap();
         let (mut t_done, mut m_done, mut p_done) = (false, false, false);
         for _ in 0..600 {
             let (b, c) = (rng.normal(), rng.normal());
@@ -289,9 +300,9 @@ fn mean_and_proportion_tests_hold_alpha_under_continuous_monitoring() {
                 EventCounts::new(u64::from(ec), 1).unwrap(),
             )
             .unwrap();
-            t_done |= t.check().decision == Decision::Reject;
-            m_done |= m.check().decision == Decision::Reject;
-            p_done |= p.check().decision == Decision::Reject;
+            t_done |= t.check().decision == Signal::Reject;
+            m_done |= m.check().decision == Signal::Reject;
+            p_done |= p.check().decision == Signal::Reject;
         }
         t_rej += usize::from(t_done);
         m_rej += usize::from(m_done);
@@ -309,9 +320,20 @@ fn bernoulli_cs_sprt_and_gamma_poisson_hold_alpha() {
     let paths = 300;
     let (mut cs_miss, mut sprt_rej, mut gp_rej) = (0, 0, 0);
     for _ in 0..paths {
-        let mut cs = BernoulliCs::new(0.05, 200.0, 0.05, Direction::Either).unwrap();
-        let mut sprt = Sprt::new(Hypotheses::Bernoulli { p0: 0.05, p1: 0.1 }, 0.05, 0.1).unwrap();
-        let mut gp = GammaPoisson::new(1.0, 0.05).unwrap();
+        let mut cs = BernoulliCs::new(
+            canary_judge::Alpha::FIVE_PERCENT,
+            200.0,
+            0.05,
+            Direction::Either,
+        )
+        .unwrap();
+        let mut sprt = Sprt::new(
+            Hypotheses::Bernoulli { p0: 0.05, p1: 0.1 },
+            canary_judge::Alpha::FIVE_PERCENT,
+            0.1,
+        )
+        .unwrap();
+        let mut gp = GammaPoisson::new(1.0, canary_judge::Alpha::FIVE_PERCENT).unwrap();
         let (mut missed, mut rej, mut gp_done) = (false, false, false);
         for _ in 0..400 {
             let e = bernoulli(&mut rng, 0.05);
@@ -322,10 +344,10 @@ fn bernoulli_cs_sprt_and_gamma_poisson_hold_alpha() {
                 missed = true;
             }
             sprt.update_bernoulli(u64::from(e), 1).unwrap();
-            rej |= sprt.check().decision == Decision::Reject;
+            rej |= sprt.check().decision == Signal::Reject;
             // Poisson(0.05) per step against its own expectation.
             gp.update(u64::from(e), 0.05).unwrap();
-            gp_done |= gp.check().decision == Decision::Reject;
+            gp_done |= gp.check().decision == Signal::Reject;
         }
         cs_miss += usize::from(missed);
         sprt_rej += usize::from(rej);
@@ -355,9 +377,9 @@ fn peeking_at_a_fixed_horizon_z_test_inflates_false_alarms() {
     let mut rng = Rng(0x0000_7eee_0000_0005);
     let (paths, mut naive, mut anytime) = (300, 0, 0);
     for _ in 0..paths {
-        let mut t = CountRateTest::new(0.5, 0.5, 0.05)
+        let mut t = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT)
             .unwrap()
-            .alternative(Alternative::TwoSided)
+            .alternative(Sidedness::TwoSided)
             .unwrap();
         let (mut canary, mut naive_hit, mut any_hit) = (0u64, false, false);
         for n in 1..=2000u64 {
@@ -368,7 +390,7 @@ fn peeking_at_a_fixed_horizon_z_test_inflates_false_alarms() {
                 let z = (canary as f64 - 0.5 * n as f64) / (0.25 * n as f64).sqrt();
                 naive_hit |= z.abs() > 1.959964;
             }
-            any_hit |= t.check().decision == Decision::Reject;
+            any_hit |= t.check().decision == Signal::Reject;
         }
         naive += usize::from(naive_hit);
         anytime += usize::from(any_hit);
@@ -385,17 +407,18 @@ fn peeking_at_a_fixed_horizon_z_test_inflates_false_alarms() {
 
 #[test]
 fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
-    assert!(CountRateTest::new(0.6, 0.6, 0.05).is_err());
-    assert!(CountRateTest::new(0.0, 1.0, 0.05).is_err());
-    assert!(CountRateTest::new(f64::NAN, 0.5, 0.05).is_err());
-    assert!(CountRateTest::new(0.5, 0.5, 1.0).is_err());
+    assert!(CountRateTest::new(0.6, 0.6, canary_judge::Alpha::FIVE_PERCENT).is_err());
+    assert!(CountRateTest::new(0.0, 1.0, canary_judge::Alpha::FIVE_PERCENT).is_err());
+    assert!(CountRateTest::new(f64::NAN, 0.5, canary_judge::Alpha::FIVE_PERCENT).is_err());
+    // An alpha outside (0, 1) cannot even be built: the type carries the check.
+    assert!(canary_judge::Alpha::new(1.0).is_err());
     assert!(
-        CountRateTest::new(0.5, 0.5, 0.05)
+        CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT)
             .unwrap()
             .margin(-0.1)
             .is_err()
     );
-    let mut t = CountRateTest::new(0.5, 0.5, 0.05).unwrap();
+    let mut t = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     t.update_cumulative(10, 10).unwrap();
     let before = t.clone();
     assert!(t.update_cumulative(9, 12).is_err()); // a decreasing counter
@@ -403,7 +426,7 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
     assert_eq!(t, before);
     assert!(t.clone().concentration(10.0).is_err()); // prior fixed once data arrived
     // Totals whose sum overflows u64 (found by fuzzing): the check stays finite.
-    let mut huge = CountRateTest::new(0.5, 0.5, 0.05).unwrap();
+    let mut huge = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     huge.update(u64::MAX / 2 + 7, u64::MAX / 2 + 9).unwrap();
     let r = huge.check();
     assert!(
@@ -411,23 +434,31 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
         "{r:?}"
     );
 
-    let mut tt = TTest::new(0.05, Direction::HigherIsWorse).unwrap();
+    let mut tt = TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::HigherIsWorse).unwrap();
     tt.update(&[1.0, 2.0], &[1.5]).unwrap();
     let before = tt.clone();
     assert!(tt.update(&[1.0, f64::NAN], &[2.0]).is_err());
     assert!(tt.update(&[1.0], &[f64::INFINITY]).is_err());
     assert_eq!(tt, before);
-    assert!(TTest::new(0.0, Direction::Either).is_err());
+    assert!(canary_judge::Alpha::new(0.0).is_err());
     assert!(
-        TTest::new(0.05, Direction::Either)
+        TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::Either)
             .unwrap()
             .effect_size(0.0)
             .is_err()
     );
-    assert!(NormalMsprt::new(0.05, -1.0, Variance::PlugIn, Direction::Either).is_err());
     assert!(
         NormalMsprt::new(
-            0.05,
+            canary_judge::Alpha::FIVE_PERCENT,
+            -1.0,
+            Variance::PlugIn,
+            Direction::Either
+        )
+        .is_err()
+    );
+    assert!(
+        NormalMsprt::new(
+            canary_judge::Alpha::FIVE_PERCENT,
             1.0,
             Variance::Known {
                 baseline: 0.0,
@@ -438,17 +469,38 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
         .is_err()
     );
 
-    let mut cs = BernoulliCs::new(0.05, 100.0, 0.01, Direction::HigherIsWorse).unwrap();
+    let mut cs = BernoulliCs::new(
+        canary_judge::Alpha::FIVE_PERCENT,
+        100.0,
+        0.01,
+        Direction::HigherIsWorse,
+    )
+    .unwrap();
     assert!(cs.update(5, 4).is_err());
-    assert!(BernoulliCs::new(0.05, 100.0, 1.0, Direction::HigherIsWorse).is_err());
-    assert!(Sprt::new(Hypotheses::Bernoulli { p0: 0.1, p1: 0.1 }, 0.05, 0.1).is_err());
+    assert!(
+        BernoulliCs::new(
+            canary_judge::Alpha::FIVE_PERCENT,
+            100.0,
+            1.0,
+            Direction::HigherIsWorse
+        )
+        .is_err()
+    );
+    assert!(
+        Sprt::new(
+            Hypotheses::Bernoulli { p0: 0.1, p1: 0.1 },
+            canary_judge::Alpha::FIVE_PERCENT,
+            0.1
+        )
+        .is_err()
+    );
     assert!(
         Sprt::new(
             Hypotheses::Poisson {
                 lambda0: 1.0,
                 lambda1: 2.0
             },
-            0.05,
+            canary_judge::Alpha::FIVE_PERCENT,
             1.0
         )
         .is_err()
@@ -458,7 +510,7 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
             lambda0: 1.0,
             lambda1: 2.0,
         },
-        0.05,
+        canary_judge::Alpha::FIVE_PERCENT,
         0.1,
     )
     .unwrap();
@@ -466,14 +518,14 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
     assert!(s.update_poisson(3, f64::NAN).is_err());
     assert!(s.update_bernoulli(1, 2).is_err()); // not the test's model
     assert_eq!(s.log_likelihood_ratio(), 0.0);
-    let mut gp = GammaPoisson::new(1.0, 0.05).unwrap();
+    let mut gp = GammaPoisson::new(1.0, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     assert!(gp.update(1, f64::NAN).is_err());
-    assert!(GammaPoisson::new(0.0, 0.05).is_err());
+    assert!(GammaPoisson::new(0.0, canary_judge::Alpha::FIVE_PERCENT).is_err());
 }
 
 #[test]
 fn billions_of_events_stay_finite() {
-    let mut t = CountRateTest::new(0.9, 0.1, 0.01).unwrap();
+    let mut t = CountRateTest::new(0.9, 0.1, canary_judge::Alpha::ONE_PERCENT).unwrap();
     t.update(900_000_000_000, 100_000_000_000).unwrap();
     let r = t.check();
     assert!(
@@ -492,11 +544,11 @@ fn billions_of_events_stay_finite() {
     t.update(0, 1_000_000_000).unwrap();
     let r = t.check();
     assert!(r.log_e_value.is_finite() && r.log_e_value > 1e6, "{r:?}");
-    assert_eq!(r.decision, Decision::Reject);
+    assert_eq!(r.decision, Signal::Reject);
     assert_eq!(r.confidence_sequence, ConfidenceSequence::Violated);
     // Values whose squared deviations overflow f64 are an error (they used to make
     // the sum of squares infinite); the state is unchanged and still checks cleanly.
-    let mut m = TTest::new(0.05, Direction::HigherIsWorse).unwrap();
+    let mut m = TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::HigherIsWorse).unwrap();
     m.update(&[1e150, -1e150, 5.0], &[1e150, 3.0]).unwrap();
     let before = m.clone();
     assert!(m.update(&[1e300, -1e300, 5.0], &[1e300, 3.0]).is_err());
@@ -508,7 +560,7 @@ fn billions_of_events_stay_finite() {
 #[cfg(feature = "serde")]
 #[test]
 fn state_resumes_bit_for_bit_through_json() {
-    let mut t = CountRateTest::new(0.8, 0.2, 0.05)
+    let mut t = CountRateTest::new(0.8, 0.2, canary_judge::Alpha::FIVE_PERCENT)
         .unwrap()
         .margin(0.25)
         .unwrap();
@@ -520,7 +572,7 @@ fn state_resumes_bit_for_bit_through_json() {
     t.update(300, 95).unwrap();
     resumed.update(300, 95).unwrap();
     assert_eq!(resumed.check(), t.check());
-    let mut tt = TTest::new(0.05, Direction::HigherIsWorse).unwrap();
+    let mut tt = TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::HigherIsWorse).unwrap();
     tt.update(&[1.0, 2.5, 3.25], &[2.0, 2.0, 4.5]).unwrap();
     tt.check();
     let back: TTest = serde_json::from_str(&serde_json::to_string(&tt).unwrap()).unwrap();
@@ -547,10 +599,21 @@ fn state_resumes_bit_for_bit_through_json() {
         baseline: 2.0,
         canary: 3.0,
     };
-    let mut m = NormalMsprt::new(0.05, 0.3, known, Direction::LowerIsWorse).unwrap();
+    let mut m = NormalMsprt::new(
+        canary_judge::Alpha::FIVE_PERCENT,
+        0.3,
+        known,
+        Direction::LowerIsWorse,
+    )
+    .unwrap();
     m.update(&[0.1, 0.7], &[0.2]).unwrap();
     resumes(m, |t| t.update(&[0.3], &[0.9, 1.1]).unwrap());
-    let mut p = ProportionTest::new(0.05, 0.02, Direction::HigherIsWorse).unwrap();
+    let mut p = ProportionTest::new(
+        canary_judge::Alpha::FIVE_PERCENT,
+        0.02,
+        Direction::HigherIsWorse,
+    )
+    .unwrap();
     p.update(
         EventCounts::new(3, 100).unwrap(),
         EventCounts::new(9, 100).unwrap(),
@@ -563,7 +626,13 @@ fn state_resumes_bit_for_bit_through_json() {
         )
         .unwrap()
     });
-    let mut b = BernoulliCs::new(0.05, 300.0, 0.01, Direction::HigherIsWorse).unwrap();
+    let mut b = BernoulliCs::new(
+        canary_judge::Alpha::FIVE_PERCENT,
+        300.0,
+        0.01,
+        Direction::HigherIsWorse,
+    )
+    .unwrap();
     b.update(2, 300).unwrap();
     resumes(b, |t| t.update(5, 200).unwrap());
     let mut s = Sprt::new(
@@ -571,19 +640,19 @@ fn state_resumes_bit_for_bit_through_json() {
             lambda0: 1.0,
             lambda1: 1.5,
         },
-        0.05,
+        canary_judge::Alpha::FIVE_PERCENT,
         0.1,
     )
     .unwrap();
     s.update_poisson(4, 3.0).unwrap();
     resumes(s, |t| t.update_poisson(2, 1.5).unwrap());
-    let mut g = GammaPoisson::new(2.0, 0.05).unwrap();
+    let mut g = GammaPoisson::new(2.0, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     g.update(7, 4.0).unwrap();
     resumes(g, |t| t.update(3, 2.0).unwrap());
     use canary_judge::sequential::quantiles::QuantileTest;
     let mut q = QuantileTest::with_buckets(
         0.9,
-        0.05,
+        canary_judge::Alpha::FIVE_PERCENT,
         100.0,
         Direction::HigherIsWorse,
         &[0.1, 0.5, f64::INFINITY],
@@ -595,7 +664,7 @@ fn state_resumes_bit_for_bit_through_json() {
 
 #[test]
 fn shards_merge_to_the_whole() {
-    let mut whole = CountRateTest::new(0.7, 0.3, 0.05).unwrap();
+    let mut whole = CountRateTest::new(0.7, 0.3, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     let mut a = whole.clone();
     let b_shard = {
         let mut b = whole.clone();
@@ -607,7 +676,7 @@ fn shards_merge_to_the_whole() {
     a.merge(&b_shard).unwrap();
     assert_eq!(a.counts(), whole.counts());
     assert_eq!(a.check(), whole.check());
-    let other = CountRateTest::new(0.5, 0.5, 0.05).unwrap();
+    let other = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     assert!(a.merge(&other).is_err());
 
     // Means: moments combine exactly (to rounding).
@@ -615,9 +684,9 @@ fn shards_merge_to_the_whole() {
     let ys: Vec<f64> = (0..300)
         .map(|i| ((i * 104_729) % 97) as f64 * 0.41)
         .collect();
-    let mut whole = TTest::new(0.05, Direction::Either).unwrap();
+    let mut whole = TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::Either).unwrap();
     whole.update(&xs, &ys).unwrap();
-    let mut left = TTest::new(0.05, Direction::Either).unwrap();
+    let mut left = TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::Either).unwrap();
     let mut right = left.clone();
     left.update(&xs[..120], &ys[..200]).unwrap();
     right.update(&xs[120..], &ys[200..]).unwrap();
@@ -627,12 +696,17 @@ fn shards_merge_to_the_whole() {
     close(lo_m, lo_w, 1e-10, "merged t lower");
     close(hi_m, hi_w, 1e-10, "merged t upper");
     assert!(
-        left.merge(&TTest::new(0.01, Direction::Either).unwrap())
+        left.merge(&TTest::new(canary_judge::Alpha::ONE_PERCENT, Direction::Either).unwrap())
             .is_err()
     );
 
     // Proportions and the Bernoulli sequence: counts add.
-    let mut p1 = ProportionTest::new(0.05, 0.02, Direction::HigherIsWorse).unwrap();
+    let mut p1 = ProportionTest::new(
+        canary_judge::Alpha::FIVE_PERCENT,
+        0.02,
+        Direction::HigherIsWorse,
+    )
+    .unwrap();
     let mut p2 = p1.clone();
     let mut pw = p1.clone();
     p1.update(
@@ -652,7 +726,13 @@ fn shards_merge_to_the_whole() {
     .unwrap();
     p1.merge(&p2).unwrap();
     assert_eq!(p1.evaluate(), pw.evaluate());
-    let mut c1 = BernoulliCs::new(0.05, 100.0, 0.02, Direction::HigherIsWorse).unwrap();
+    let mut c1 = BernoulliCs::new(
+        canary_judge::Alpha::FIVE_PERCENT,
+        100.0,
+        0.02,
+        Direction::HigherIsWorse,
+    )
+    .unwrap();
     let mut c2 = c1.clone();
     let mut cw = c1.clone();
     c1.update(3, 100).unwrap();
@@ -663,7 +743,13 @@ fn shards_merge_to_the_whole() {
 
     // Quantiles: multisets add.
     use canary_judge::sequential::quantiles::QuantileTest;
-    let mut q1 = QuantileTest::new(0.9, 0.05, 100.0, Direction::HigherIsWorse).unwrap();
+    let mut q1 = QuantileTest::new(
+        0.9,
+        canary_judge::Alpha::FIVE_PERCENT,
+        100.0,
+        Direction::HigherIsWorse,
+    )
+    .unwrap();
     let mut q2 = q1.clone();
     let mut qw = q1.clone();
     q1.update(&xs[..100], &ys[..50]).unwrap();
@@ -673,7 +759,7 @@ fn shards_merge_to_the_whole() {
     assert_eq!(q1, qw);
     let bucketed = QuantileTest::with_buckets(
         0.9,
-        0.05,
+        canary_judge::Alpha::FIVE_PERCENT,
         100.0,
         Direction::HigherIsWorse,
         &[1.0, f64::INFINITY],
@@ -687,7 +773,7 @@ mod quantiles {
     use crate::common::Rng;
     use canary_judge::Direction;
     use canary_judge::sequential::quantiles::QuantileTest;
-    use canary_judge::sequential::{ConfidenceSequence, Decision, SequentialTest};
+    use canary_judge::sequential::{ConfidenceSequence, SequentialTest, Signal};
 
     #[test]
     fn arm_intervals_and_ab_p_values_match_confseq() {
@@ -695,7 +781,13 @@ mod quantiles {
             let vals =
                 |k: &str| -> Vec<f64> { case[k].as_array().unwrap().iter().map(f).collect() };
             let (p, t_opt) = (f(&case["p"]), f(&case["t_opt"]));
-            let mut t = QuantileTest::new(p, 0.05, t_opt, Direction::Either).unwrap();
+            let mut t = QuantileTest::new(
+                p,
+                canary_judge::Alpha::FIVE_PERCENT,
+                t_opt,
+                Direction::Either,
+            )
+            .unwrap();
             t.update(&vals("baseline"), &vals("canary")).unwrap();
             let (b, c) = t.arm_intervals();
             for ((lo, hi), key) in [(b, "baseline_interval"), (c, "canary_interval")] {
@@ -721,7 +813,13 @@ mod quantiles {
             if t > 20_000 {
                 continue;
             }
-            let mut q = QuantileTest::new(0.5, 2.0 * alpha, 100.0, Direction::Either).unwrap();
+            let mut q = QuantileTest::new(
+                0.5,
+                canary_judge::Alpha::new(2.0 * alpha).unwrap(),
+                100.0,
+                Direction::Either,
+            )
+            .unwrap();
             let v: Vec<f64> = (0..t).map(|i| i as f64).collect();
             q.update(&v, &v).unwrap();
             let g = q.distribution_change();
@@ -742,13 +840,19 @@ mod quantiles {
         let mut rejected = 0;
         let mut band_missed = 0;
         for _ in 0..paths {
-            let mut t = QuantileTest::new(0.9, 0.05, 200.0, Direction::Either).unwrap();
+            let mut t = QuantileTest::new(
+                0.9,
+                canary_judge::Alpha::FIVE_PERCENT,
+                200.0,
+                Direction::Either,
+            )
+            .unwrap();
             let (mut rej, mut miss) = (false, false);
             for _ in 0..250 {
                 let (b, c) = ((0.5 * rng.normal()).exp(), (0.5 * rng.normal()).exp());
                 t.update(&[b], &[c]).unwrap();
                 let r = t.check();
-                rej |= r.decision == Decision::Reject;
+                rej |= r.decision == Signal::Reject;
                 miss |= match r.confidence_sequence {
                     ConfidenceSequence::Bounds { lower, upper } => !(lower <= 0.0 && 0.0 <= upper),
                     ConfidenceSequence::Violated => true,
@@ -771,11 +875,22 @@ mod quantiles {
     #[test]
     fn detects_a_slower_canary_and_accepts_an_identical_one() {
         let mut rng = Rng(0x0000_51d0_0000_0007);
-        let mut slow = QuantileTest::new(0.9, 0.05, 500.0, Direction::HigherIsWorse).unwrap();
-        let mut same = QuantileTest::new(0.9, 0.05, 500.0, Direction::HigherIsWorse)
-            .unwrap()
-            .margin(0.5)
-            .unwrap();
+        let mut slow = QuantileTest::new(
+            0.9,
+            canary_judge::Alpha::FIVE_PERCENT,
+            500.0,
+            Direction::HigherIsWorse,
+        )
+        .unwrap();
+        let mut same = QuantileTest::new(
+            0.9,
+            canary_judge::Alpha::FIVE_PERCENT,
+            500.0,
+            Direction::HigherIsWorse,
+        )
+        .unwrap()
+        .margin(0.5)
+        .unwrap();
         for _ in 0..40 {
             let b: Vec<f64> = (0..50).map(|_| (0.5 * rng.normal()).exp()).collect();
             let c: Vec<f64> = (0..50).map(|_| 1.3 * (0.5 * rng.normal()).exp()).collect();
@@ -785,11 +900,11 @@ mod quantiles {
             slow.check();
             same.check();
         }
-        assert_eq!(slow.last_report().decision, Decision::Reject);
+        assert_eq!(slow.last_report().decision, Signal::Reject);
         assert!(slow.distribution_change().canary_larger);
         assert_eq!(
             same.last_report().decision,
-            Decision::Accept,
+            Signal::Accept,
             "{:?}",
             same.last_report()
         );
@@ -798,9 +913,21 @@ mod quantiles {
     #[test]
     fn bucket_counts_give_edges_and_the_same_evidence_at_bucket_resolution() {
         let bounds = [0.1, 0.2, 0.3, 0.5, 1.0, f64::INFINITY];
-        let mut h = QuantileTest::with_buckets(0.5, 0.05, 100.0, Direction::HigherIsWorse, &bounds)
-            .unwrap();
-        let mut raw = QuantileTest::new(0.5, 0.05, 100.0, Direction::HigherIsWorse).unwrap();
+        let mut h = QuantileTest::with_buckets(
+            0.5,
+            canary_judge::Alpha::FIVE_PERCENT,
+            100.0,
+            Direction::HigherIsWorse,
+            &bounds,
+        )
+        .unwrap();
+        let mut raw = QuantileTest::new(
+            0.5,
+            canary_judge::Alpha::FIVE_PERCENT,
+            100.0,
+            Direction::HigherIsWorse,
+        )
+        .unwrap();
         // Raw values placed at the bucket bounds give the same multiset (the +Inf
         // bucket's at a large finite stand-in: only the order matters).
         let (bc, cc) = ([10u64, 40, 30, 15, 5, 0], [5u64, 20, 35, 25, 10, 5]);
@@ -828,7 +955,7 @@ mod quantiles {
         assert!(
             QuantileTest::with_buckets(
                 0.5,
-                0.05,
+                canary_judge::Alpha::FIVE_PERCENT,
                 100.0,
                 Direction::Either,
                 &[0.2, 0.1, f64::INFINITY]
@@ -836,9 +963,24 @@ mod quantiles {
             .is_err()
         );
         assert!(
-            QuantileTest::with_buckets(0.5, 0.05, 100.0, Direction::Either, &[0.1, 0.2]).is_err()
+            QuantileTest::with_buckets(
+                0.5,
+                canary_judge::Alpha::FIVE_PERCENT,
+                100.0,
+                Direction::Either,
+                &[0.1, 0.2]
+            )
+            .is_err()
         );
-        assert!(QuantileTest::new(1.0, 0.05, 100.0, Direction::Either).is_err());
+        assert!(
+            QuantileTest::new(
+                1.0,
+                canary_judge::Alpha::FIVE_PERCENT,
+                100.0,
+                Direction::Either
+            )
+            .is_err()
+        );
         assert!(raw.update(&[f64::NAN], &[]).is_err());
     }
 }
@@ -856,10 +998,16 @@ fn msprt_and_sprt_operating_characteristics_match_the_reference_table() {
                     baseline: 1.0,
                     canary: 1.0,
                 };
-                let mut t = NormalMsprt::new(0.05, tau2.sqrt(), known, Direction::Either).unwrap();
+                let mut t = NormalMsprt::new(
+                    canary_judge::Alpha::FIVE_PERCENT,
+                    tau2.sqrt(),
+                    known,
+                    Direction::Either,
+                )
+                .unwrap();
                 for n in 1..=5000 {
                     t.update(&[rng.normal()], &[0.2 + rng.normal()]).unwrap();
-                    if t.check().decision == Decision::Reject {
+                    if t.check().decision == Signal::Reject {
                         return n as f64;
                     }
                 }
@@ -877,16 +1025,21 @@ fn msprt_and_sprt_operating_characteristics_match_the_reference_table() {
         let runs = 400;
         let (mut rejected, mut total_n) = (0usize, 0.0f64);
         for _ in 0..runs {
-            let mut s = Sprt::new(Hypotheses::Bernoulli { p0: 0.01, p1: 0.02 }, 0.05, 0.1).unwrap();
+            let mut s = Sprt::new(
+                Hypotheses::Bernoulli { p0: 0.01, p1: 0.02 },
+                canary_judge::Alpha::FIVE_PERCENT,
+                0.1,
+            )
+            .unwrap();
             let mut n = 0;
             loop {
                 n += 1;
                 s.update_bernoulli(u64::from(bernoulli(&mut rng, p)), 1)
                     .unwrap();
                 match s.check().decision {
-                    Decision::Continue if n < 100_000 => continue,
+                    Signal::Continue if n < 100_000 => continue,
                     d => {
-                        rejected += usize::from(d == Decision::Reject);
+                        rejected += usize::from(d == Signal::Reject);
                         break;
                     }
                 }
@@ -924,7 +1077,13 @@ fn quantile_test_detection_near_the_reference_table() {
     let runs = 150;
     let mut detected = Vec::new();
     for _ in 0..runs {
-        let mut t = QuantileTest::new(0.9, 0.05, 1000.0, Direction::Either).unwrap();
+        let mut t = QuantileTest::new(
+            0.9,
+            canary_judge::Alpha::FIVE_PERCENT,
+            1000.0,
+            Direction::Either,
+        )
+        .unwrap();
         let mut seen = 0;
         for &n in &looks {
             let b: Vec<f64> = (seen..n).map(|_| (0.5 * rng.normal()).exp()).collect();
@@ -933,7 +1092,7 @@ fn quantile_test_detection_near_the_reference_table() {
                 .collect();
             seen = n;
             t.update(&b, &c).unwrap();
-            if t.check().decision == Decision::Reject {
+            if t.check().decision == Signal::Reject {
                 detected.push(n as f64);
                 break;
             }
@@ -960,7 +1119,7 @@ fn sprt_never_holds_a_nan() {
             lambda0: 1e-300,
             lambda1: 1e308,
         },
-        0.05,
+        canary_judge::Alpha::FIVE_PERCENT,
         0.1,
     )
     .unwrap();
@@ -972,7 +1131,7 @@ fn sprt_never_holds_a_nan() {
     // and decides.
     s.update_poisson(1, 0.0).unwrap();
     assert!(s.log_likelihood_ratio().is_finite());
-    assert_eq!(s.check().decision, Decision::Reject);
+    assert_eq!(s.check().decision, Signal::Reject);
     for share in [0.5, 1e-300] {
         assert!(
             Sprt::new(
@@ -980,7 +1139,7 @@ fn sprt_never_holds_a_nan() {
                     canary_share: share,
                     ratio: if share == 0.5 { 1e300 } else { 1e-300 },
                 },
-                0.05,
+                canary_judge::Alpha::FIVE_PERCENT,
                 0.1,
             )
             .is_err()
@@ -991,7 +1150,7 @@ fn sprt_never_holds_a_nan() {
             canary_share: 0.5,
             ratio: 1e10,
         },
-        0.05,
+        canary_judge::Alpha::FIVE_PERCENT,
         0.1,
     )
     .unwrap();
@@ -1006,7 +1165,7 @@ fn sprt_never_holds_a_nan() {
 #[test]
 fn overflowing_moments_and_sums_are_errors() {
     use canary_judge::sequential::means::Moments;
-    let mut t = TTest::new(0.05, Direction::HigherIsWorse).unwrap();
+    let mut t = TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::HigherIsWorse).unwrap();
     t.update(&[1.0, 2.0], &[1.5, 2.5]).unwrap();
     let before = t.clone();
     assert!(t.update(&[1.0], &[1.7e308, -1.7e308]).is_err());
@@ -1024,7 +1183,7 @@ fn overflowing_moments_and_sums_are_errors() {
     far.push(-1.7e308).unwrap();
     assert!(m.merge(&far).is_err());
 
-    let mut g = GammaPoisson::new(1.0, 0.05).unwrap();
+    let mut g = GammaPoisson::new(1.0, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     g.update(1, 1.7e308).unwrap();
     let before = g.clone();
     assert!(g.update(1, 1.7e308).is_err());

@@ -47,7 +47,7 @@ fn objectives_outside_zero_one_do_not_load() {
 
 #[test]
 fn count_rate_tests_with_bad_parameters_or_state_do_not_load() {
-    let mut t = CountRateTest::new(0.9, 0.1, 0.05).unwrap();
+    let mut t = CountRateTest::new(0.9, 0.1, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     t.update(100, 20).unwrap();
     t.check();
     // A valid state still round-trips.
@@ -68,7 +68,13 @@ fn count_rate_tests_with_bad_parameters_or_state_do_not_load() {
 
 #[test]
 fn quantile_tests_with_bad_parameters_or_tallies_do_not_load() {
-    let mut t = QuantileTest::new(0.9, 0.05, 100.0, Direction::HigherIsWorse).unwrap();
+    let mut t = QuantileTest::new(
+        0.9,
+        canary_judge::Alpha::FIVE_PERCENT,
+        100.0,
+        Direction::HigherIsWorse,
+    )
+    .unwrap();
     t.update(&[1.0, 2.0, 3.0, 2.0], &[1.5, 2.5]).unwrap();
     t.check();
     assert_eq!(edited(&t, |_| {}).unwrap(), t);
@@ -91,7 +97,7 @@ fn quantile_tests_with_bad_parameters_or_tallies_do_not_load() {
     // Bucket mode: keys must be bucket bounds.
     let mut b = QuantileTest::with_buckets(
         0.9,
-        0.05,
+        canary_judge::Alpha::FIVE_PERCENT,
         100.0,
         Direction::HigherIsWorse,
         &[0.1, 1.0, f64::INFINITY],
@@ -108,7 +114,12 @@ fn quantile_tests_with_bad_parameters_or_tallies_do_not_load() {
 
 #[test]
 fn sprts_with_bad_hypotheses_do_not_load() {
-    let mut s = Sprt::new(Hypotheses::Bernoulli { p0: 0.01, p1: 0.02 }, 0.05, 0.1).unwrap();
+    let mut s = Sprt::new(
+        Hypotheses::Bernoulli { p0: 0.01, p1: 0.02 },
+        canary_judge::Alpha::FIVE_PERCENT,
+        0.1,
+    )
+    .unwrap();
     s.update_bernoulli(3, 100).unwrap();
     s.check();
     assert_eq!(edited(&s, |_| {}).unwrap(), s);
@@ -188,7 +199,7 @@ fn means_proportions_and_gamma_poisson_validate_on_load() {
     use canary_judge::sequential::sprt::GammaPoisson;
     let up = Direction::HigherIsWorse;
 
-    let mut t = TTest::new(0.05, up).unwrap();
+    let mut t = TTest::new(canary_judge::Alpha::FIVE_PERCENT, up).unwrap();
     t.update(&[1.0, 2.0, 3.0], &[2.0, 3.0, 5.0]).unwrap();
     t.check();
     assert_eq!(edited(&t, |_| {}).unwrap(), t);
@@ -202,7 +213,7 @@ fn means_proportions_and_gamma_poisson_validate_on_load() {
     assert_refused(&t, "alpha", |v| v["monitor"]["alpha"] = json!(1.0));
 
     let mut m = NormalMsprt::new(
-        0.05,
+        canary_judge::Alpha::FIVE_PERCENT,
         0.5,
         Variance::Known {
             baseline: 1.0,
@@ -221,7 +232,7 @@ fn means_proportions_and_gamma_poisson_validate_on_load() {
         v["baseline"] = json!({"n": 0, "mean": 3.0, "m2": 0.0})
     });
 
-    let mut p = ProportionTest::new(0.05, 0.1, up).unwrap();
+    let mut p = ProportionTest::new(canary_judge::Alpha::FIVE_PERCENT, 0.1, up).unwrap();
     p.update(
         EventCounts::new(3, 100).unwrap(),
         EventCounts::new(9, 100).unwrap(),
@@ -233,13 +244,13 @@ fn means_proportions_and_gamma_poisson_validate_on_load() {
         v["canary"] = json!({"events": 200, "total": 100})
     });
 
-    let mut b = BernoulliCs::new(0.05, 1000.0, 0.01, up).unwrap();
+    let mut b = BernoulliCs::new(canary_judge::Alpha::FIVE_PERCENT, 1000.0, 0.01, up).unwrap();
     b.update(5, 300).unwrap();
     assert_eq!(edited(&b, |_| {}).unwrap(), b);
     assert_refused(&b, "target proportion", |v| v["target"] = json!(1.0));
     assert_refused(&b, "t_opt", |v| v["t_opt"] = json!(-5.0));
 
-    let mut g = GammaPoisson::new(1.0, 0.05).unwrap();
+    let mut g = GammaPoisson::new(1.0, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     g.update(4, 2.5).unwrap();
     assert_eq!(edited(&g, |_| {}).unwrap(), g);
     assert_refused(&g, "prior shape phi", |v| v["phi"] = json!(0.0));

@@ -40,7 +40,7 @@ use crate::sample::Direction;
 use crate::sequential::counts::CountRateTest;
 use crate::sequential::means::TTest;
 use crate::sequential::quantiles::QuantileTest;
-use crate::sequential::{ConfidenceSequence, Decision, Report, SequentialTest};
+use crate::sequential::{ConfidenceSequence, Report, SequentialTest, Signal};
 
 use pool::RankPool;
 
@@ -248,9 +248,7 @@ impl Check {
     /// The check's running state before any observation.
     pub(crate) fn initial_state(&self) -> State {
         match self {
-            Self::CountRate { .. } => State::CountRate(None),
-            Self::Quantile { .. } => State::Quantile(None),
-            Self::Mean => State::Mean(None),
+            Self::CountRate { .. } | Self::Quantile { .. } | Self::Mean => State::Pending,
             Self::Rank | Self::Percentile { .. } | Self::Threshold { .. } => State::Shared,
         }
     }
@@ -262,10 +260,32 @@ impl Check {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub(crate) enum State {
+    /// A fixed-horizon check: nothing of its own.
     Shared,
-    CountRate(Option<CountRateTest>),
-    Quantile(Option<QuantileTest>),
-    Mean(Option<TTest>),
+    /// A sequential check before its first observation (its test is built then, when
+    /// the observation's kind and size fix the mixing parameters).
+    Pending,
+    CountRate(CountRateTest),
+    Quantile(QuantileTest),
+    Mean(TTest),
+}
+
+impl State {
+    /// Whether this state can belong to `check`.
+    pub(crate) fn fits(&self, check: &Check) -> bool {
+        matches!(
+            (self, check),
+            (
+                Self::Shared,
+                Check::Rank | Check::Percentile { .. } | Check::Threshold { .. }
+            ) | (
+                Self::Pending,
+                Check::CountRate { .. } | Check::Quantile { .. } | Check::Mean
+            ) | (Self::CountRate(_), Check::CountRate { .. })
+                | (Self::Quantile(_), Check::Quantile { .. })
+                | (Self::Mean(_), Check::Mean)
+        )
+    }
 }
 
 /// What a metric has seen, shared by its fixed-horizon checks.
@@ -297,7 +317,19 @@ pub(crate) struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn finding(&self, check: &Check, judgement: Judgement, reason: String) -> Finding {
+    /// A finding without numbers; the reason is only written when explaining (a
+    /// decision needs judgements alone).
+    fn finding(
+        &self,
+        check: &Check,
+        judgement: Judgement,
+        reason: impl FnOnce() -> String,
+    ) -> Finding {
+        let reason = if self.explain {
+            reason()
+        } else {
+            String::new()
+        };
         Finding::bare(
             self.metric,
             &check.to_string(),
@@ -352,18 +384,16 @@ pub(crate) fn rank(ctx: &Context<'_>, check: &Check, data: &mut Data) -> Result<
         .confidence_level(ctx.alpha.confidence_level());
     let alpha = ctx.alpha.get();
     match data {
-        Data::Empty => Ok(ctx.finding(
-            check,
-            Judgement::NoData(Lack::NotObserved),
-            "nothing observed yet".into(),
-        )),
+        Data::Empty => Ok(
+            ctx.finding(check, Judgement::NoData(Lack::NotObserved), || {
+                "nothing observed yet".into()
+            }),
+        ),
         Data::Histograms { baseline, canary } => {
             if baseline.total() == 0.0 || canary.total() == 0.0 {
-                return Ok(ctx.finding(
-                    check,
-                    Judgement::NoData(Lack::Empty),
-                    "a side's histogram holds no observations".into(),
-                ));
+                return Ok(ctx.finding(check, Judgement::NoData(Lack::Empty), || {
+                    "a side's histogram holds no observations".into()
+                }));
             }
             let r = crate::compare::histogram::mann_whitney(baseline, canary, &test)?;
             let significant = r.p_value < alpha;
@@ -391,7 +421,7 @@ pub(crate) fn rank(ctx: &Context<'_>, check: &Check, data: &mut Data) -> Result<
             } else {
                 (Judgement::Inconclusive, "significant on binned data, whose shift interval is unknown, so the margin cannot be checked; add a percentile check".into())
             };
-            let mut f = ctx.finding(check, judgement, reason);
+            let mut f = ctx.finding(check, judgement, || reason);
             f.alpha = Some(ctx.alpha);
             f.p_value = Some(r.p_value);
             f.evidence = Some(Evidence::Rank(r));
@@ -400,18 +430,15 @@ pub(crate) fn rank(ctx: &Context<'_>, check: &Check, data: &mut Data) -> Result<
         Data::Values(pool) => {
             let (n, m) = (pool.baseline.len(), pool.canary.len());
             if n == 0 || m == 0 {
-                return Ok(ctx.finding(
-                    check,
-                    Judgement::NoData(Lack::Empty),
-                    format!("{n} baseline and {m} canary values"),
-                ));
+                return Ok(ctx.finding(check, Judgement::NoData(Lack::Empty), || {
+                    format!("{n} baseline and {m} canary values")
+                }));
             }
             let floor = test.smallest_p_value(n, m);
             if floor >= alpha {
                 return Ok(ctx.finding(
                     check,
-                    Judgement::NoData(Lack::TooFew),
-                    format!("{n} baseline and {m} canary values: the smallest attainable p-value {} is not below alpha {}", Num(floor), ctx.alpha),
+                    Judgement::NoData(Lack::TooFew), || format!("{n} baseline and {m} canary values: the smallest attainable p-value {} is not below alpha {}", Num(floor), ctx.alpha),
                 ));
             }
             let quick = if ctx.method == Method::Exact {
@@ -421,11 +448,9 @@ pub(crate) fn rank(ctx: &Context<'_>, check: &Check, data: &mut Data) -> Result<
             };
             let margin_units = ctx.margin.resolve(pool.baseline.median());
             if let Some(quick) = quick.filter(|q| q.p_value >= alpha && !ctx.explain) {
-                let mut f = ctx.finding(
-                    check,
-                    Judgement::Pass,
-                    format!("no significant shift, p = {}", Num(quick.p_value)),
-                );
+                let mut f = ctx.finding(check, Judgement::Pass, || {
+                    format!("no significant shift, p = {}", Num(quick.p_value))
+                });
                 f.alpha = Some(ctx.alpha);
                 f.p_value = Some(quick.p_value);
                 f.margin = margin_units;
@@ -469,7 +494,7 @@ pub(crate) fn rank(ctx: &Context<'_>, check: &Check, data: &mut Data) -> Result<
             } else {
                 explain(judgement, "the shift", iv.as_ref(), margin_units)
             };
-            let mut f = ctx.finding(check, judgement, reason);
+            let mut f = ctx.finding(check, judgement, || reason);
             f.estimate = r.shift;
             f.interval = iv;
             f.margin = margin_units;
@@ -491,11 +516,11 @@ pub(crate) fn percentile(
     let level = ctx.alpha.confidence_level();
     let outcome = match data {
         Data::Empty => {
-            return Ok(ctx.finding(
-                check,
-                Judgement::NoData(Lack::NotObserved),
-                "nothing observed yet".into(),
-            ));
+            return Ok(
+                ctx.finding(check, Judgement::NoData(Lack::NotObserved), || {
+                    "nothing observed yet".into()
+                }),
+            );
         }
         Data::Values(pool) => delta(
             &pool::Side(&pool.baseline),
@@ -506,16 +531,16 @@ pub(crate) fn percentile(
         Data::Histograms { baseline, canary } => delta(baseline, canary, p, level)?,
     };
     match outcome {
-        PercentileDeltaOutcome::InsufficientData { needed } => Ok(ctx.finding(
-            check,
-            Judgement::NoData(Lack::TooFew),
-            format!("a distribution-free interval at this level needs {needed} points per side"),
-        )),
-        PercentileDeltaOutcome::NoEstimate => Ok(ctx.finding(
-            check,
-            Judgement::NoData(Lack::Empty),
-            "a side cannot place the quantile (only the +Inf bucket)".into(),
-        )),
+        PercentileDeltaOutcome::InsufficientData { needed } => {
+            Ok(ctx.finding(check, Judgement::NoData(Lack::TooFew), || {
+                format!("a distribution-free interval at this level needs {needed} points per side")
+            }))
+        }
+        PercentileDeltaOutcome::NoEstimate => {
+            Ok(ctx.finding(check, Judgement::NoData(Lack::Empty), || {
+                "a side cannot place the quantile (only the +Inf bucket)".into()
+            }))
+        }
         PercentileDeltaOutcome::Delta(d) => {
             let iv = Interval {
                 lower: d.absolute.0,
@@ -525,9 +550,7 @@ pub(crate) fn percentile(
             };
             let margin_units = ctx.margin.resolve(Some(d.baseline));
             let judgement = judge_interval(&iv, margin_units, ctx.direction, Look::Final);
-            let mut f = ctx.finding(
-                check,
-                judgement,
+            let mut f = ctx.finding(check, judgement, || {
                 explain(
                     judgement,
                     &format!(
@@ -538,8 +561,8 @@ pub(crate) fn percentile(
                     ),
                     Some(&iv),
                     margin_units,
-                ),
-            );
+                )
+            });
             f.estimate = Some(d.canary - d.baseline);
             f.interval = Some(iv);
             f.margin = margin_units;
@@ -568,11 +591,9 @@ pub(crate) fn threshold(
     latest: Option<f64>,
 ) -> Finding {
     let Some(v) = latest else {
-        return ctx.finding(
-            check,
-            Judgement::NoData(Lack::NotObserved),
-            "no canary level observed yet".into(),
-        );
+        return ctx.finding(check, Judgement::NoData(Lack::NotObserved), || {
+            "no canary level observed yet".into()
+        });
     };
     // The canary's level against each bound, through the one rule: a point interval
     // for (level − bound) judged with a zero margin.
@@ -599,7 +620,7 @@ pub(crate) fn threshold(
         Judgement::Fail(Side::Low) => format!("the canary's level {} is below {bounds}", Num(v)),
         _ => format!("the canary's level {} is within {bounds}", Num(v)),
     };
-    let mut f = ctx.finding(check, judgement, reason);
+    let mut f = ctx.finding(check, judgement, || reason);
     f.estimate = Some(v);
     f.evidence = Some(Evidence::Threshold { value: v });
     f
@@ -638,16 +659,17 @@ fn sequential(
                 sides: Sides::Two,
             };
             let mut j = judge_interval(&iv, margin_units, ctx.direction, Look::Anytime);
-            let mut why = explain(j, "the change's confidence sequence", Some(&iv), margin_units);
-            if !j.is_fail() && report.decision == Decision::Reject && margin_units == 0.0 {
+            let say = |text: &dyn Fn() -> String| if ctx.explain { text() } else { String::new() };
+            let mut why = say(&|| explain(j, "the change's confidence sequence", Some(&iv), margin_units));
+            if !j.is_fail() && report.decision == Signal::Reject && margin_units == 0.0 {
                 let side = if ctx.direction == Direction::LowerIsWorse { Side::Low } else { Side::High };
                 j = Judgement::Fail(side);
-                why = format!("the e-value reached 1/alpha: the canary is worse (e = {})", Num(report.e_value()));
+                why = say(&|| format!("the e-value reached 1/alpha: the canary is worse (e = {})", Num(report.e_value())));
             }
             (j, Some(iv), why)
         }
     };
-    let mut f = ctx.finding(check, judgement, reason);
+    let mut f = ctx.finding(check, judgement, || reason);
     f.estimate = estimate;
     f.interval = interval;
     f.margin = margin_units;
@@ -661,16 +683,13 @@ fn sequential(
 /// Looks at a sequential check.
 pub(crate) fn look_sequential(ctx: &Context<'_>, check: &Check, state: &mut State) -> Finding {
     let not_yet = || {
-        ctx.finding(
-            check,
-            Judgement::NoData(Lack::NotObserved),
-            "nothing observed yet".into(),
-        )
+        ctx.finding(check, Judgement::NoData(Lack::NotObserved), || {
+            "nothing observed yet".into()
+        })
     };
     match state {
-        State::Shared => not_yet(),
-        State::CountRate(None) | State::Quantile(None) | State::Mean(None) => not_yet(),
-        State::CountRate(Some(t)) => {
+        State::Shared | State::Pending => not_yet(),
+        State::CountRate(t) => {
             let report = t.check();
             let (b, c) = t.counts();
             let estimate = match check {
@@ -688,13 +707,13 @@ pub(crate) fn look_sequential(ctx: &Context<'_>, check: &Check, state: &mut Stat
                 estimate,
             )
         }
-        State::Quantile(Some(t)) => {
+        State::Quantile(t) => {
             let report = t.check();
             let ((bl, _), _) = t.arm_intervals();
             let level = bl.is_finite().then_some(bl);
             sequential(ctx, check, SequentialKind::Quantile, report, level, None)
         }
-        State::Mean(Some(t)) => {
+        State::Mean(t) => {
             let report = t.check();
             let (b, c) = t.moments();
             let level = (b.n() > 0).then(|| b.mean());
@@ -704,34 +723,42 @@ pub(crate) fn look_sequential(ctx: &Context<'_>, check: &Check, state: &mut Stat
     }
 }
 
-/// A new sequential test for a check, at the metric's α and direction.
-pub(crate) fn new_test(
+/// The count-rate test of a check, at the metric's α and direction.
+pub(crate) fn new_count_test(check: &Check, ctx: &Context<'_>) -> Result<CountRateTest, Error> {
+    let share = match *check {
+        Check::CountRate { canary_share } => canary_share,
+        _ => 0.5,
+    };
+    let test = CountRateTest::new(1.0 - share, share, ctx.alpha)?;
+    if ctx.direction == Direction::Either {
+        test.alternative(crate::sequential::Sidedness::TwoSided)
+    } else {
+        Ok(test)
+    }
+}
+
+/// The quantile test of a check: raw values, or the buckets of `bounds`; `t_opt`
+/// defaults to the planned ticks × the first observation's baseline size.
+pub(crate) fn new_quantile_test(
     check: &Check,
     ctx: &Context<'_>,
     planned_ticks: u64,
     first_batch: usize,
     bounds: Option<&[f64]>,
-) -> Result<State, Error> {
-    let alpha = ctx.alpha.get();
-    Ok(match *check {
-        Check::CountRate { canary_share } => {
-            let test = CountRateTest::new(1.0 - canary_share, canary_share, alpha)?;
-            let test = if ctx.direction == Direction::Either {
-                test.alternative(crate::sequential::Alternative::TwoSided)?
-            } else {
-                test
-            };
-            State::CountRate(Some(test))
-        }
-        Check::Quantile { p, t_opt } => {
-            let t = t_opt
-                .unwrap_or_else(|| (planned_ticks as f64 * first_batch.max(1) as f64).max(1.0));
-            State::Quantile(Some(match bounds {
-                Some(b) => QuantileTest::with_buckets(p, alpha, t, ctx.direction, b)?,
-                None => QuantileTest::new(p, alpha, t, ctx.direction)?,
-            }))
-        }
-        Check::Mean => State::Mean(Some(TTest::new(alpha, ctx.direction)?)),
-        _ => State::Shared,
-    })
+) -> Result<QuantileTest, Error> {
+    let (p, t_opt) = match *check {
+        Check::Quantile { p, t_opt } => (p, t_opt),
+        _ => (0.5, None),
+    };
+    let t = t_opt.unwrap_or_else(|| (planned_ticks as f64 * first_batch.max(1) as f64).max(1.0));
+    let alpha = ctx.alpha;
+    match bounds {
+        Some(b) => QuantileTest::with_buckets(p, alpha, t, ctx.direction, b),
+        None => QuantileTest::new(p, alpha, t, ctx.direction),
+    }
+}
+
+/// The t-test of a mean check.
+pub(crate) fn new_mean_test(ctx: &Context<'_>) -> Result<TTest, Error> {
+    TTest::new(ctx.alpha, ctx.direction)
 }

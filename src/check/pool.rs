@@ -55,7 +55,12 @@ impl Multiset {
         let mut equal = 0;
         for run in [&self.main, &self.tail] {
             let lt = run.partition_point(|&v| v < x);
-            let le = lt + run[lt..].partition_point(|&v| v <= x);
+            // Usually no value equals x: one comparison instead of a second search.
+            let le = if run.get(lt) == Some(&x) {
+                lt + run[lt..].partition_point(|&v| v <= x)
+            } else {
+                lt
+            };
             below += lt;
             equal += le - lt;
         }

@@ -10,7 +10,7 @@
 //!   asymptotically).
 
 use super::{Monitor, Report, SequentialTest, check_margin, check_positive, merge_mismatch};
-use crate::{Direction, Error};
+use crate::{Alpha, Direction, Error};
 
 /// Count, mean and sum of squared deviations of one arm.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -232,16 +232,17 @@ pub(crate) fn normal_mixture(delta: f64, var: f64, tau2: f64, alpha: f64) -> (f6
 ///
 /// # Example
 /// ```
-/// use canary_judge::sequential::{means::TTest, Decision, SequentialTest};
+/// use canary_judge::Alpha;
+/// use canary_judge::sequential::{means::TTest, Signal, SequentialTest};
 /// use canary_judge::Direction;
-/// let mut test = TTest::new(0.05, Direction::HigherIsWorse)?;
+/// let mut test = TTest::new(Alpha::FIVE_PERCENT, Direction::HigherIsWorse)?;
 /// let baseline: Vec<f64> = (0..400).map(|i| 100.0 + ((i * 37) % 21) as f64 - 10.0).collect();
 /// let canary: Vec<f64> = (0..400).map(|i| 104.0 + ((i * 53) % 21) as f64 - 10.0).collect();
 /// for (b, c) in baseline.chunks(50).zip(canary.chunks(50)) {
 ///     test.update(b, c)?;
 ///     test.check();
 /// }
-/// assert_eq!(test.last_report().decision, Decision::Reject); // +4 ms on a spread of ±10
+/// assert_eq!(test.last_report().decision, Signal::Reject); // +4 ms on a spread of ±10
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -278,7 +279,7 @@ impl TTest {
     ///
     /// # Errors
     /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
-    pub fn new(alpha: f64, direction: Direction) -> Result<Self, Error> {
+    pub fn new(alpha: Alpha, direction: Direction) -> Result<Self, Error> {
         Ok(Self {
             phi: 100.0,
             direction,
@@ -427,14 +428,15 @@ pub enum Variance {
 ///
 /// # Example
 /// ```
-/// use canary_judge::sequential::{means::{NormalMsprt, Variance}, Decision, SequentialTest};
+/// use canary_judge::Alpha;
+/// use canary_judge::sequential::{means::{NormalMsprt, Variance}, Signal, SequentialTest};
 /// use canary_judge::Direction;
 /// let known = Variance::Known { baseline: 1.0, canary: 1.0 };
-/// let mut test = NormalMsprt::new(0.05, 0.5, known, Direction::HigherIsWorse)?.margin(0.5)?;
+/// let mut test = NormalMsprt::new(Alpha::FIVE_PERCENT, 0.5, known, Direction::HigherIsWorse)?.margin(0.5)?;
 /// let same: Vec<f64> = (0..2000).map(|i| ((i * 7919) % 1000) as f64 / 500.0 - 1.0).collect();
 /// test.update(&same, &same)?;
 /// // Identical arms: the interval on the difference is inside ±0.5, so accept.
-/// assert_eq!(test.check().decision, Decision::Accept);
+/// assert_eq!(test.check().decision, Signal::Accept);
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -477,7 +479,7 @@ impl NormalMsprt {
     /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
     /// - [`Error::InvalidParameter`] unless τ and known variances are finite and > 0.
     pub fn new(
-        alpha: f64,
+        alpha: Alpha,
         tau: f64,
         variance: Variance,
         direction: Direction,

@@ -26,7 +26,7 @@
 //! Each test is plain data (serde): feed it batches with `update` (O(1) per point, no
 //! special functions), then [`SequentialTest::check`] computes the e-value, folds it
 //! into the running p-value and confidence sequence, and returns a [`Report`] with a
-//! [`Decision`]: reject (the canary is worse), accept (the confidence sequence lies
+//! [`Signal`]: reject (the canary is worse), accept (the confidence sequence lies
 //! inside the tolerated margin), or continue. Checks may be as frequent as wanted; the
 //! running minimum and intersection are taken over checks. A controller can persist the
 //! state between reconciliations and resume bit for bit. Every test also has `merge`:
@@ -78,7 +78,7 @@ use crate::Error;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Decision {
+pub enum Signal {
     /// The canary is worse: the e-value reached 1/α (at this or an earlier check).
     /// Takes precedence over `Accept` when both hold (a proven regression that is
     /// inside the margin is still reported).
@@ -150,7 +150,7 @@ pub struct Report {
     /// scale (documented per test).
     pub confidence_sequence: ConfidenceSequence,
     /// Reject, accept or continue.
-    pub decision: Decision,
+    pub decision: Signal,
 }
 
 impl Report {
@@ -174,7 +174,7 @@ pub trait SequentialTest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Alternative {
+pub enum Sidedness {
     /// Only an increase is tested (the canary's rate is higher): a one-sided mixture,
     /// which detects increases faster.
     #[default]
@@ -249,17 +249,16 @@ pub(crate) fn check_report(report: &Report) -> Result<(), Error> {
 }
 
 impl Monitor {
-    pub(crate) fn new(alpha: f64) -> Result<Self, Error> {
-        check_alpha(alpha)?;
+    pub(crate) fn new(alpha: crate::Alpha) -> Result<Self, Error> {
         Ok(Self {
-            alpha,
+            alpha: alpha.get(),
             max_log_e: 0.0,
             sequence: ConfidenceSequence::UNBOUNDED,
             last: Report {
                 log_e_value: 0.0,
                 p_value: 1.0,
                 confidence_sequence: ConfidenceSequence::UNBOUNDED,
-                decision: Decision::Continue,
+                decision: Signal::Continue,
             },
         })
     }
@@ -285,15 +284,15 @@ impl Monitor {
         let log_e = if log_e.is_nan() { 0.0 } else { log_e };
         self.sequence = self.sequence.intersect(interval.0, interval.1);
         let crossed = log_e >= -self.alpha.ln();
-        let was_rejected = self.last.decision == Decision::Reject;
+        let was_rejected = self.last.decision == Signal::Reject;
         self.max_log_e = self.max_log_e.max(log_e);
         let p_value = (-self.max_log_e).exp().min(1.0);
         // The direction of a rejection comes from this check's interval (the null value
         // lies outside it exactly when E ≥ 1/α); acceptance needs the running one.
         let decision = match self.sequence {
-            _ if was_rejected || (crossed && worse(interval.0, interval.1)) => Decision::Reject,
-            ConfidenceSequence::Bounds { lower, upper } if accept(lower, upper) => Decision::Accept,
-            _ => Decision::Continue,
+            _ if was_rejected || (crossed && worse(interval.0, interval.1)) => Signal::Reject,
+            ConfidenceSequence::Bounds { lower, upper } if accept(lower, upper) => Signal::Accept,
+            _ => Signal::Continue,
         };
         self.last = Report {
             log_e_value: log_e,

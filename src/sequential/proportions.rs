@@ -6,7 +6,7 @@ use super::special::{bisect, ln_beta};
 use super::{
     Monitor, Report, SequentialTest, check_margin, check_positive, check_unit, merge_mismatch,
 };
-use crate::{Direction, Error, EventCounts};
+use crate::{Alpha, Direction, Error, EventCounts};
 
 /// The Bernoulli mSPRT (Optimizely's): the normal mixture of
 /// [`NormalMsprt`](super::means::NormalMsprt) applied to Δ̂ = p̂_c − p̂_b with the
@@ -17,11 +17,12 @@ use crate::{Direction, Error, EventCounts};
 ///
 /// # Example
 /// ```
-/// use canary_judge::sequential::{proportions::ProportionTest, Decision, SequentialTest};
+/// use canary_judge::Alpha;
+/// use canary_judge::sequential::{proportions::ProportionTest, Signal, SequentialTest};
 /// use canary_judge::{Direction, EventCounts};
-/// let mut test = ProportionTest::new(0.05, 0.02, Direction::HigherIsWorse)?;
+/// let mut test = ProportionTest::new(Alpha::FIVE_PERCENT, 0.02, Direction::HigherIsWorse)?;
 /// test.update(EventCounts::new(50, 10_000)?, EventCounts::new(110, 10_000)?)?;
-/// assert_eq!(test.check().decision, Decision::Reject); // 1.1% against 0.5% errors
+/// assert_eq!(test.check().decision, Signal::Reject); // 1.1% against 0.5% errors
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +59,7 @@ impl ProportionTest {
     /// # Errors
     /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
     /// - [`Error::InvalidParameter`] unless τ is finite and > 0.
-    pub fn new(alpha: f64, tau: f64, direction: Direction) -> Result<Self, Error> {
+    pub fn new(alpha: Alpha, tau: f64, direction: Direction) -> Result<Self, Error> {
         check_positive("mixing scale tau", tau)?;
         Ok(Self {
             tau2: tau * tau,
@@ -178,10 +179,11 @@ pub(crate) fn beta_binomial_log_mixture(s: f64, v: f64, g: f64, h: f64, rho: f64
 ///
 /// # Example
 /// ```
+/// use canary_judge::Alpha;
 /// use canary_judge::sequential::{proportions::BernoulliCs, ConfidenceSequence, SequentialTest};
 /// use canary_judge::Direction;
 /// // 12 errors in 5000 requests, tuned for 1000 (confseq's documented case).
-/// let mut cs = BernoulliCs::new(0.05, 1000.0, 0.01, Direction::HigherIsWorse)?;
+/// let mut cs = BernoulliCs::new(Alpha::FIVE_PERCENT, 1000.0, 0.01, Direction::HigherIsWorse)?;
 /// cs.update(12, 5000)?;
 /// let ConfidenceSequence::Bounds { lower, upper } = cs.check().confidence_sequence else { panic!() };
 /// assert!((lower - 0.000717).abs() < 1e-6 && (upper - 0.005201).abs() < 1e-6);
@@ -224,7 +226,7 @@ impl BernoulliCs {
     /// # Errors
     /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
     /// - [`Error::InvalidParameter`] unless t_opt is finite and > 0 and 0 < target < 1.
-    pub fn new(alpha: f64, t_opt: f64, target: f64, direction: Direction) -> Result<Self, Error> {
+    pub fn new(alpha: Alpha, t_opt: f64, target: f64, direction: Direction) -> Result<Self, Error> {
         check_positive("t_opt", t_opt)?;
         check_unit("target proportion", target)?;
         Ok(Self {

@@ -27,7 +27,7 @@ use super::proportions::{beta_binomial_log_mixture, two_sided_rho};
 use super::special::{bisect, golden_min};
 use super::{Monitor, Report, SequentialTest, check_margin, check_unit, merge_mismatch};
 use crate::sample::{from_key, order_key};
-use crate::{Direction, Error};
+use crate::{Alpha, Direction, Error};
 
 /// One arm's observations as a multiset: sorted runs of (order key, count) of distinct
 /// values, plus keys appended since the last consolidation. Appending is O(1); a
@@ -250,19 +250,20 @@ impl Ecdf {
 ///
 /// # Example
 /// ```
-/// use canary_judge::sequential::{quantiles::QuantileTest, Decision, SequentialTest};
+/// use canary_judge::Alpha;
+/// use canary_judge::sequential::{quantiles::QuantileTest, Signal, SequentialTest};
 /// use canary_judge::Direction;
-/// let mut test = QuantileTest::new(0.9, 0.05, 500.0, Direction::HigherIsWorse)?;
+/// let mut test = QuantileTest::new(0.9, Alpha::FIVE_PERCENT, 500.0, Direction::HigherIsWorse)?;
 /// // Latencies of 100..200 ms; the canary's are 30% slower.
 /// for round in 0..20u64 {
 ///     let base: Vec<f64> = (0..100).map(|i| 100.0 + ((i * 37 + round * 11) % 100) as f64).collect();
 ///     let slow: Vec<f64> = base.iter().map(|v| v * 1.3).collect();
 ///     test.update(&base, &slow)?;
-///     if test.check().decision == Decision::Reject {
+///     if test.check().decision == Signal::Reject {
 ///         break;
 ///     }
 /// }
-/// assert_eq!(test.last_report().decision, Decision::Reject);
+/// assert_eq!(test.last_report().decision, Signal::Reject);
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -367,7 +368,7 @@ impl QuantileTest {
     /// # Errors
     /// - [`Error::InvalidParameter`] unless 0 < p < 1 and t_opt is finite and ≥ 1.
     /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
-    pub fn new(p: f64, alpha: f64, t_opt: f64, direction: Direction) -> Result<Self, Error> {
+    pub fn new(p: f64, alpha: Alpha, t_opt: f64, direction: Direction) -> Result<Self, Error> {
         check_parameters(p, t_opt)?;
         let monitor = Monitor::new(alpha)?;
         Ok(Self {
@@ -393,7 +394,7 @@ impl QuantileTest {
     /// NaN, not strictly increasing or not ending at +∞.
     pub fn with_buckets(
         p: f64,
-        alpha: f64,
+        alpha: Alpha,
         t_opt: f64,
         direction: Direction,
         bounds: &[f64],
@@ -409,8 +410,9 @@ impl QuantileTest {
     ///
     /// # Example
     /// ```
+    /// use canary_judge::Alpha;
     /// use canary_judge::{Direction, sequential::quantiles::QuantileTest};
-    /// let mut t = QuantileTest::new(0.9, 0.05, 100.0, Direction::HigherIsWorse)?;
+    /// let mut t = QuantileTest::new(0.9, Alpha::FIVE_PERCENT, 100.0, Direction::HigherIsWorse)?;
     /// t.update(&[1.0, 2.0, 2.0], &[3.0])?;
     /// assert!(t.distinct_values() >= 3);
     /// # Ok::<(), canary_judge::Error>(())

@@ -3,10 +3,10 @@
 
 use super::special::{bisect, ln_gamma};
 use super::{
-    ConfidenceSequence, Decision, Monitor, Report, SequentialTest, check_alpha, check_positive,
+    ConfidenceSequence, Monitor, Report, SequentialTest, Signal, check_alpha, check_positive,
     check_unit,
 };
-use crate::Error;
+use crate::{Alpha, Error};
 
 /// The simple hypotheses an [`Sprt`] compares.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,10 +54,11 @@ pub enum Hypotheses {
 ///
 /// # Example
 /// ```
-/// use canary_judge::sequential::{sprt::{Hypotheses, Sprt}, Decision, SequentialTest};
-/// let mut sprt = Sprt::new(Hypotheses::Bernoulli { p0: 0.01, p1: 0.02 }, 0.05, 0.1)?;
+/// use canary_judge::Alpha;
+/// use canary_judge::sequential::{sprt::{Hypotheses, Sprt}, Signal, SequentialTest};
+/// let mut sprt = Sprt::new(Hypotheses::Bernoulli { p0: 0.01, p1: 0.02 }, Alpha::FIVE_PERCENT, 0.1)?;
 /// sprt.update_bernoulli(3, 1000)?; // 0.3% errors: far below p0
-/// assert_eq!(sprt.check().decision, Decision::Accept);
+/// assert_eq!(sprt.check().decision, Signal::Accept);
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -78,7 +79,7 @@ pub struct Sprt {
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    decided: Option<Decision>,
+    decided: Option<Signal>,
     last: Report,
 }
 
@@ -90,11 +91,11 @@ impl Sprt {
     /// - [`Error::InvalidAlpha`] unless 0 < α < 1; [`Error::InvalidParameter`] unless
     ///   0 < β < 1 and the hypotheses are valid and different (proportions and shares
     ///   in (0, 1), rates and ratios finite and > 0).
-    pub fn new(hypotheses: Hypotheses, alpha: f64, beta: f64) -> Result<Self, Error> {
-        check_config(hypotheses, alpha, beta)?;
+    pub fn new(hypotheses: Hypotheses, alpha: Alpha, beta: f64) -> Result<Self, Error> {
+        check_config(hypotheses, alpha.get(), beta)?;
         Ok(Self {
             hypotheses,
-            alpha,
+            alpha: alpha.get(),
             beta,
             llr: 0.0,
             decided: None,
@@ -102,7 +103,7 @@ impl Sprt {
                 log_e_value: 0.0,
                 p_value: 1.0,
                 confidence_sequence: ConfidenceSequence::UNBOUNDED,
-                decision: Decision::Continue,
+                decision: Signal::Continue,
             },
         })
     }
@@ -275,16 +276,16 @@ impl SequentialTest for Sprt {
     fn check(&mut self) -> Report {
         if self.decided.is_none() {
             if self.llr >= ((1.0 - self.beta) / self.alpha).ln() {
-                self.decided = Some(Decision::Reject);
+                self.decided = Some(Signal::Reject);
             } else if self.llr <= (self.beta / (1.0 - self.alpha)).ln() {
-                self.decided = Some(Decision::Accept);
+                self.decided = Some(Signal::Accept);
             }
         }
         self.last = Report {
             log_e_value: self.llr,
             p_value: self.last.p_value.min((-self.llr).exp().min(1.0)),
             confidence_sequence: ConfidenceSequence::UNBOUNDED,
-            decision: self.decided.unwrap_or(Decision::Continue),
+            decision: self.decided.unwrap_or(Signal::Continue),
         };
         self.last
     }
@@ -305,11 +306,12 @@ impl SequentialTest for Sprt {
 ///
 /// # Example
 /// ```
-/// use canary_judge::sequential::{sprt::GammaPoisson, Decision, SequentialTest};
+/// use canary_judge::Alpha;
+/// use canary_judge::sequential::{sprt::GammaPoisson, Signal, SequentialTest};
 /// // The SLO allows 0.1% errors: 20 requests-worth of errors expected per 20 000.
-/// let mut test = GammaPoisson::new(1.0, 0.05)?;
+/// let mut test = GammaPoisson::new(1.0, Alpha::FIVE_PERCENT)?;
 /// test.update(61, 20.0)?;
-/// assert_eq!(test.check().decision, Decision::Reject);
+/// assert_eq!(test.check().decision, Signal::Reject);
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -354,7 +356,7 @@ impl GammaPoisson {
     /// # Errors
     /// - [`Error::InvalidParameter`] unless φ is finite and > 0;
     ///   [`Error::InvalidAlpha`] unless 0 < alpha < 1.
-    pub fn new(phi: f64, alpha: f64) -> Result<Self, Error> {
+    pub fn new(phi: f64, alpha: Alpha) -> Result<Self, Error> {
         check_positive("prior shape phi", phi)?;
         Ok(Self {
             phi,

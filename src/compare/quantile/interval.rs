@@ -192,37 +192,87 @@ fn order_ranks(n: u64, p: f64, level: f64) -> Ranks {
     if n < needed {
         return Ranks::Insufficient { needed };
     }
-    // Largest l in 1..=n with F(l − 1) ≤ tail (F non-decreasing: binary search).
-    let (mut lo, mut hi) = (1u64, n);
-    while lo < hi {
-        let mid = lo + (hi - lo).div_ceil(2);
-        if binomial_cdf(mid as i64 - 1, n, p) <= tail {
-            lo = mid;
+    // Both searches start from the normal approximation of the ranks and gallop out
+    // from it, so they cost a few evaluations of F instead of log2(n); the result is
+    // the same as a binary search over 1..=n since F is non-decreasing.
+    let f = |x: u64| binomial_cdf(x as i64 - 1, n, p);
+    let (mean, sd) = (n as f64 * p, (n as f64 * p * (1.0 - p)).sqrt());
+    let z = crate::compare::normal::upper_quantile(tail);
+    let near = |x: f64| {
+        if x.is_finite() {
+            x.clamp(1.0, n as f64) as u64
         } else {
-            hi = mid - 1;
+            1
         }
-    }
-    let l = lo;
-    // Smallest u in 1..=n with F(u − 1) ≥ 1 − tail.
-    let (mut a, mut b) = (1u64, n);
-    while a < b {
-        let mid = a + (b - a) / 2;
-        if binomial_cdf(mid as i64 - 1, n, p) >= 1.0 - tail {
-            b = mid;
-        } else {
-            a = mid + 1;
-        }
-    }
-    let u = a;
+    };
+    // Largest l in 1..=n with F(l − 1) ≤ tail.
+    let l = last_true(1, n, near(mean - z * sd), |x| f(x) <= tail);
+    // Smallest u in 1..=n with F(u − 1) ≥ 1 − tail: one past the last u with
+    // F(u − 1) < 1 − tail (n when every u has it, as a plain search would give).
+    let below = |x: u64| f(x) < 1.0 - tail;
+    let u = if below(1) {
+        (last_true(1, n, near(mean + z * sd + 1.0), below) + 1).min(n)
+    } else {
+        1
+    };
+    let (fl, fu) = (f(l), f(u));
     // The size bound came from logarithms; confirm the tails in the exact arithmetic.
-    if binomial_cdf(l as i64 - 1, n, p) > tail || binomial_cdf(u as i64 - 1, n, p) < 1.0 - tail {
+    if fl > tail || fu < 1.0 - tail {
         return Ranks::Insufficient {
             needed: needed.max(n + 1),
         };
     }
-    let achieved =
-        (binomial_cdf(u as i64 - 1, n, p) - binomial_cdf(l as i64 - 1, n, p)).clamp(0.0, 1.0);
+    let achieved = (fu - fl).clamp(0.0, 1.0);
     Ranks::Found { l, u, achieved }
+}
+
+/// The largest x in lo..=hi with `pred(x)`, for `pred` true up to some point and
+/// false after it; `lo` when it holds nowhere. Gallops from `guess` (doubling steps)
+/// to bracket the change, then bisects: O(log |answer − guess|) evaluations.
+fn last_true(lo: u64, hi: u64, guess: u64, pred: impl Fn(u64) -> bool) -> u64 {
+    let g = guess.clamp(lo, hi);
+    // Invariant: the answer lies in a..=b, and pred(a) holds unless a == lo.
+    let (mut a, mut b);
+    if pred(g) {
+        a = g;
+        b = hi;
+        let mut step = 1u64;
+        while a < hi {
+            let next = a.saturating_add(step).min(hi);
+            if pred(next) {
+                a = next;
+                step = step.saturating_mul(2);
+            } else {
+                b = next - 1;
+                break;
+            }
+        }
+    } else {
+        a = lo;
+        b = g.saturating_sub(1).max(lo);
+        let mut step = 1u64;
+        while b > lo {
+            let next = g.saturating_sub(step).max(lo);
+            if pred(next) {
+                a = next;
+                break;
+            }
+            b = next.saturating_sub(1).max(lo);
+            if next == lo {
+                break;
+            }
+            step = step.saturating_mul(2);
+        }
+    }
+    while a < b {
+        let mid = a + (b - a).div_ceil(2);
+        if pred(mid) {
+            a = mid;
+        } else {
+            b = mid - 1;
+        }
+    }
+    a
 }
 
 /// A two-sided, equal-tailed, distribution-free confidence interval for the
@@ -523,4 +573,75 @@ where
         relative,
         level,
     }))
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    /// The galloping search against a linear scan, for every change point, guess
+    /// and range edge on small ranges, including "true nowhere" and "true everywhere".
+    #[test]
+    fn last_true_matches_a_scan() {
+        for lo in [0u64, 1, 5] {
+            for hi in lo..lo + 40 {
+                for change in lo..=hi + 1 {
+                    // pred true for x < change
+                    let pred = |x: u64| x < change;
+                    let want = (lo..=hi).filter(|&x| pred(x)).max().unwrap_or(lo);
+                    for guess in 0..hi + 3 {
+                        assert_eq!(
+                            last_true(lo, hi, guess, pred),
+                            want,
+                            "{lo} {hi} {change} {guess}"
+                        );
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            last_true(1, u64::MAX, 3, |x| x < u64::MAX / 3),
+            u64::MAX / 3 - 1
+        );
+    }
+
+    /// The ranks against the plain binary search over 1..=n they replace.
+    #[test]
+    fn order_ranks_match_plain_binary_search() {
+        for &n in &[1u64, 2, 7, 30, 59, 60, 100, 459, 1000, 12345, 200_000] {
+            for &p in &[0.01, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999] {
+                for &level in &[0.9, 0.95, 0.99] {
+                    let tail = (1.0 - level) / 2.0;
+                    let f = |x: u64| binomial_cdf(x as i64 - 1, n, p);
+                    let (mut lo, mut hi) = (1u64, n);
+                    while lo < hi {
+                        let mid = lo + (hi - lo).div_ceil(2);
+                        if f(mid) <= tail {
+                            lo = mid
+                        } else {
+                            hi = mid - 1
+                        }
+                    }
+                    let (mut a, mut b) = (1u64, n);
+                    while a < b {
+                        let mid = a + (b - a) / 2;
+                        if f(mid) >= 1.0 - tail {
+                            b = mid
+                        } else {
+                            a = mid + 1
+                        }
+                    }
+                    match order_ranks(n, p, level) {
+                        Ranks::Found { l, u, .. } => assert_eq!((l, u), (lo, a), "{n} {p} {level}"),
+                        Ranks::Insufficient { .. } => {
+                            assert!(
+                                f(lo) > tail || f(a) < 1.0 - tail || n < 3,
+                                "{n} {p} {level}"
+                            )
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,156 @@
+//! Criterion benches for the Analysis, the road a controller drives:
+//!
+//! - `analysis/tick/100x1000/*`: 100 metrics × 1,000 ticks, each metric fed every
+//!   tick and the decision looked at after every tick (`decide`). `counts`: a rank
+//!   check and a count-rate check per metric on event counts (one rate per side per
+//!   tick for the rank test); `values`: a rank check and a p90 percentile check per
+//!   metric on 10 values per side per tick. Divide the time by 100,000 for the cost
+//!   per metric per tick (the target: ≤ 2 µs).
+//! - `analysis/verdict/100x1000`: a full verdict with every finding explained
+//!   (Hodges–Lehmann intervals, percentile intervals) over 100 metrics holding 1,000
+//!   values per side (target: < 50 ms).
+//! - `analysis/observe/values10`: one observation of 10 values per side into a metric
+//!   holding 10^3..10^6 values per side (the incremental rank sums).
+//!
+//! Run: `cargo bench --bench analysis`.
+
+use std::hint::black_box;
+
+use canary_judge::{Analysis, Check, Direction, EventCounts, MetricSpec, Observation, Plan};
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
+
+/// SplitMix64, seeded: the bench data are the same on every run.
+struct Gen(u64);
+
+impl Gen {
+    fn uniform(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn plan(metrics: usize, checks: &[Check]) -> Plan {
+    Plan::new(
+        (0..metrics)
+            .map(|i| {
+                MetricSpec::new(format!("m{i}"), checks.iter().copied())
+                    .direction(Direction::HigherIsWorse)
+            })
+            .collect(),
+    )
+    .planned_ticks(1000)
+}
+
+/// Pre-drawn observations: ticks × metrics.
+fn count_ticks(metrics: usize, ticks: usize) -> Vec<Vec<Observation>> {
+    let mut g = Gen(1);
+    (0..ticks)
+        .map(|_| {
+            (0..metrics)
+                .map(|_| {
+                    let e = |g: &mut Gen| (g.uniform() * 20.0) as u64;
+                    Observation::Counts {
+                        baseline: EventCounts::new(e(&mut g), 1000).unwrap(),
+                        canary: EventCounts::new(e(&mut g), 1000).unwrap(),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn value_ticks(metrics: usize, ticks: usize, per_tick: usize) -> Vec<Vec<Observation>> {
+    let mut g = Gen(2);
+    (0..ticks)
+        .map(|_| {
+            (0..metrics)
+                .map(|_| Observation::Values {
+                    baseline: (0..per_tick).map(|_| 100.0 + 20.0 * g.uniform()).collect(),
+                    canary: (0..per_tick).map(|_| 100.0 + 20.0 * g.uniform()).collect(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn run(plan: &Plan, ticks: &[Vec<Observation>], names: &[String]) -> usize {
+    let mut a = Analysis::new(plan.clone()).unwrap();
+    let mut fails = 0;
+    for (t, tick) in ticks.iter().enumerate() {
+        for (name, obs) in names.iter().zip(tick) {
+            a.observe(t as u64, name, obs).unwrap();
+        }
+        fails += usize::from(a.decide(t as u64).unwrap() == canary_judge::Decision::Fail);
+    }
+    fails
+}
+
+fn benches(c: &mut Criterion) {
+    let (metrics, ticks) = (100, 1000);
+    let names: Vec<String> = (0..metrics).map(|i| format!("m{i}")).collect();
+    let mut group = c.benchmark_group("analysis/tick");
+    group.sample_size(10);
+    let counts = count_ticks(metrics, ticks);
+    let p = plan(
+        metrics,
+        &[Check::Rank, Check::CountRate { canary_share: 0.5 }],
+    );
+    group.bench_function("100x1000/counts", |b| {
+        b.iter(|| run(black_box(&p), &counts, &names))
+    });
+    let values = value_ticks(metrics, ticks, 10);
+    let p = plan(metrics, &[Check::Rank, Check::Percentile { p: 0.9 }]);
+    group.bench_function("100x1000/values", |b| {
+        b.iter(|| run(black_box(&p), &values, &names))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("analysis/verdict");
+    group.sample_size(10);
+    let p = plan(metrics, &[Check::Rank, Check::Percentile { p: 0.9 }]);
+    let mut full = Analysis::new(p).unwrap();
+    for (t, tick) in value_ticks(metrics, 1, 1000).iter().enumerate() {
+        for (name, obs) in names.iter().zip(tick) {
+            full.observe(t as u64, name, obs).unwrap();
+        }
+    }
+    group.bench_function("100x1000", |b| {
+        b.iter_batched(
+            || full.clone(),
+            |mut a| a.verdict(1).unwrap(),
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("analysis/observe");
+    for n in [1_000usize, 10_000, 100_000, 1_000_000] {
+        let p = plan(1, &[Check::Rank]);
+        let mut a = Analysis::new(p).unwrap();
+        let mut g = Gen(3);
+        let mut draw = |k: usize| -> Vec<f64> { (0..k).map(|_| g.uniform()).collect() };
+        let first = Observation::Values {
+            baseline: draw(n),
+            canary: draw(n),
+        };
+        a.observe(0, "m0", &first).unwrap();
+        let batch = Observation::Values {
+            baseline: draw(10),
+            canary: draw(10),
+        };
+        group.bench_with_input(BenchmarkId::new("values10", n), &n, |b, _| {
+            b.iter_batched(
+                || a.clone(),
+                |mut a| a.observe(1, "m0", black_box(&batch)).unwrap(),
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(analysis, benches);
+criterion_main!(analysis);

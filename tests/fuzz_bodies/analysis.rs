@@ -1,0 +1,200 @@
+// The body of the `analysis` fuzz target, shared by `fuzz/fuzz_targets/analysis.rs`
+// (via `include!`) and by `tests/fuzz_analysis.rs`, which replays the committed
+// corpus.
+//
+// Bytes 0–2 build a plan of three metrics (values, counts, histograms) with every
+// kind of check, directions, margins and a NaN policy; the rest is a sequence of at
+// most 48 operations: observations of every kind (hostile floats, times going back,
+// unknown metrics, wrong kinds, changing histogram bounds, failed measurements),
+// looks (`verdict` and `decide`) and JSON round trips. After every refused call the
+// state must be unchanged; every verdict must be well formed (no NaN in a p-value,
+// e-value or interval end, p in [0, 1], a pass never resting on NaN) and agree with
+// `decide`; a round trip must give an equal state that decides the same.
+
+#[allow(dead_code)]
+fn fuzz_analysis(data: &[u8]) {
+    use canary_judge::compare::histogram::ClassicHistogram;
+    use canary_judge::{
+        Alpha, Analysis, Check, Direction, EventCounts, Judgement, Margin, MetricSpec, NonFinite,
+        Observation, Plan,
+    };
+
+    if data.len() < 3 {
+        return;
+    }
+    let (head, mut rest) = data.split_at(3);
+    let dirs = [Direction::HigherIsWorse, Direction::LowerIsWorse, Direction::Either];
+    let dir = |b: u8| dirs[(b % 3) as usize];
+    let margin = |b: u8| match b % 4 {
+        0 => Margin::Absolute(0.0),
+        1 => Margin::Absolute(f64::from(b) / 16.0),
+        2 => Margin::Relative(0.05),
+        _ => Margin::Relative(f64::from(b) / 64.0),
+    };
+    let policy = match head[2] % 3 {
+        0 => NonFinite::Reject,
+        1 => NonFinite::Drop,
+        _ => NonFinite::Replace(0.0),
+    };
+    let alpha = Alpha::new([0.01, 0.05, 0.2][(head[2] / 3 % 3) as usize]).unwrap();
+    let count_dir = if head[1] % 2 == 0 {
+        Direction::HigherIsWorse
+    } else {
+        Direction::Either
+    };
+    let plan = Plan::new(vec![
+        MetricSpec::new(
+            "v",
+            [
+                Check::Rank,
+                Check::Percentile { p: 0.9 },
+                Check::Quantile { p: 0.5, t_opt: None },
+                Check::Mean,
+                Check::Threshold { min: Some(-1.0), max: Some(100.0) },
+            ],
+        )
+        .direction(dir(head[0]))
+        .margin(margin(head[0] >> 2))
+        .alpha(alpha)
+        .non_finite(policy)
+        .required(head[0] & 0x80 != 0),
+        MetricSpec::new(
+            "c",
+            [
+                Check::CountRate { canary_share: 0.5 },
+                Check::Rank,
+                Check::Mean,
+                Check::Threshold { min: None, max: Some(0.5) },
+            ],
+        )
+        .direction(count_dir)
+        .margin(if head[1] & 2 == 0 { Margin::Absolute(0.0) } else { Margin::Relative(0.1) })
+        .alpha(alpha)
+        .required(head[1] & 0x80 != 0),
+        MetricSpec::new("h", [Check::Rank, Check::Percentile { p: 0.5 }, Check::Quantile { p: 0.9, t_opt: Some(50.0) }])
+            .direction(dir(head[1] >> 2))
+            .margin(margin(head[1] >> 4))
+            .alpha(alpha),
+    ])
+    .planned_ticks(u64::from(head[2]) + 1);
+    let mut analysis = Analysis::new(plan).expect("a valid plan");
+
+    let mut next = || -> Option<u8> {
+        let (&b, tail) = rest.split_first()?;
+        rest = tail;
+        Some(b)
+    };
+    let float = |b: u8| -> f64 {
+        match b {
+            0 => f64::NAN,
+            1 => f64::INFINITY,
+            2 => f64::NEG_INFINITY,
+            3 => f64::MAX,
+            4 => -f64::MAX,
+            5 => 5e-324,
+            6 => -0.0,
+            7 => 1e300,
+            _ => f64::from(b) / 8.0,
+        }
+    };
+    let mut now = 0u64;
+    for _ in 0..48 {
+        let Some(op) = next() else { break };
+        // Time: usually forward, sometimes equal, rarely backwards.
+        let t = match op >> 5 {
+            0 => now.saturating_sub(1),
+            1 | 2 => now,
+            _ => now + u64::from(op >> 5),
+        };
+        let metric = ["v", "c", "h", "nope"][((op >> 3) & 3) as usize];
+        let observation = match op & 7 {
+            0 | 1 => {
+                let n = next().unwrap_or(0);
+                let mut side = |k: u8| -> Vec<f64> { (0..k % 17).filter_map(|_| next()).map(float).collect() };
+                let baseline = side(n);
+                let canary = side(n >> 4);
+                Some(Observation::Values { baseline, canary })
+            }
+            2 => {
+                let (a, b, c, d) = (next().unwrap_or(0), next().unwrap_or(0), next().unwrap_or(0), next().unwrap_or(0));
+                let big = |x: u8| if x == 255 { u64::MAX } else { u64::from(x) };
+                match (EventCounts::new(big(a), big(b)), EventCounts::new(big(c), big(d))) {
+                    (Ok(baseline), Ok(canary)) => Some(Observation::Counts { baseline, canary }),
+                    _ => None, // events above the total: refused at construction
+                }
+            }
+            3 | 4 => {
+                let shape = next().unwrap_or(0);
+                let bounds: &[f64] = if shape & 1 == 0 { &[0.1, 0.5, f64::INFINITY] } else { &[0.2, f64::INFINITY] };
+                let mut hist = |x: u8| {
+                    let mut cum = 0.0;
+                    let buckets: Vec<(f64, f64)> = bounds
+                        .iter()
+                        .map(|&le| {
+                            cum += f64::from(next().unwrap_or(x) % 50);
+                            (le, cum)
+                        })
+                        .collect();
+                    ClassicHistogram::new(&buckets).expect("valid buckets")
+                };
+                let baseline = hist(shape);
+                let canary = hist(shape >> 1);
+                Some(Observation::Histograms { baseline, canary })
+            }
+            5 => Some(Observation::Failed { message: "scrape failed".into() }),
+            _ => None,
+        };
+        match observation {
+            Some(obs) => {
+                let before = analysis.clone();
+                match analysis.observe(t, metric, &obs) {
+                    Ok(()) => now = now.max(t),
+                    Err(e) => {
+                        assert!(!e.to_string().is_empty());
+                        assert_eq!(analysis, before, "a refused observation changed the state: {e}");
+                    }
+                }
+            }
+            None if op & 7 == 6 => {
+                // A look: verdict and decide agree, and the verdict is well formed.
+                let mut twin = analysis.clone();
+                let Ok(verdict) = analysis.verdict(t) else {
+                    assert!(t < now);
+                    continue;
+                };
+                now = now.max(t);
+                assert_eq!(twin.decide(t).unwrap(), verdict.decision);
+                for f in &verdict.findings {
+                    if let Some(p) = f.p_value {
+                        assert!((0.0..=1.0).contains(&p), "{f:?}");
+                    }
+                    if let Some(e) = f.e_value {
+                        assert!(!e.is_nan() && e >= 0.0, "{f:?}");
+                    }
+                    assert!(!f.margin.is_nan(), "{f:?}");
+                    if let Some(iv) = f.interval {
+                        assert!(!iv.lower.is_nan() && !iv.upper.is_nan(), "{f:?}");
+                        assert!(iv.lower <= iv.upper, "{f:?}");
+                    }
+                    if f.judgement == Judgement::Pass
+                        && let Some(e) = f.estimate
+                    {
+                        assert!(!e.is_nan(), "{f:?}");
+                    }
+                    assert!(!f.reason.is_empty(), "{f:?}");
+                }
+                let _ = verdict.to_string();
+            }
+            None => {
+                // A round trip through JSON: equal, and deciding the same afterwards.
+                let json = serde_json::to_string(&analysis).expect("serialises");
+                assert!(!json.contains("null"), "{json}");
+                let mut loaded: Analysis = serde_json::from_str(&json).expect("reloads");
+                assert_eq!(loaded, analysis);
+                let mut twin = analysis.clone();
+                let t = now;
+                assert_eq!(loaded.decide(t).unwrap(), twin.decide(t).unwrap());
+            }
+        }
+    }
+}
