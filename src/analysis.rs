@@ -649,6 +649,15 @@ impl Analysis {
                     Check::Threshold { min, max } => {
                         Ok(check::threshold(&ctx, c, min, max, state.latest))
                     }
+                    Check::BurnRate {
+                        objective,
+                        tick_seconds,
+                    } => match s {
+                        State::Burn(counts) => {
+                            check::burn(&ctx, c, objective, tick_seconds, counts)
+                        }
+                        _ => Ok(check::look_sequential(&ctx, c, s)),
+                    },
                     _ => Ok(check::look_sequential(&ctx, c, s)),
                 };
                 findings.push(finding.unwrap_or_else(|e| {
@@ -828,6 +837,18 @@ fn apply(
     for (s, u) in state.checks.iter_mut().zip(updated) {
         if let Some(u) = u {
             *s = u;
+        }
+    }
+    // The burn check's window: push the canary's counts, keep the longest window.
+    if let Observation::Counts { canary, .. } = observation {
+        for (c, s) in spec.checks.iter().zip(&mut state.checks) {
+            if let (Check::BurnRate { tick_seconds, .. }, State::Burn(counts)) = (c, s) {
+                counts.push(*canary);
+                let keep = check::burn_buckets(*tick_seconds);
+                if counts.len() > keep {
+                    counts.drain(..counts.len() - keep);
+                }
+            }
         }
     }
     match new_data {

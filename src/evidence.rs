@@ -237,6 +237,8 @@ pub enum Evidence {
     },
     /// Kayenta's classification of the metric, as its judge computes it.
     Kayenta(crate::classify::kayenta::KayentaOutcome),
+    /// The burn-rate tiers evaluated on the canary's counts.
+    BurnTiers(crate::burn::evaluate::Evaluation),
     /// The canary's level against fixed bounds.
     Threshold {
         /// The canary's level at the latest tick.

@@ -729,7 +729,7 @@ where
     B: crate::compare::quantile::QuantileSource,
     C: crate::compare::quantile::QuantileSource,
 {
-    use crate::compare::quantile::{PercentileDeltaOutcome, Tolerance, percentile_delta};
+    use crate::compare::quantile::{PercentileDeltaOutcome, percentile_delta};
     if let Ok(PercentileDeltaOutcome::Delta(d)) = percentile_delta(baseline, canary, q, 0.9) {
         let (lo, hi) = d.absolute;
         assert!(lo <= hi, "absolute [{lo}, {hi}]");
@@ -742,8 +742,8 @@ where
             crate::Direction::LowerIsWorse,
             crate::Direction::Either,
         ] {
-            assert!(d.judge(direction, Tolerance::Relative(0.1)).is_ok());
-            assert!(d.judge(direction, Tolerance::Absolute(q)).is_ok());
+            assert!(d.judge(direction, crate::Margin::Relative(0.1)).is_ok());
+            assert!(d.judge(direction, crate::Margin::Absolute(q)).is_ok());
         }
     }
 }

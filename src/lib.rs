@@ -119,6 +119,7 @@ pub mod burn;
 pub mod check;
 pub mod classify;
 pub mod compare;
+mod display;
 mod error;
 pub mod evidence;
 #[cfg(any(test, fuzzing))]

@@ -144,6 +144,7 @@ impl Policy {
             decision,
             reasons,
             findings,
+            kayenta: None,
         }
     }
 }

@@ -42,6 +42,13 @@ pub struct Verdict {
     pub reasons: Vec<String>,
     /// Every check's finding, metric by metric in the plan's order.
     pub findings: Vec<Finding>,
+    /// Kayenta's score, when the verdict came from its scorer
+    /// ([`crate::policy::kayenta::judge`]).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub kayenta: Option<crate::policy::kayenta::KayentaScore>,
 }
 
 impl Verdict {
@@ -135,6 +142,9 @@ impl fmt::Display for Verdict {
             row(f, columns.iter().map(|(_, g)| g(x)).collect())?;
         }
         writeln!(f, "verdict: {}", self.decision)?;
+        if let Some(k) = &self.kayenta {
+            writeln!(f, "kayenta score: {}", Num(k.summary))?;
+        }
         for r in &self.reasons {
             writeln!(f, "  - {r}")?;
         }

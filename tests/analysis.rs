@@ -618,3 +618,65 @@ mod saved_state {
         }
     }
 }
+
+/// The burn-rate check evaluates the Workbook's paging tiers on the canary's counts,
+/// exactly as `burn::evaluate` does on the same series.
+#[test]
+fn burn_rate_check_is_the_tier_evaluation() {
+    use canary_judge::burn::evaluate::{Options, Series, evaluate};
+    use canary_judge::burn::{Objective, tiers};
+    use std::time::Duration;
+    let plan = Plan::new(vec![MetricSpec::new(
+        "errors",
+        [Check::BurnRate {
+            objective: 0.999,
+            tick_seconds: 60,
+        }],
+    )]);
+    let page: Vec<_> = tiers::workbook()
+        .into_iter()
+        .filter(|t| t.severity == tiers::Severity::Page)
+        .collect();
+    for (bad_per_10k, fails) in [(5, false), (200, true)] {
+        let mut a = Analysis::new(plan.clone()).unwrap();
+        let mut seen = Vec::new();
+        for tick in 0..90u64 {
+            let canary = EventCounts::new(bad_per_10k, 10_000).unwrap();
+            let obs = Observation::Counts {
+                baseline: EventCounts::new(1, 10_000).unwrap(),
+                canary,
+            };
+            a.observe(tick, "errors", &obs).unwrap();
+            seen.push(canary);
+            let f = a.verdict(tick).unwrap().findings.remove(0);
+            let series = Series::new(Duration::from_secs(60), &seen).unwrap();
+            let want = evaluate(
+                Objective::new(0.999).unwrap(),
+                &page,
+                &series,
+                &Options::default(),
+            )
+            .unwrap();
+            assert_eq!(f.evidence, Some(Evidence::BurnTiers(want)), "tick {tick}");
+            assert_eq!(f.judgement.is_fail(), fails, "tick {tick}: {f}");
+        }
+    }
+    let bad = Analysis::new(Plan::new(vec![MetricSpec::new(
+        "e",
+        [Check::BurnRate {
+            objective: 0.999,
+            tick_seconds: 7,
+        }],
+    )]))
+    .unwrap_err();
+    assert!(bad.to_string().contains("tick_seconds"), "{bad}");
+    let bad = Analysis::new(Plan::new(vec![MetricSpec::new(
+        "e",
+        [Check::BurnRate {
+            objective: 1.0,
+            tick_seconds: 60,
+        }],
+    )]))
+    .unwrap_err();
+    assert!(matches!(bad, Error::InMetric { .. }), "{bad}");
+}

@@ -299,8 +299,8 @@ mod exponential {
 mod binned_intervals {
     use canary_judge::compare::histogram::{ClassicHistogram, ExponentialHistogram};
     use canary_judge::compare::quantile::{
-        DeltaClass, PercentileDelta, PercentileDeltaOutcome, QuantileInterval, Tolerance,
-        percentile_delta, quantile_interval,
+        PercentileDelta, PercentileDeltaOutcome, QuantileInterval, percentile_delta,
+        quantile_interval,
     };
     use canary_judge::compare::sketch::Sketch;
     use canary_judge::{Direction, Sample};
@@ -484,7 +484,13 @@ mod binned_intervals {
         );
         // True change +30%: every source sees more than a 10% regression.
         for d in [raw, hist, mixed, expo] {
-            assert_eq!(d.classify(0.10), DeltaClass::Fail, "{d:?}");
+            let up = canary_judge::Direction::HigherIsWorse;
+            let worse = d.judge(up, canary_judge::Margin::Relative(0.10)).unwrap();
+            assert_eq!(
+                worse,
+                canary_judge::Judgement::Fail(canary_judge::Side::High),
+                "{d:?}"
+            );
             let (lo, hi) = d.relative.unwrap();
             assert!(lo <= 0.3 && 0.3 <= hi, "{d:?}");
             // Binned intervals contain the raw one.
@@ -501,8 +507,13 @@ mod binned_intervals {
             .unwrap(),
         );
         assert_eq!(
-            coarse.classify(0.10),
-            DeltaClass::Inconclusive,
+            coarse
+                .judge(
+                    canary_judge::Direction::HigherIsWorse,
+                    canary_judge::Margin::Relative(0.10)
+                )
+                .unwrap(),
+            canary_judge::Judgement::Inconclusive,
             "{coarse:?}"
         );
     }
@@ -592,8 +603,20 @@ mod binned_intervals {
             relative: Some((lo, hi)),
             level: 0.95,
         };
-        use DeltaClass::*;
         use Direction::*;
+        use canary_judge::{Judgement, Margin};
+        #[derive(Debug, PartialEq)]
+        enum Three {
+            Fail,
+            Pass,
+            Inconclusive,
+        }
+        use Three::*;
+        let three = |j: Judgement| match j {
+            Judgement::Fail(_) => Fail,
+            Judgement::Pass => Pass,
+            _ => Inconclusive,
+        };
         // (interval, direction, margin, expected for relative and absolute alike)
         let table = [
             ((0.15, 0.3), HigherIsWorse, 0.1, Fail),
@@ -612,38 +635,38 @@ mod binned_intervals {
         for ((lo, hi), dir, m, want) in table {
             let delta = d(lo, hi);
             assert_eq!(
-                delta.judge(dir, Tolerance::Relative(m)).unwrap(),
+                three(delta.judge(dir, Margin::Relative(m)).unwrap()),
                 want,
                 "{lo} {hi} {dir:?}"
             );
             assert_eq!(
-                delta.judge(dir, Tolerance::Absolute(m)).unwrap(),
+                three(delta.judge(dir, Margin::Absolute(m)).unwrap()),
                 want,
                 "{lo} {hi} {dir:?}"
             );
         }
         let delta = d(0.15, 0.3);
         for bad in [-0.1, f64::NAN, INF] {
-            assert!(
-                delta
-                    .judge(HigherIsWorse, Tolerance::Relative(bad))
-                    .is_err()
-            );
+            assert!(delta.judge(HigherIsWorse, Margin::Relative(bad)).is_err());
         }
         let no_relative = PercentileDelta {
             relative: None,
             ..delta
         };
         assert_eq!(
-            no_relative
-                .judge(HigherIsWorse, Tolerance::Relative(0.1))
-                .unwrap(),
+            three(
+                no_relative
+                    .judge(HigherIsWorse, Margin::Relative(0.1))
+                    .unwrap()
+            ),
             Inconclusive
         );
         assert_eq!(
-            no_relative
-                .judge(HigherIsWorse, Tolerance::Absolute(0.1))
-                .unwrap(),
+            three(
+                no_relative
+                    .judge(HigherIsWorse, Margin::Absolute(0.1))
+                    .unwrap()
+            ),
             Fail
         );
     }

@@ -511,6 +511,7 @@ mod scorer_suite {
 
     fn m(label: KayentaLabel, group: &str, critical: bool) -> ScoredMetric {
         ScoredMetric {
+            name: format!("{group} {label}"),
             outcome: KayentaOutcome {
                 label,
                 critical,
@@ -530,6 +531,54 @@ mod scorer_suite {
     }
 
     use KayentaLabel::{High, Low, Nodata, Pass};
+
+    /// The scorer as a verdict: the score inside, one finding per metric with its
+    /// name and judgement, and the decision from the score's class.
+    #[test]
+    fn judge_keeps_the_score_and_maps_its_class() {
+        use canary_judge::policy::kayenta::judge;
+        use canary_judge::{Decision, Judgement, Side};
+        let cases = [
+            (
+                vec![m(Pass, "g", false), m(Pass, "g", false)],
+                Decision::Pass,
+            ),
+            (
+                vec![
+                    m(Pass, "g", false),
+                    m(Pass, "g", false),
+                    m(Pass, "g", false),
+                    m(High, "g", false),
+                ],
+                Decision::Inconclusive, // 75: marginal
+            ),
+            (
+                vec![m(Pass, "g", false), m(Low, "g", false)],
+                Decision::Fail,
+            ),
+            (
+                vec![m(Pass, "g", false), m(High, "g", true)],
+                Decision::Fail,
+            ), // critical
+        ];
+        for (rows, want) in cases {
+            let v = judge(&rows, &[], 95.0, 75.0);
+            assert_eq!(v.decision, want, "{v}");
+            assert_eq!(v.kayenta, Some(score(&rows, &[], 95.0, 75.0)));
+            assert_eq!(v.findings.len(), rows.len());
+            for (f, r) in v.findings.iter().zip(&rows) {
+                assert_eq!(f.metric, r.name);
+                let expected = match r.outcome.label {
+                    Pass => Judgement::Pass,
+                    High => Judgement::Fail(Side::High),
+                    Low => Judgement::Fail(Side::Low),
+                    _ => f.judgement,
+                };
+                assert_eq!(f.judgement, expected);
+            }
+            assert!(v.to_string().contains("kayenta score"));
+        }
+    }
 
     #[test]
     fn published_rows() {

@@ -235,7 +235,8 @@ mod interval {
 
 mod delta {
     use canary_judge::Sample;
-    use canary_judge::compare::quantile::{DeltaClass, PercentileDeltaOutcome, percentile_delta};
+    use canary_judge::compare::quantile::{PercentileDeltaOutcome, percentile_delta};
+    use canary_judge::{Direction, Judgement, Margin};
 
     use super::common::Rng;
 
@@ -323,8 +324,18 @@ mod delta {
         else {
             panic!()
         };
-        assert_eq!(d.classify(0.10), DeltaClass::Pass); // certainly grew less than 10%
-        assert_eq!(d.classify(-0.5), DeltaClass::Fail); // certainly more than −50%
+        // Certainly grew less than 10%, and certainly did not fall by 50%.
+        let up = Direction::HigherIsWorse;
+        assert_eq!(
+            d.judge(up, Margin::Relative(0.10)).unwrap(),
+            Judgement::Pass
+        );
+        let down = Direction::LowerIsWorse;
+        assert_eq!(
+            d.judge(down, Margin::Relative(0.5)).unwrap(),
+            Judgement::Pass
+        );
+        assert!(d.relative.unwrap().0 > -0.5);
         // Each side needs a p99 interval at √0.95: tail (1 − 0.97468)/2 = 0.012661,
         // and 0.99^n ≤ 0.012661 first holds at n = 435.
         let tiny = Sample::new((0..50).map(f64::from)).unwrap();

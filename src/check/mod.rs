@@ -95,6 +95,19 @@ pub enum Check {
     },
     /// The anytime-valid t-test of means ([`TTest`], effect size 0.1 by default).
     Mean,
+    /// The canary's error budget burn against an SLO: the SRE Workbook's paging
+    /// tiers (burn rate above 14.4 over both 1 h and 5 min, or above 6 over both 6 h
+    /// and 30 min; [`crate::burn::tiers::workbook`]) evaluated on the canary's event
+    /// counts, one bucket of `tick_seconds` per observation (windows longer than the
+    /// canary so far use the buckets there are). Fails when a tier fires; passes
+    /// while none does. Not a statistical test: no α, no margin.
+    BurnRate {
+        /// The SLO target, in (0, 1): 0.999 for "99.9% of events good".
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+        objective: f64,
+        /// The time one observation covers, in seconds; it must divide 5 minutes.
+        tick_seconds: u64,
+    },
     /// The canary's level at the latest tick (mean of its values, or its event rate)
     /// against fixed bounds: fails above `max` or below `min`, whatever the baseline
     /// did (Argo's and Flagger's threshold analyses).
@@ -133,6 +146,7 @@ impl fmt::Display for Check {
             Self::Quantile { p, .. } => write!(f, "quantile p{}", Num(100.0 * p)),
             Self::Mean => f.write_str("mean"),
             Self::Threshold { .. } => f.write_str("threshold"),
+            Self::BurnRate { .. } => f.write_str("burn rate"),
         }
     }
 }
@@ -182,7 +196,7 @@ impl Check {
     pub(crate) fn accepts(&self, kind: Kind) -> bool {
         match self {
             Self::Rank | Self::Percentile { .. } => true,
-            Self::CountRate { .. } => kind == Kind::Counts,
+            Self::CountRate { .. } | Self::BurnRate { .. } => kind == Kind::Counts,
             Self::Quantile { .. } => kind != Kind::Counts,
             Self::Mean | Self::Threshold { .. } => kind != Kind::Histograms,
         }
@@ -192,6 +206,24 @@ impl Check {
     pub(crate) fn validate(&self, direction: Direction, margin: Margin) -> Result<(), Error> {
         match *self {
             Self::Rank | Self::Mean => Ok(()),
+            Self::BurnRate {
+                objective,
+                tick_seconds,
+            } => {
+                crate::burn::Objective::new(objective)?;
+                if tick_seconds == 0
+                    || burn_tiers()
+                        .iter()
+                        .any(|t| t.short.as_secs() % tick_seconds != 0)
+                {
+                    return Err(invalid(
+                        "burn rate check's tick_seconds",
+                        "a divisor of 300 (every window a whole number of ticks)",
+                        tick_seconds as f64,
+                    ));
+                }
+                Ok(())
+            }
             Self::Percentile { p } => probability("percentile check's p", p),
             Self::Quantile { p, t_opt } => {
                 probability("quantile check's p", p)?;
@@ -250,6 +282,7 @@ impl Check {
         match self {
             Self::CountRate { .. } | Self::Quantile { .. } | Self::Mean => State::Pending,
             Self::Rank | Self::Percentile { .. } | Self::Threshold { .. } => State::Shared,
+            Self::BurnRate { .. } => State::Burn(Vec::new()),
         }
     }
 }
@@ -268,6 +301,8 @@ pub(crate) enum State {
     CountRate(CountRateTest),
     Quantile(QuantileTest),
     Mean(TTest),
+    /// The canary's counts per tick, the latest `burn_buckets` of them.
+    Burn(Vec<crate::EventCounts>),
 }
 
 impl State {
@@ -284,7 +319,8 @@ impl State {
             ) | (Self::CountRate(_), Check::CountRate { .. })
                 | (Self::Quantile(_), Check::Quantile { .. })
                 | (Self::Mean(_), Check::Mean)
-        )
+        ) || matches!((self, check), (Self::Burn(v), Check::BurnRate { tick_seconds, .. })
+                if *tick_seconds > 0 && v.len() <= burn_buckets(*tick_seconds))
     }
 }
 
@@ -688,7 +724,7 @@ pub(crate) fn look_sequential(ctx: &Context<'_>, check: &Check, state: &mut Stat
         })
     };
     match state {
-        State::Shared | State::Pending => not_yet(),
+        State::Shared | State::Pending | State::Burn(_) => not_yet(),
         State::CountRate(t) => {
             let report = t.check();
             let (b, c) = t.counts();
@@ -761,4 +797,83 @@ pub(crate) fn new_quantile_test(
 /// The t-test of a mean check.
 pub(crate) fn new_mean_test(ctx: &Context<'_>) -> Result<TTest, Error> {
     TTest::new(ctx.alpha, ctx.direction)
+}
+
+/// The tiers of the burn-rate check: the SRE Workbook's paging tiers.
+pub(crate) fn burn_tiers() -> Vec<crate::burn::tiers::Tier> {
+    crate::burn::tiers::workbook()
+        .into_iter()
+        .filter(|t| t.severity == crate::burn::tiers::Severity::Page)
+        .collect()
+}
+
+/// How many ticks the burn-rate check keeps: the longest window's.
+pub(crate) fn burn_buckets(tick_seconds: u64) -> usize {
+    let longest = burn_tiers()
+        .iter()
+        .map(|t| (t.long + t.hold).as_secs())
+        .max()
+        .unwrap_or(0);
+    longest.div_ceil(tick_seconds.max(1)) as usize
+}
+
+/// Judges the burn-rate check on the canary's counts per tick.
+pub(crate) fn burn(
+    ctx: &Context<'_>,
+    check: &Check,
+    objective: f64,
+    tick_seconds: u64,
+    counts: &[crate::EventCounts],
+) -> Result<Finding, Error> {
+    use crate::burn::evaluate::{Options, Series, TierState, evaluate};
+    if counts.is_empty() {
+        return Ok(
+            ctx.finding(check, Judgement::NoData(Lack::NotObserved), || {
+                "nothing observed yet".into()
+            }),
+        );
+    }
+    let slo = crate::burn::Objective::new(objective)?;
+    let tiers = burn_tiers();
+    let series = Series::new(std::time::Duration::from_secs(tick_seconds), counts)?;
+    let e = evaluate(slo, &tiers, &series, &Options::default())?;
+    let states: Vec<TierState> = e.tiers.iter().map(|t| t.state).collect();
+    let judgement = if states.contains(&TierState::Firing) {
+        Judgement::Fail(Side::High)
+    } else if states.iter().all(|s| *s == TierState::NoData) {
+        Judgement::NoData(Lack::Empty)
+    } else if states
+        .iter()
+        .any(|s| matches!(s, TierState::Pending { .. }))
+    {
+        Judgement::Inconclusive
+    } else {
+        Judgement::Pass
+    };
+    let mut f = ctx.finding(check, judgement, || {
+        let fired: Vec<String> = tiers
+            .iter()
+            .zip(&e.tiers)
+            .filter(|(_, r)| r.state == TierState::Firing)
+            .map(|(t, _)| {
+                format!(
+                    "burn above {} over {} min and {} min",
+                    Num(t.factor),
+                    t.long.as_secs() / 60,
+                    t.short.as_secs() / 60
+                )
+            })
+            .collect();
+        if fired.is_empty() {
+            format!(
+                "no paging tier fires for the {} objective ({e})",
+                Num(objective)
+            )
+        } else {
+            format!("{} ({e})", fired.join("; "))
+        }
+    });
+    f.estimate = e.tiers.first().and_then(|t| t.long_burn.value());
+    f.evidence = Some(Evidence::BurnTiers(e));
+    Ok(f)
 }

@@ -33,8 +33,8 @@ mod interval;
 pub(crate) use interval::enclose_in_bins;
 pub(crate) use interval::private::{Located, Source};
 pub use interval::{
-    DeltaClass, PercentileDelta, PercentileDeltaOutcome, QuantileInterval, QuantileSource,
-    Tolerance, percentile_delta, quantile_interval,
+    PercentileDelta, PercentileDeltaOutcome, QuantileInterval, QuantileSource, percentile_delta,
+    quantile_interval,
 };
 
 /// A Hyndman–Fan quantile definition (R's type number in brackets).

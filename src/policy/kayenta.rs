@@ -18,11 +18,16 @@
 //! without results silently lowers the best possible score.
 
 use crate::classify::kayenta::{KayentaLabel, KayentaOutcome};
+use crate::evidence::Num;
+use crate::verdict::{Decision, Verdict};
 
 /// One classified metric as Kayenta's scorer sees it.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ScoredMetric {
+    /// The metric's name (reported in the findings of [`judge`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub name: String,
     /// The classifier's outcome.
     pub outcome: KayentaOutcome,
     /// The groups the metric belongs to (it counts in each).
@@ -84,6 +89,7 @@ pub struct KayentaScore {
 /// use canary_judge::classify::kayenta::{KayentaLabel, KayentaOutcome};
 /// use canary_judge::policy::kayenta::{score, ScoreClass, ScoredMetric};
 /// let metric = |label, group: &str| ScoredMetric {
+///     name: format!("{group} metric"),
 ///     outcome: KayentaOutcome { label, critical: false, deviation: None,
 ///         effect_size: None, interval: None, reason: String::new() },
 ///     groups: vec![group.to_owned()],
@@ -193,4 +199,68 @@ pub fn score(
         })
         .sum();
     finish((total * 100.0).round() / 100.0, None)
+}
+
+/// Kayenta's scorer as a [`Verdict`]: every metric's outcome as a finding
+/// ([`KayentaOutcome::to_finding`], muted metrics included and marked so), the
+/// score kept in [`Verdict::kayenta`], and the decision from its class: pass →
+/// [`Decision::Pass`], marginal → [`Decision::Inconclusive`] (Kayenta's
+/// "marginal" asks a human), fail → [`Decision::Fail`].
+///
+/// # Example
+/// ```
+/// use canary_judge::classify::kayenta::{KayentaLabel, KayentaOutcome};
+/// use canary_judge::policy::kayenta::{judge, ScoredMetric};
+/// use canary_judge::Decision;
+/// let metric = |name: &str, label| ScoredMetric {
+///     name: name.into(),
+///     outcome: KayentaOutcome { label, critical: false, deviation: None,
+///         effect_size: None, interval: None, reason: String::new() },
+///     groups: vec!["latency".into()],
+///     muted: false,
+/// };
+/// let v = judge(&[metric("p50", KayentaLabel::Pass), metric("p99", KayentaLabel::High)], &[], 95.0, 75.0);
+/// assert_eq!(v.decision, Decision::Fail); // 50 points, below the marginal 75
+/// assert_eq!(v.kayenta.as_ref().map(|s| s.summary), Some(50.0));
+/// ```
+pub fn judge(
+    metrics: &[ScoredMetric],
+    weights: &[(String, f64)],
+    pass: f64,
+    marginal: f64,
+) -> Verdict {
+    let score = score(metrics, weights, pass, marginal);
+    let decision = match score.class {
+        ScoreClass::Pass => Decision::Pass,
+        ScoreClass::Marginal => Decision::Inconclusive,
+        ScoreClass::Fail => Decision::Fail,
+    };
+    let findings = metrics
+        .iter()
+        .map(|m| {
+            let mut f = m.outcome.to_finding(&m.name);
+            if m.muted {
+                f.reason = format!("{} (muted: not scored)", f.reason);
+            }
+            f
+        })
+        .collect();
+    let class = match score.class {
+        ScoreClass::Pass => "pass",
+        ScoreClass::Marginal => "marginal",
+        ScoreClass::Fail => "fail",
+    };
+    let mut reasons = vec![format!(
+        "kayenta score {} ({class}; pass at {}, marginal at {})",
+        Num(score.summary),
+        Num(pass),
+        Num(marginal)
+    )];
+    reasons.extend(score.reason.clone());
+    Verdict {
+        decision,
+        reasons,
+        findings,
+        kayenta: Some(score),
+    }
 }

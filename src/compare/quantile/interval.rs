@@ -11,7 +11,8 @@
 //! bin on each side, which is the information the binning threw away.
 
 use super::{Convention, QuantileMethod, finish, locate, select_many};
-use crate::{Direction, Error, Sample};
+use crate::evidence::{Interval, Judgement, Look, Sides, judge_interval};
+use crate::{Direction, Error, Margin, Sample};
 
 /// Data from which a quantile and its distribution-free interval can be computed:
 /// [`Sample`], [`ClassicHistogram`](crate::compare::histogram::ClassicHistogram),
@@ -368,33 +369,6 @@ pub struct PercentileDelta {
     pub level: f64,
 }
 
-/// What a percentile delta says against a tolerated change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum DeltaClass {
-    /// The whole interval lies beyond the margin in the bad direction: it got worse
-    /// by more than tolerated, with confidence.
-    Fail,
-    /// The whole interval lies inside the tolerated side of the margin: it certainly
-    /// got worse by less than tolerated (or better).
-    Pass,
-    /// The interval straddles the margin.
-    Inconclusive,
-}
-
-/// The change a [`PercentileDelta`] is judged on, and how much of it is tolerated in
-/// the bad direction (a non-negative number).
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Tolerance {
-    /// canary/baseline − 1: `Relative(0.10)` tolerates 10%.
-    Relative(f64),
-    /// canary − baseline, in the metric's units.
-    Absolute(f64),
-}
-
 /// The outcome of [`percentile_delta`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -414,23 +388,11 @@ pub enum PercentileDeltaOutcome {
 }
 
 impl PercentileDelta {
-    /// Classifies the relative change against `margin` with higher values worse
-    /// (e.g. 0.10 for "fail if the quantile grew by more than 10%"): fail when the
-    /// interval's lower end exceeds the margin, pass when its upper end is below it,
-    /// else inconclusive. Any finite margin is accepted here (−0.2 asks "did it
-    /// certainly drop by less than 20%?"). Without a relative interval it is
-    /// inconclusive. [`PercentileDelta::judge`] handles the other directions and
-    /// absolute margins.
-    pub fn classify(&self, margin: f64) -> DeltaClass {
-        match self.relative {
-            Some((lo, _)) if lo > margin => DeltaClass::Fail,
-            Some((_, hi)) if hi < margin => DeltaClass::Pass,
-            _ => DeltaClass::Inconclusive,
-        }
-    }
-
-    /// Judges the change against a margin m ≥ 0 in the bad direction, using the
-    /// interval [lo, hi] of the relative or absolute change:
+    /// Judges the change against a margin in the bad direction through the crate's
+    /// one rule ([`judge_interval`](crate::evidence::judge_interval)), read three
+    /// ways: [`Margin::Relative`] judges the interval of canary/baseline − 1 against
+    /// the fraction, [`Margin::Absolute`] the interval of canary − baseline against
+    /// the value:
     ///
     /// | direction | fail when | pass when |
     /// |---|---|---|
@@ -438,8 +400,8 @@ impl PercentileDelta {
     /// | `LowerIsWorse` | hi < −m | lo > −m |
     /// | `Either` | lo > m or hi < −m | −m < lo and hi < m |
     ///
-    /// and inconclusive otherwise, including when a relative interval does not exist.
-    /// Both arms are judged at the delta's joint level.
+    /// and [`Judgement::Inconclusive`] otherwise, including when a relative interval
+    /// does not exist. Both arms are judged at the delta's joint level.
     ///
     /// # Errors
     /// - [`Error::InvalidParameter`] if the margin is negative or not finite (a
@@ -447,43 +409,32 @@ impl PercentileDelta {
     ///
     /// # Example
     /// ```
-    /// use canary_judge::compare::quantile::{percentile_delta, DeltaClass, PercentileDeltaOutcome, Tolerance};
-    /// use canary_judge::{Direction, Sample};
+    /// use canary_judge::compare::quantile::{percentile_delta, PercentileDeltaOutcome};
+    /// use canary_judge::{Direction, Judgement, Margin, Sample, Side};
     /// // Throughput per pod: lower is worse. The canary's p10 fell by about 30%.
     /// let base = Sample::new((0..2000).map(|i| 1000.0 + (i % 100) as f64))?;
     /// let canary = Sample::new((0..2000).map(|i| 700.0 + (i % 100) as f64))?;
     /// let PercentileDeltaOutcome::Delta(d) = percentile_delta(&base, &canary, 0.1, 0.95)? else { panic!() };
-    /// assert_eq!(d.judge(Direction::LowerIsWorse, Tolerance::Relative(0.10))?, DeltaClass::Fail);
-    /// assert_eq!(d.judge(Direction::HigherIsWorse, Tolerance::Absolute(5.0))?, DeltaClass::Pass);
+    /// assert_eq!(d.judge(Direction::LowerIsWorse, Margin::Relative(0.10))?, Judgement::Fail(Side::Low));
+    /// assert_eq!(d.judge(Direction::HigherIsWorse, Margin::Absolute(5.0))?, Judgement::Pass);
     /// # Ok::<(), canary_judge::Error>(())
     /// ```
-    pub fn judge(&self, direction: Direction, tolerance: Tolerance) -> Result<DeltaClass, Error> {
-        let (interval, m) = match tolerance {
-            Tolerance::Relative(m) => (self.relative, m),
-            Tolerance::Absolute(m) => (Some(self.absolute), m),
+    pub fn judge(&self, direction: Direction, margin: Margin) -> Result<Judgement, Error> {
+        let margin = margin.validate()?;
+        let (interval, m) = match margin {
+            Margin::Relative(m) => (self.relative, m),
+            Margin::Absolute(m) => (Some(self.absolute), m),
         };
-        if !(m.is_finite() && m >= 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "tolerated change",
-                expected: "finite and >= 0 (the size of a change in the bad direction)",
-                value: m,
-            });
-        }
-        let Some((lo, hi)) = interval else {
-            return Ok(DeltaClass::Inconclusive);
+        let Some((lower, upper)) = interval else {
+            return Ok(Judgement::Inconclusive);
         };
-        let (fail, pass) = match direction {
-            Direction::HigherIsWorse => (lo > m, hi < m),
-            Direction::LowerIsWorse => (hi < -m, lo > -m),
-            Direction::Either => (lo > m || hi < -m, -m < lo && hi < m),
+        let iv = Interval {
+            lower,
+            upper,
+            level: self.level,
+            sides: Sides::Two,
         };
-        Ok(if fail {
-            DeltaClass::Fail
-        } else if pass {
-            DeltaClass::Pass
-        } else {
-            DeltaClass::Inconclusive
-        })
+        Ok(judge_interval(&iv, m, direction, Look::Anytime))
     }
 }
 
@@ -507,19 +458,22 @@ impl PercentileDelta {
 ///
 /// # Example
 /// ```
-/// use canary_judge::{compare::quantile::{percentile_delta, DeltaClass, PercentileDeltaOutcome}, Sample};
+/// use canary_judge::{compare::quantile::{percentile_delta, PercentileDeltaOutcome}, Sample};
+/// use canary_judge::{Direction::HigherIsWorse, Judgement, Margin, Side};
 /// use canary_judge::compare::sketch::Sketch;
 /// let base = Sample::new((0..2000).map(|i| 100.0 + (i % 100) as f64))?;
 /// let canary = Sample::new((0..2000).map(|i| 130.0 + (i % 100) as f64))?;
 /// match percentile_delta(&base, &canary, 0.9, 0.95)? {
-///     PercentileDeltaOutcome::Delta(d) => assert_eq!(d.classify(0.10), DeltaClass::Fail),
+///     PercentileDeltaOutcome::Delta(d) => {
+///         assert_eq!(d.judge(HigherIsWorse, Margin::Relative(0.10))?, Judgement::Fail(Side::High))
+///     }
 ///     other => panic!("{other:?}"),
 /// }
 /// // The canary's values summarised in a 1% sketch instead: the same verdict.
 /// let mut sketch = Sketch::new(0.01)?;
 /// (0..2000).for_each(|i| sketch.insert(130.0 + (i % 100) as f64));
 /// let PercentileDeltaOutcome::Delta(d) = percentile_delta(&base, &sketch, 0.9, 0.95)? else { panic!() };
-/// assert_eq!(d.classify(0.10), DeltaClass::Fail);
+/// assert_eq!(d.judge(HigherIsWorse, Margin::Relative(0.10))?, Judgement::Fail(Side::High));
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 pub fn percentile_delta<B, C>(

@@ -58,11 +58,15 @@ fn sequential_states_reload_bit_for_bit() {
     let up = Direction::HigherIsWorse;
     for _ in 0..300 {
         let share = 0.01 + 0.98 * rng.uniform();
-        let mut c = CountRateTest::new(1.0 - share, share, 0.01 + 0.1 * rng.uniform())
-            .unwrap()
-            .margin(rng.uniform())
-            .unwrap();
-        let mut t = TTest::new(0.05, up)
+        let mut c = CountRateTest::new(
+            1.0 - share,
+            share,
+            canary_judge::Alpha::new(0.01 + 0.1 * rng.uniform()).unwrap(),
+        )
+        .unwrap()
+        .margin(rng.uniform())
+        .unwrap();
+        let mut t = TTest::new(canary_judge::Alpha::FIVE_PERCENT, up)
             .unwrap()
             .effect_size(rng.uniform())
             .unwrap();
@@ -70,21 +74,34 @@ fn sequential_states_reload_bit_for_bit() {
             baseline: rng.uniform(),
             canary: rng.uniform(),
         };
-        let mut m = NormalMsprt::new(0.05, rng.uniform(), known, up).unwrap();
-        let mut p = ProportionTest::new(0.05, rng.uniform(), up).unwrap();
-        let mut b = BernoulliCs::new(0.05, 1.0 + 100.0 * rng.uniform(), rng.uniform(), up).unwrap();
-        let mut q =
-            QuantileTest::new(rng.uniform(), 0.05, 1.0 + 100.0 * rng.uniform(), up).unwrap();
+        let mut m =
+            NormalMsprt::new(canary_judge::Alpha::FIVE_PERCENT, rng.uniform(), known, up).unwrap();
+        let mut p =
+            ProportionTest::new(canary_judge::Alpha::FIVE_PERCENT, rng.uniform(), up).unwrap();
+        let mut b = BernoulliCs::new(
+            canary_judge::Alpha::FIVE_PERCENT,
+            1.0 + 100.0 * rng.uniform(),
+            rng.uniform(),
+            up,
+        )
+        .unwrap();
+        let mut q = QuantileTest::new(
+            rng.uniform(),
+            canary_judge::Alpha::FIVE_PERCENT,
+            1.0 + 100.0 * rng.uniform(),
+            up,
+        )
+        .unwrap();
         let mut s = Sprt::new(
             Hypotheses::RateRatio {
                 canary_share: share,
                 ratio: 1.0 + rng.uniform(),
             },
-            0.05,
+            canary_judge::Alpha::FIVE_PERCENT,
             0.1,
         )
         .unwrap();
-        let mut g = GammaPoisson::new(rng.uniform(), 0.05).unwrap();
+        let mut g = GammaPoisson::new(rng.uniform(), canary_judge::Alpha::FIVE_PERCENT).unwrap();
         for _ in 0..1 + rng.below(20) {
             let (x, y) = (100.0 * rng.uniform(), 100.0 * rng.uniform());
             c.update(rng.below(50), rng.below(50)).unwrap();
