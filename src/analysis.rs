@@ -43,8 +43,9 @@
 //! # Observations and checks
 //! An observation is what one tick brought for one metric: a batch of values per
 //! side, event counts with totals per side, a Prometheus classic histogram per side
-//! holding the tick's increase (as PromQL's `increase()` gives it), or a failed
-//! measurement. A metric keeps the kind of its first observation. Which checks take
+//! holding the tick's increase (as PromQL's `increase()` gives it), an OpenTelemetry
+//! exponential histogram per side (a delta point; ticks are merged onto the
+//! coarsest scale), or a failed measurement. A metric keeps the kind of its first observation. Which checks take
 //! which kinds, and how each judges, is listed in [`crate::check`]. Counts feed
 //! fixed-horizon and mean checks as one rate per side per tick, and thresholds as the
 //! canary's rate; a side with a zero total adds no rate.
@@ -68,7 +69,7 @@
 use crate::Error;
 use crate::check::pool::RankPool;
 use crate::check::{self, Check, Context, Data, Kind, State};
-use crate::compare::histogram::ClassicHistogram;
+use crate::compare::histogram::{ClassicHistogram, ExponentialHistogram};
 use crate::evidence::Finding;
 use crate::params::{Alpha, Margin};
 use crate::policy::Policy;
@@ -260,6 +261,15 @@ pub enum Observation {
         /// The canary's histogram.
         canary: ClassicHistogram,
     },
+    /// Each side's OpenTelemetry exponential histogram for the tick (a delta
+    /// temporality point). Successive ticks are merged onto the coarsest scale seen;
+    /// zero thresholds must stay equal.
+    ExponentialHistograms {
+        /// The baseline's histogram.
+        baseline: ExponentialHistogram,
+        /// The canary's histogram.
+        canary: ExponentialHistogram,
+    },
     /// The measurement failed (a query error, a scrape timeout).
     Failed {
         /// What went wrong, reported in the metric's findings.
@@ -273,6 +283,7 @@ impl Observation {
             Self::Values { .. } => Some(Kind::Values),
             Self::Counts { .. } => Some(Kind::Counts),
             Self::Histograms { .. } => Some(Kind::Histograms),
+            Self::ExponentialHistograms { .. } => Some(Kind::Exponential),
             Self::Failed { .. } => None,
         }
     }
@@ -314,6 +325,7 @@ enum StoredKind {
     Values,
     Counts,
     Histograms,
+    ExponentialHistograms,
 }
 
 impl From<Kind> for StoredKind {
@@ -322,6 +334,7 @@ impl From<Kind> for StoredKind {
             Kind::Values => Self::Values,
             Kind::Counts => Self::Counts,
             Kind::Histograms => Self::Histograms,
+            Kind::Exponential => Self::ExponentialHistograms,
         }
     }
 }
@@ -332,6 +345,7 @@ impl From<StoredKind> for Kind {
             StoredKind::Values => Self::Values,
             StoredKind::Counts => Self::Counts,
             StoredKind::Histograms => Self::Histograms,
+            StoredKind::ExponentialHistograms => Self::Exponential,
         }
     }
 }
@@ -360,6 +374,10 @@ mod stored {
             baseline: ClassicHistogram,
             canary: ClassicHistogram,
         },
+        ExponentialHistograms {
+            baseline: ExponentialHistogram,
+            canary: ExponentialHistogram,
+        },
     }
 
     impl Serialize for StoredData {
@@ -372,6 +390,11 @@ mod stored {
                 }
                 .serialize(s),
                 Data::Histograms { baseline, canary } => Form::Histograms {
+                    baseline: baseline.clone(),
+                    canary: canary.clone(),
+                }
+                .serialize(s),
+                Data::Exponential { baseline, canary } => Form::ExponentialHistograms {
                     baseline: baseline.clone(),
                     canary: canary.clone(),
                 }
@@ -414,6 +437,9 @@ mod stored {
                         ));
                     }
                     Data::Histograms { baseline, canary }
+                }
+                Form::ExponentialHistograms { baseline, canary } => {
+                    Data::Exponential { baseline, canary }
                 }
             }))
         }
@@ -480,6 +506,7 @@ impl crate::validated::Validate for Analysis {
                 (Data::Empty, _)
                     | (Data::Values(_), Some(Kind::Values | Kind::Counts))
                     | (Data::Histograms { .. }, Some(Kind::Histograms))
+                    | (Data::Exponential { .. }, Some(Kind::Exponential))
             );
             if !data_ok {
                 return Err(fits(Error::Mismatch {
@@ -773,9 +800,24 @@ fn apply(
                 ));
             }
         }
+        Observation::ExponentialHistograms { baseline, canary } => {
+            new_data = Some(match &state.data.0 {
+                Data::Exponential {
+                    baseline: b,
+                    canary: c,
+                } => Data::Exponential {
+                    baseline: b.merge(baseline)?,
+                    canary: c.merge(canary)?,
+                },
+                _ => Data::Exponential {
+                    baseline: baseline.clone(),
+                    canary: canary.clone(),
+                },
+            });
+        }
         Observation::Failed { .. } => {}
     }
-    if kind != Kind::Histograms {
+    if matches!(kind, Kind::Values | Kind::Counts) {
         let pool = match &state.data.0 {
             Data::Values(pool) => pool,
             _ => &RankPool::default(),
@@ -867,4 +909,98 @@ fn apply(
     state.kind = Some(kind.into());
     state.failure = None;
     Ok(())
+}
+
+/// What [`Analysis::replay_matrix`] returns: the decision after every tick, as a
+/// controller deciding each tick would have seen it, and the verdict at the end.
+#[cfg(feature = "ndarray")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replay {
+    /// The decision after each tick (row), in order.
+    pub decisions: Vec<Decision>,
+    /// The verdict with every finding explained, at the last tick's time.
+    pub verdict: Verdict,
+}
+
+#[cfg(feature = "ndarray")]
+impl Analysis {
+    /// Replays a recording held as two ticks × metrics matrices (feature `ndarray`):
+    /// row i is tick `times[i]`, column j is the plan's metric j, one value per side
+    /// per metric per tick (missing scrapes as NaN, handled by each metric's
+    /// [`NonFinite`] policy; use [`NonFinite::Drop`] to skip them). Every metric must
+    /// take values. The decision is taken after every row, as a controller would.
+    ///
+    /// Cost: one [`Analysis::observe`] per cell and one [`Analysis::decide`] per row.
+    ///
+    /// # Errors
+    /// - [`Error::Mismatch`] if the matrices differ in shape, their rows differ from
+    ///   `times`, or their columns from the plan's metrics.
+    /// - Any error of [`Analysis::observe`] (a metric whose checks do not take
+    ///   values, NaN under [`NonFinite::Reject`], time going back).
+    ///
+    /// On error the analysis is unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use canary_judge::{Analysis, Check, Decision, Direction, MetricSpec, NonFinite, Plan};
+    /// use ndarray::Array2;
+    /// let plan = Plan::new(vec![
+    ///     MetricSpec::new("latency", [Check::Rank]).direction(Direction::HigherIsWorse),
+    ///     MetricSpec::new("cpu", [Check::Rank]).non_finite(NonFinite::Drop),
+    /// ]);
+    /// // 40 ticks × 2 metrics; the canary's latency is 20% higher, its cpu the same.
+    /// let baseline = Array2::from_shape_fn((40, 2), |(t, m)| [100.0, 0.5][m] + ((t * 7) % 11) as f64 * 0.01);
+    /// let mut canary = baseline.clone();
+    /// canary.column_mut(0).mapv_inplace(|v| v * 1.2);
+    /// canary[[3, 1]] = f64::NAN; // a missed scrape
+    /// let times: Vec<u64> = (0..40).map(|t| 10 * t).collect();
+    /// let replay = Analysis::new(plan)?.replay_matrix(&times, baseline.view(), canary.view())?;
+    /// assert_eq!(replay.verdict.decision, Decision::Fail);
+    /// assert_eq!(replay.decisions.len(), 40);
+    /// # Ok::<(), canary_judge::Error>(())
+    /// ```
+    pub fn replay_matrix(
+        &mut self,
+        times: &[u64],
+        baseline: ndarray::ArrayView2<'_, f64>,
+        canary: ndarray::ArrayView2<'_, f64>,
+    ) -> Result<Replay, Error> {
+        let shape = |a: &ndarray::ArrayView2<'_, f64>| format!("{} × {}", a.nrows(), a.ncols());
+        if baseline.dim() != canary.dim() {
+            return Err(Error::Mismatch {
+                name: "shapes of the baseline and canary matrices",
+                expected: "equal",
+                got: format!("{} and {}", shape(&baseline), shape(&canary)),
+            });
+        }
+        if baseline.nrows() != times.len() || baseline.ncols() != self.plan.metrics.len() {
+            return Err(Error::Mismatch {
+                name: "shape of the matrices (ticks × metrics)",
+                expected: "one row per time and one column per metric of the plan",
+                got: format!(
+                    "{} for {} times and {} metrics",
+                    shape(&baseline),
+                    times.len(),
+                    self.plan.metrics.len()
+                ),
+            });
+        }
+        let mut run = self.clone();
+        let names: Vec<String> = run.plan.metrics.iter().map(|m| m.name.clone()).collect();
+        let mut decisions = Vec::with_capacity(times.len());
+        for ((&t, b), c) in times.iter().zip(baseline.rows()).zip(canary.rows()) {
+            for ((name, &bv), &cv) in names.iter().zip(b.iter()).zip(c.iter()) {
+                let obs = Observation::Values {
+                    baseline: vec![bv],
+                    canary: vec![cv],
+                };
+                run.observe(t, name, &obs)?;
+            }
+            decisions.push(run.decide(t)?);
+        }
+        let end = times.last().copied().or(run.now).unwrap_or(0);
+        let verdict = run.verdict(end)?;
+        *self = run;
+        Ok(Replay { decisions, verdict })
+    }
 }

@@ -114,26 +114,33 @@ mod validated;
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+// Public modules (listed alphabetically; the crate docs above walk them in the order
+// of the road: sample, params, compare/sequential/burn, check, evidence, policy,
+// analysis, verdict).
 pub mod analysis;
 pub mod burn;
 pub mod check;
 pub mod classify;
 pub mod compare;
+pub mod evidence;
+pub mod params;
+pub mod policy;
+pub mod sample;
+pub mod sequential;
+pub mod verdict;
+
+// Private: the numeric kernels, the error type, output and serialisation helpers.
 mod display;
 mod error;
-pub mod evidence;
 #[cfg(any(test, fuzzing))]
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod params;
-pub mod policy;
-mod rng;
-pub mod sample;
-pub mod sequential;
+mod num;
 #[cfg(feature = "serde")]
 mod serde_float;
-pub mod verdict;
 
+#[cfg(feature = "ndarray")]
+pub use analysis::Replay;
 pub use analysis::{Analysis, MetricSpec, Observation, Plan};
 pub use check::Check;
 pub use classify::{Metric, MetricConfig};

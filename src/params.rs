@@ -109,15 +109,28 @@ impl<'de> serde::Deserialize<'de> for Alpha {
 /// baseline's rate for counts) and [`Margin::resolve`] turns it into the metric's
 /// units. Unlike Kayenta's tolerance (a fraction of the estimate itself), it does not
 /// move with the canary.
+///
+/// Loading validates as [`Margin::validate`] does.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self", rename_all = "snake_case")
+)]
 pub enum Margin {
     /// A change in the metric's units (finite, ≥ 0).
     Absolute(#[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))] f64),
     /// A fraction (finite, ≥ 0) of |the baseline's level|: `Relative(0.1)` tolerates
     /// 10%.
     Relative(#[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))] f64),
+}
+
+validated_serde!(Margin);
+
+impl crate::validated::Validate for Margin {
+    fn validate(&self) -> Result<(), Error> {
+        Margin::validate(*self).map(|_| ())
+    }
 }
 
 impl Default for Margin {

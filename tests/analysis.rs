@@ -552,6 +552,25 @@ mod saved_state {
         assert_eq!(got, want);
     }
 
+    /// Margins and alphas validate as they load, like their constructors.
+    #[test]
+    fn parameters_validate_on_load() {
+        assert!(serde_json::from_str::<Margin>(r#"{"absolute":"NaN"}"#).is_err());
+        for bad in [r#"{"relative":-1.0}"#, r#"{"absolute":"inf"}"#] {
+            let e = serde_json::from_str::<Margin>(bad).unwrap_err().to_string();
+            assert!(e.contains("margin must be finite and >= 0"), "{bad}: {e}");
+        }
+        let m: Margin = serde_json::from_str(r#"{"relative":0.05}"#).unwrap();
+        assert_eq!(m, Margin::Relative(0.05));
+        for bad in ["0", "1", "1.5", "-0.1", "\"inf\""] {
+            assert!(serde_json::from_str::<Alpha>(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            serde_json::from_str::<Alpha>("0.05").unwrap(),
+            Alpha::FIVE_PERCENT
+        );
+    }
+
     /// A loaded state that breaks an invariant is an error, never a verdict.
     #[test]
     fn invalid_states_do_not_load() {
@@ -679,4 +698,148 @@ fn burn_rate_check_is_the_tier_evaluation() {
     )]))
     .unwrap_err();
     assert!(matches!(bad, Error::InMetric { .. }), "{bad}");
+}
+
+/// A recorded run as two ticks × metrics matrices gives the same decisions and
+/// verdict as feeding it cell by cell; bad shapes are refused and change nothing.
+#[cfg(feature = "ndarray")]
+#[test]
+fn replaying_a_matrix_equals_the_observe_loop() {
+    use ndarray::Array2;
+    let plan = Plan::new(vec![
+        MetricSpec::new(
+            "lat",
+            [
+                Check::Rank,
+                Check::Quantile {
+                    p: 0.5,
+                    t_opt: None,
+                },
+            ],
+        )
+        .direction(Direction::HigherIsWorse),
+        MetricSpec::new("cpu", [Check::Rank, Check::Mean]).non_finite(NonFinite::Drop),
+    ]);
+    let mut g = Gen(21);
+    let (ticks, metrics) = (60, 2);
+    let baseline = Array2::from_shape_fn((ticks, metrics), |_| g.uniform());
+    let mut canary = Array2::from_shape_fn((ticks, metrics), |(t, m)| {
+        g.uniform() + if m == 0 && t > 30 { 0.8 } else { 0.0 }
+    });
+    canary[[5, 1]] = f64::NAN;
+    let times: Vec<u64> = (0..ticks as u64).collect();
+    let mut by_matrix = Analysis::new(plan.clone()).unwrap();
+    let replay = by_matrix
+        .replay_matrix(&times, baseline.view(), canary.view())
+        .unwrap();
+    let mut by_hand = Analysis::new(plan.clone()).unwrap();
+    let mut decisions = Vec::new();
+    for t in 0..ticks {
+        for (j, name) in ["lat", "cpu"].iter().enumerate() {
+            let obs = values(&[baseline[[t, j]]], &[canary[[t, j]]]);
+            by_hand.observe(t as u64, name, &obs).unwrap();
+        }
+        decisions.push(by_hand.decide(t as u64).unwrap());
+    }
+    assert_eq!(replay.decisions, decisions);
+    assert_eq!(replay.verdict, by_hand.verdict(ticks as u64 - 1).unwrap());
+    assert_eq!(replay.verdict.decision, Decision::Fail);
+    assert_eq!(by_matrix, by_hand);
+    // Shapes that do not fit: refused, nothing changed.
+    let mut fresh = Analysis::new(plan).unwrap();
+    let before = fresh.clone();
+    let e = fresh
+        .replay_matrix(&times[..10], baseline.view(), canary.view())
+        .unwrap_err();
+    assert!(e.to_string().contains("one row per time"), "{e}");
+    let narrow = Array2::<f64>::zeros((ticks, 1));
+    let e = fresh
+        .replay_matrix(&times, narrow.view(), narrow.view())
+        .unwrap_err();
+    assert!(e.to_string().contains("one column per metric"), "{e}");
+    let e = fresh
+        .replay_matrix(&times, baseline.view(), narrow.view())
+        .unwrap_err();
+    assert!(e.to_string().contains("equal"), "{e}");
+    // A NaN under the reject policy part-way: an error, and the analysis unchanged.
+    let mut bad = canary.clone();
+    bad[[40, 0]] = f64::NAN;
+    assert!(
+        fresh
+            .replay_matrix(&times, baseline.view(), bad.view())
+            .is_err()
+    );
+    assert_eq!(fresh, before);
+}
+
+/// OpenTelemetry exponential histograms: ticks at different scales merge onto the
+/// coarsest, and the rank and percentile checks equal the direct computations on the
+/// merged histograms.
+#[test]
+fn exponential_histograms_merge_across_ticks() {
+    use canary_judge::compare::histogram::{ExponentialHistogram, mann_whitney_exponential};
+    let plan = Plan::new(vec![
+        MetricSpec::new("rpc_ms", [Check::Rank, Check::Percentile { p: 0.9 }])
+            .direction(Direction::HigherIsWorse),
+    ]);
+    let mut a = Analysis::new(plan).unwrap();
+    // Scale 2 then scale 1; the canary one scale-1 bucket higher.
+    let base2 = ExponentialHistogram::new(2, 3, 8, vec![40, 90, 120, 90, 40], 0, vec![]).unwrap();
+    let canary2 =
+        ExponentialHistogram::new(2, 3, 10, vec![40, 90, 120, 90, 40], 0, vec![]).unwrap();
+    let base1 = ExponentialHistogram::new(1, 1, 4, vec![100, 200, 100], 0, vec![]).unwrap();
+    let canary1 = ExponentialHistogram::new(1, 1, 5, vec![100, 200, 100], 0, vec![]).unwrap();
+    let obs =
+        |b: &ExponentialHistogram, c: &ExponentialHistogram| Observation::ExponentialHistograms {
+            baseline: b.clone(),
+            canary: c.clone(),
+        };
+    a.observe(0, "rpc_ms", &obs(&base2, &canary2)).unwrap();
+    a.observe(1, "rpc_ms", &obs(&base1, &canary1)).unwrap();
+    // A different zero threshold cannot be merged: refused, nothing changed.
+    let before = a.clone();
+    let odd = base1.clone().with_zero_threshold(0.5).unwrap();
+    assert!(a.observe(2, "rpc_ms", &obs(&odd, &canary1)).is_err());
+    assert_eq!(a, before);
+    let v = a.verdict(2).unwrap();
+    // The merged histograms, built the same way at scale 1 by hand: scale-2 index i
+    // is scale-1 index i >> 1.
+    let merged_base = ExponentialHistogram::new(
+        1,
+        4,
+        4,
+        vec![40 + 100, 90 + 120 + 200, 90 + 40 + 100],
+        0,
+        vec![],
+    )
+    .unwrap();
+    let merged_canary = ExponentialHistogram::new(
+        1,
+        4,
+        5,
+        vec![40 + 100, 90 + 120 + 200, 90 + 40 + 100],
+        0,
+        vec![],
+    )
+    .unwrap();
+    let test = MannWhitney::new()
+        .alternative(Alternative::Greater)
+        .confidence_level(0.99);
+    let want = mann_whitney_exponential(&merged_base, &merged_canary, &test).unwrap();
+    assert_eq!(v.findings[0].evidence, Some(Evidence::Rank(want)));
+    assert_eq!(v.findings[0].judgement, Judgement::Fail(Side::High));
+    let PercentileDeltaOutcome::Delta(d) =
+        percentile_delta(&merged_base, &merged_canary, 0.9, 0.99).unwrap()
+    else {
+        panic!("delta expected")
+    };
+    assert_eq!(v.findings[1].evidence, Some(Evidence::Percentile(d)));
+    // Exponential histograms are not values: the mean check refuses them.
+    let mut m = Analysis::new(Plan::new(vec![MetricSpec::new("x", [Check::Mean])])).unwrap();
+    let e = m.observe(0, "x", &obs(&base1, &canary1)).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("exponential histograms for the mean check"),
+        "{e}"
+    );
 }

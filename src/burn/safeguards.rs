@@ -47,19 +47,9 @@ fn clopper_pearson_lower(x: u64, n: u64, alpha: f64) -> f64 {
     }
     let (a, b) = (x as f64, (n - x) as f64 + 1.0);
     let tail = |p: f64| statrs::function::beta::checked_beta_reg(a, b, p).unwrap_or(0.0);
-    let (mut lo, mut hi) = (0.0f64, x as f64 / n as f64);
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if tail(mid) < alpha {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-        if hi - lo <= 1e-15 * hi {
-            break;
-        }
-    }
-    0.5 * (lo + hi)
+    // The crate's one bisection; the lower end of its final bracket keeps the bound
+    // conservative.
+    crate::num::special::bisect(0.0, x as f64 / n as f64, |p| tail(p) - alpha, true)
 }
 
 /// What a sequential burn test concludes.
@@ -119,9 +109,13 @@ impl SequentialBurnTest {
                 value: factor,
             });
         }
+        // Wald's Bernoulli likelihood ratio of an error rate factor·b against b
+        // (the SPRT's), with Ville's threshold 1/α instead of Wald's two.
+        let (ln_per_error, ln_per_success) =
+            crate::sequential::sprt::bernoulli_steps(b, factor * b);
         Ok(Self {
-            ln_per_error: factor.ln(),
-            ln_per_success: ((1.0 - factor * b) / (1.0 - b)).ln(),
+            ln_per_error,
+            ln_per_success,
             ln_threshold: -alpha.ln(),
         })
     }

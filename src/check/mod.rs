@@ -3,12 +3,18 @@
 //!
 //! | check | observations | interval judged | look | margin's baseline level |
 //! |---|---|---|---|---|
-//! | [`Check::Rank`] | values, counts (one rate per tick), histograms | Hodges–Lehmann shift, level 1 − α, one-sided for one bad direction | final | the baseline's median |
-//! | [`Check::Percentile`] | values, counts, histograms | percentile delta, joint level 1 − α | final | the baseline's quantile |
+//! | [`Check::Rank`] | values, counts (one rate per tick), classic and exponential histograms | Hodges–Lehmann shift, level 1 − α, one-sided for one bad direction (binned data: the test alone, see below) | final | the baseline's median |
+//! | [`Check::Percentile`] | values, counts, classic and exponential histograms | percentile delta, joint level 1 − α | final | the baseline's quantile |
+//! | [`Check::BurnRate`] | counts | the Workbook's paging tiers on the canary's burn rate | anytime (a rule, not a test) | none |
 //! | [`Check::CountRate`] | counts | confidence sequence of the rate ratio − 1 | anytime | relative only (a fraction of the baseline's rate) |
-//! | [`Check::Quantile`] | values, histograms | confidence sequence of the quantile difference | anytime | lower end of the baseline's quantile sequence |
+//! | [`Check::Quantile`] | values, classic histograms | confidence sequence of the quantile difference | anytime | lower end of the baseline's quantile sequence |
 //! | [`Check::Mean`] | values, counts | confidence sequence of the mean difference | anytime | the baseline's mean |
 //! | [`Check::Threshold`] | values, counts | the canary's level at the latest tick against fixed bounds | final | none (the bounds are absolute) |
+//!
+//! On binned data the rank test has no shift interval (values inside a bucket are
+//! unknown): it fails on significance alone when the margin is zero, and is
+//! inconclusive when significant under a non-zero margin (add a percentile check,
+//! whose interval uses the bucket edges).
 //!
 //! *Final* checks are fixed-horizon tests: valid once, at the planned end; a look
 //! before it is informative, not a decision rule (see [`crate::sequential`] for why).
@@ -158,6 +164,7 @@ pub(crate) enum Kind {
     Values,
     Counts,
     Histograms,
+    Exponential,
 }
 
 impl Kind {
@@ -166,6 +173,7 @@ impl Kind {
             Self::Values => "values",
             Self::Counts => "counts with totals",
             Self::Histograms => "histograms",
+            Self::Exponential => "exponential histograms",
         }
     }
 }
@@ -197,8 +205,8 @@ impl Check {
         match self {
             Self::Rank | Self::Percentile { .. } => true,
             Self::CountRate { .. } | Self::BurnRate { .. } => kind == Kind::Counts,
-            Self::Quantile { .. } => kind != Kind::Counts,
-            Self::Mean | Self::Threshold { .. } => kind != Kind::Histograms,
+            Self::Quantile { .. } => matches!(kind, Kind::Values | Kind::Histograms),
+            Self::Mean | Self::Threshold { .. } => matches!(kind, Kind::Values | Kind::Counts),
         }
     }
 
@@ -336,6 +344,11 @@ pub(crate) enum Data {
         baseline: ClassicHistogram,
         canary: ClassicHistogram,
     },
+    /// The merge of the exponential histograms observed, per side.
+    Exponential {
+        baseline: crate::compare::histogram::ExponentialHistogram,
+        canary: crate::compare::histogram::ExponentialHistogram,
+    },
 }
 
 /// Everything a check needs to know about its metric to judge.
@@ -425,13 +438,36 @@ pub(crate) fn rank(ctx: &Context<'_>, check: &Check, data: &mut Data) -> Result<
                 "nothing observed yet".into()
             }),
         ),
-        Data::Histograms { baseline, canary } => {
-            if baseline.total() == 0.0 || canary.total() == 0.0 {
+        Data::Histograms { .. } | Data::Exponential { .. } => {
+            let empty = match &*data {
+                Data::Histograms { baseline, canary } => {
+                    baseline.total() == 0.0 || canary.total() == 0.0
+                }
+                Data::Exponential { baseline, canary } => {
+                    baseline.total() == 0 || canary.total() == 0
+                }
+                _ => true,
+            };
+            if empty {
                 return Ok(ctx.finding(check, Judgement::NoData(Lack::Empty), || {
                     "a side's histogram holds no observations".into()
                 }));
             }
-            let r = crate::compare::histogram::mann_whitney(baseline, canary, &test)?;
+            let r = match &*data {
+                Data::Histograms { baseline, canary } => {
+                    crate::compare::histogram::mann_whitney(baseline, canary, &test)?
+                }
+                Data::Exponential { baseline, canary } => {
+                    crate::compare::histogram::mann_whitney_exponential(baseline, canary, &test)?
+                }
+                _ => {
+                    return Err(Error::Mismatch {
+                        name: "data of a binned rank check",
+                        expected: "histograms",
+                        got: "values".into(),
+                    });
+                }
+            };
             let significant = r.p_value < alpha;
             let (judgement, reason) = if !significant {
                 (
@@ -565,6 +601,7 @@ pub(crate) fn percentile(
             level,
         )?,
         Data::Histograms { baseline, canary } => delta(baseline, canary, p, level)?,
+        Data::Exponential { baseline, canary } => delta(baseline, canary, p, level)?,
     };
     match outcome {
         PercentileDeltaOutcome::InsufficientData { needed } => {

@@ -275,7 +275,7 @@ impl Source for Side<'_> {
 mod tests {
     use super::*;
     use crate::compare::ranks::summarize;
-    use crate::rng::SplitMix;
+    use crate::num::rng::SplitMix;
 
     #[test]
     fn kth_and_counts_match_a_sorted_copy() {

@@ -42,9 +42,9 @@
 
 use std::fmt;
 
-use crate::compare::normal;
 use crate::evidence::{Evidence, Finding, Judgement, Lack, Side};
-use crate::rng::SplitMix;
+use crate::num::normal;
+use crate::num::rng::SplitMix;
 use crate::{Direction, Error, NonFinite, Sample};
 
 mod stats;

@@ -41,6 +41,38 @@ pub(crate) fn untied_cost(m: usize, n: usize, kmax: u128) -> (u128, u128) {
     (2 * small * (kmax + 1) * l, (kmax + 1) * l)
 }
 
+/// Refuses, from the sizes alone and before any sorting, an exact test that
+/// neither exact path could afford: the untied counts up to `kmin` (a lower bound
+/// on how far they must go: 0 for a p-value alone, below the interval's order
+/// statistic when one is wanted) and the tied distribution (whose cost depends
+/// only on the sizes) both beyond their budgets. The work reported is the untied
+/// estimate at `kmin`, so at most the true cost.
+pub(crate) fn precheck(m: usize, n: usize, kmin: u128) -> Result<(), Error> {
+    let (work, mem) = untied_cost(m, n, kmin);
+    let untied_fits = work <= UNTIED_WORK_LIMIT && mem <= UNTIED_MEMORY_LIMIT;
+    let (tied_work, cells) = tied_cost(m, n);
+    let tied_fits = tied_work <= TIED_WORK_LIMIT && cells <= TIED_MEMORY_LIMIT;
+    if untied_fits || tied_fits {
+        Ok(())
+    } else {
+        Err(Error::ExactTooLarge {
+            m,
+            n,
+            work,
+            limit: UNTIED_WORK_LIMIT,
+        })
+    }
+}
+
+/// (work, cells) of the tied distribution for sizes m and n, at least: the groups
+/// add work, never remove it.
+fn tied_cost(m: usize, n: usize) -> (u128, u128) {
+    let k = m.min(n) as u128;
+    let big_n = (m + n) as u128;
+    let cells = (k + 1) * (2 * k * big_n + 1);
+    (big_n.saturating_mul(cells), cells)
+}
+
 fn check_untied(m: usize, n: usize, kmax: u128) -> Result<(), Error> {
     let (work, mem) = untied_cost(m, n, kmax);
     if work > UNTIED_WORK_LIMIT || mem > UNTIED_MEMORY_LIMIT {
@@ -277,8 +309,8 @@ impl TiedDistribution {
         let k = m.min(n);
         let big_n: usize = m + n;
         let smax = 2 * k * big_n; // bound on the doubled rank sum of k items
-        let cells = (k as u128 + 1) * (smax as u128 + 1);
-        let work = (big_n as u128 + groups.len() as u128) * cells;
+        let (base, cells) = tied_cost(m, n);
+        let work = base.saturating_add(groups.len() as u128 * cells);
         if work > TIED_WORK_LIMIT || cells > TIED_MEMORY_LIMIT {
             return Err(Error::ExactTooLarge {
                 m,
@@ -404,6 +436,25 @@ mod tests {
             let (b, _) = untied_cdf(5, 4, u).unwrap();
             assert!((a - b).abs() < 1e-14, "u={u}: {a} vs {b}");
         }
+    }
+
+    #[test]
+    fn sizes_no_path_can_afford_are_refused_before_sorting() {
+        assert!(precheck(100, 100, 5000).is_ok());
+        assert!(precheck(3000, 3000, 0).is_ok()); // the untied path may still fit
+        let e = precheck(10_000_000, 10_000_000, 0).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::ExactTooLarge {
+                    m: 10_000_000,
+                    n: 10_000_000,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("e12"), "{e}");
     }
 
     #[test]

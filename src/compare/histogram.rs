@@ -403,6 +403,36 @@ pub fn mann_whitney(
     super::mann_whitney_bins(&test.test_only(), &bins)
 }
 
+/// The Mann–Whitney test on two OpenTelemetry exponential histograms' bucket counts
+/// (values within one bucket count as tied), after bringing both to the coarser
+/// scale; like [`mann_whitney`] it gives U, the p-value and the effect sizes but no
+/// shift (the values inside a bucket are unknown).
+///
+/// # Errors
+/// - [`Error::Mismatch`] if the zero thresholds differ; [`Error::EmptySample`] if
+///   a side holds no observations; [`Error::InvalidParameter`] for counts beyond the
+///   binned test's limit.
+///
+/// # Example
+/// ```
+/// use canary_judge::compare::histogram::{mann_whitney_exponential, ExponentialHistogram};
+/// use canary_judge::compare::{Alternative, MannWhitney};
+/// // Scale 0: bucket i holds (2^i, 2^(i+1)]. The canary sits one bucket higher.
+/// let base = ExponentialHistogram::new(0, 0, 3, vec![50, 300, 50], 0, vec![])?;
+/// let canary = ExponentialHistogram::new(0, 0, 4, vec![50, 300, 50], 0, vec![])?;
+/// let r = mann_whitney_exponential(&base, &canary, &MannWhitney::new().alternative(Alternative::Greater))?;
+/// assert!(r.p_value < 1e-10);
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+pub fn mann_whitney_exponential(
+    baseline: &ExponentialHistogram,
+    canary: &ExponentialHistogram,
+    test: &MannWhitney,
+) -> Result<MannWhitneyResult, Error> {
+    let bins = ExponentialHistogram::common_bins(baseline, canary)?;
+    super::mann_whitney_bins(&test.test_only(), &bins)
+}
+
 /// An OpenTelemetry exponential histogram: bucket i of scale s holds values in
 /// (base^i, base^(i+1)] with base = 2^(2^−s); positive and negative buckets are dense
 /// runs starting at an offset; values of magnitude at most the zero threshold count
@@ -523,6 +553,141 @@ impl ExponentialHistogram {
         2f64.powf(2f64.powi(-self.scale))
     }
 
+    /// The sum of two histograms (OpenTelemetry's merge): both are brought to the
+    /// coarser scale (bucket index i at scale s is index i >> (s − s') at scale
+    /// s' < s, which is exact: every finer bucket lies inside one coarser one), then
+    /// counts are added bucket by bucket.
+    ///
+    /// # Errors
+    /// - [`Error::Mismatch`] if the zero thresholds differ (values inside one
+    ///   threshold but outside the other cannot be placed).
+    /// - [`Error::InvalidParameter`] if a count overflows u64 or the merged buckets
+    ///   would span beyond the i32 index range.
+    pub(crate) fn merge(&self, other: &Self) -> Result<Self, Error> {
+        if self.zero_threshold.to_bits() != other.zero_threshold.to_bits() {
+            return Err(Error::Mismatch {
+                name: "zero thresholds of merged exponential histograms",
+                expected: "equal",
+                got: format!("{} and {}", self.zero_threshold, other.zero_threshold),
+            });
+        }
+        let scale = self.scale.min(other.scale);
+        let merge_run =
+            |a: (i32, &[u64], i32), b: (i32, &[u64], i32)| -> Result<(i32, Vec<u64>), Error> {
+                let mut buckets: std::collections::BTreeMap<i64, u64> =
+                    std::collections::BTreeMap::new();
+                for (offset, run, from) in [a, b] {
+                    let shift = (from - scale) as u32;
+                    for (i, &c) in run.iter().enumerate() {
+                        if c == 0 {
+                            continue;
+                        }
+                        let index = (i64::from(offset) + i as i64) >> shift;
+                        let slot = buckets.entry(index).or_insert(0);
+                        *slot = slot.checked_add(c).ok_or_else(|| {
+                            invalid("merged bucket count", "below 2^64", c as f64)
+                        })?;
+                    }
+                }
+                let (Some((&first, _)), Some((&last, _))) =
+                    (buckets.first_key_value(), buckets.last_key_value())
+                else {
+                    return Ok((0, Vec::new()));
+                };
+                if last - first >= 1 << 24 {
+                    return Err(invalid(
+                        "merged bucket span",
+                        "below 2^24 buckets",
+                        (last - first) as f64,
+                    ));
+                }
+                let mut dense = vec![0u64; (last - first + 1) as usize];
+                for (k, c) in buckets {
+                    dense[(k - first) as usize] = c;
+                }
+                let offset = i32::try_from(first)
+                    .map_err(|_| invalid("merged bucket offset", "within i32", first as f64))?;
+                Ok((offset, dense))
+            };
+        let (positive_offset, positive) = merge_run(
+            (self.positive_offset, &self.positive, self.scale),
+            (other.positive_offset, &other.positive, other.scale),
+        )?;
+        let (negative_offset, negative) = merge_run(
+            (self.negative_offset, &self.negative, self.scale),
+            (other.negative_offset, &other.negative, other.scale),
+        )?;
+        let zero_count = self
+            .zero_count
+            .checked_add(other.zero_count)
+            .ok_or_else(|| invalid("merged zero count", "below 2^64", self.zero_count as f64))?;
+        let merged = Self {
+            scale,
+            zero_count,
+            positive_offset,
+            positive,
+            negative_offset,
+            negative,
+            zero_threshold: self.zero_threshold,
+        };
+        crate::validated::Validate::validate(&merged)?;
+        Ok(merged)
+    }
+
+    /// The two histograms' counts over common bins in ascending order of value (the
+    /// negative buckets from the largest magnitude down, the zero bucket, the positive
+    /// buckets up), as (canary, baseline) pairs for the binned rank test: both are
+    /// first merged onto the coarser scale.
+    pub(crate) fn common_bins(baseline: &Self, canary: &Self) -> Result<Vec<(u64, u64)>, Error> {
+        let empty = |h: &Self| Self {
+            zero_count: 0,
+            positive: Vec::new(),
+            negative: Vec::new(),
+            ..h.clone()
+        };
+        // Bring both to the common scale (merging with an empty copy of the other).
+        let b = baseline.merge(&empty(canary))?;
+        let c = canary.merge(&empty(baseline))?;
+        let runs = |h: &Self| {
+            let neg: Vec<(i64, u64)> = h
+                .negative
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| (i64::from(h.negative_offset) + i as i64, n))
+                .collect();
+            let pos: Vec<(i64, u64)> = h
+                .positive
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| (i64::from(h.positive_offset) + i as i64, n))
+                .collect();
+            (neg, pos)
+        };
+        let ((bn, bp), (cn, cp)) = (runs(&b), runs(&c));
+        let mut bins: Vec<(u64, u64)> = Vec::new();
+        let join = |x: &[(i64, u64)], y: &[(i64, u64)]| {
+            let mut all: std::collections::BTreeMap<i64, (u64, u64)> =
+                std::collections::BTreeMap::new();
+            for &(k, n) in x {
+                all.entry(k).or_default().0 = n;
+            }
+            for &(k, n) in y {
+                all.entry(k).or_default().1 = n;
+            }
+            all
+        };
+        // Negative values: a higher index is a larger magnitude, so a smaller value.
+        for (_, (c_count, b_count)) in join(&cn, &bn).into_iter().rev() {
+            bins.push((c_count, b_count));
+        }
+        bins.push((c.zero_count, b.zero_count));
+        for (_, (c_count, b_count)) in join(&cp, &bp) {
+            bins.push((c_count, b_count));
+        }
+        bins.retain(|&(x, y)| x > 0 || y > 0);
+        Ok(bins)
+    }
+
     /// The largest relative error of a bucket's representative against any value in
     /// the bucket: (base − 1)/(base + 1) (about 2^−s·ln2/2 for large scales).
     pub fn relative_error_bound(&self) -> f64 {
@@ -611,5 +776,141 @@ impl Source for ExponentialHistogram {
             estimate: self.quantile(p)?,
             bounds: ranks.and_then(|(l, u)| enclose_in_bins(self.edges(), l, u)),
         })
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+    use crate::compare::{Alternative, MannWhitney};
+    use crate::num::rng::SplitMix;
+
+    /// Values into an exponential histogram at `scale`: index ⌈log_base(|v|)⌉ − 1.
+    fn histogram(values: &[f64], scale: i32) -> ExponentialHistogram {
+        let base = 2f64.powf(2f64.powi(-scale));
+        let mut pos = std::collections::BTreeMap::<i64, u64>::new();
+        let mut neg = std::collections::BTreeMap::<i64, u64>::new();
+        let mut zero = 0;
+        for &v in values {
+            if v == 0.0 {
+                zero += 1;
+                continue;
+            }
+            let i = ((v.abs().ln() / base.ln()).ceil() as i64) - 1;
+            *if v > 0.0 { &mut pos } else { &mut neg }
+                .entry(i)
+                .or_default() += 1;
+        }
+        let dense = |m: &std::collections::BTreeMap<i64, u64>| {
+            let Some((&lo, _)) = m.first_key_value() else {
+                return (0, Vec::new());
+            };
+            let hi = *m.last_key_value().unwrap().0;
+            let mut v = vec![0; (hi - lo + 1) as usize];
+            m.iter().for_each(|(&k, &c)| v[(k - lo) as usize] = c);
+            (lo as i32, v)
+        };
+        let ((po, p), (no, n)) = (dense(&pos), dense(&neg));
+        ExponentialHistogram::new(scale, zero, po, p, no, n).unwrap()
+    }
+
+    fn draws(seed: u64, n: usize) -> Vec<f64> {
+        let mut g = SplitMix::new(seed);
+        // Powers of two only, so every scale places them without rounding doubt.
+        (0..n)
+            .map(|_| {
+                let e = g.below(12) as i32 - 4;
+                let sign = if g.below(5) == 0 { -1.0 } else { 1.0 };
+                if g.below(20) == 0 {
+                    0.0
+                } else {
+                    sign * 2f64.powi(e) * 1.5
+                }
+            })
+            .collect()
+    }
+
+    /// Merging at different scales equals building the coarser histogram from all
+    /// the values; the result does not depend on the order.
+    #[test]
+    fn merge_is_the_union_at_the_coarser_scale() {
+        for seed in 0..20 {
+            let (a, b) = (draws(seed, 200), draws(seed + 100, 150));
+            for (sa, sb) in [(3, 1), (1, 3), (2, 2), (0, 4)] {
+                let merged = histogram(&a, sa).merge(&histogram(&b, sb)).unwrap();
+                let all: Vec<f64> = a.iter().chain(&b).copied().collect();
+                let want = histogram(&all, sa.min(sb));
+                assert_eq!(merged.total(), want.total());
+                assert_eq!(
+                    (merged.scale, merged.zero_count),
+                    (want.scale, want.zero_count)
+                );
+                let trim = |h: &ExponentialHistogram| {
+                    let p: Vec<(i64, u64)> = h
+                        .positive
+                        .iter()
+                        .enumerate()
+                        .filter(|x| *x.1 > 0)
+                        .map(|(i, &c)| (i64::from(h.positive_offset) + i as i64, c))
+                        .collect();
+                    let n: Vec<(i64, u64)> = h
+                        .negative
+                        .iter()
+                        .enumerate()
+                        .filter(|x| *x.1 > 0)
+                        .map(|(i, &c)| (i64::from(h.negative_offset) + i as i64, c))
+                        .collect();
+                    (p, n)
+                };
+                assert_eq!(trim(&merged), trim(&want), "seed {seed} scales {sa} {sb}");
+                let other = histogram(&b, sb).merge(&histogram(&a, sa)).unwrap();
+                assert_eq!(trim(&other), trim(&merged));
+            }
+        }
+        let a = histogram(&[1.0], 0).with_zero_threshold(0.5).unwrap();
+        assert!(a.merge(&histogram(&[1.0], 0)).is_err());
+    }
+
+    /// The binned rank test on two exponential histograms equals the rank test on
+    /// the bucket representatives of the coarser scale (ranks depend only on order).
+    #[test]
+    fn rank_test_equals_the_test_on_representatives() {
+        for seed in 0..20 {
+            let (a, b) = (draws(seed, 60), draws(seed + 7, 45));
+            let (ha, hb) = (histogram(&a, 2), histogram(&b, 1));
+            let test = MannWhitney::new().alternative(Alternative::TwoSided);
+            let got = mann_whitney_exponential(&ha, &hb, &test).unwrap();
+            // Representatives at scale 1: bucket index of each value there.
+            let coarse = |v: &[f64]| -> Vec<f64> {
+                let h = histogram(v, 1);
+                let mut out = Vec::new();
+                for (i, &c) in h.negative.iter().enumerate().rev() {
+                    out.extend(std::iter::repeat_n(
+                        -h.representative(i64::from(h.negative_offset) + i as i64),
+                        c as usize,
+                    ));
+                }
+                out.extend(std::iter::repeat_n(0.0, h.zero_count as usize));
+                for (i, &c) in h.positive.iter().enumerate() {
+                    out.extend(std::iter::repeat_n(
+                        h.representative(i64::from(h.positive_offset) + i as i64),
+                        c as usize,
+                    ));
+                }
+                out
+            };
+            let want = test
+                .test_only()
+                .compare(
+                    &crate::Sample::new(coarse(&a)).unwrap(),
+                    &crate::Sample::new(coarse(&b)).unwrap(),
+                )
+                .unwrap();
+            assert_eq!(
+                (got.u_canary, got.p_value.to_bits()),
+                (want.u_canary, want.p_value.to_bits()),
+                "seed {seed}"
+            );
+        }
     }
 }

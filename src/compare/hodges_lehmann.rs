@@ -14,7 +14,7 @@
 //!
 //! Differences that overflow f64 saturate at ±`f64::MAX`, so no entry is infinite.
 
-use crate::rng::SplitMix;
+use crate::num::rng::SplitMix;
 
 /// Saturating difference.
 #[inline]

@@ -2,8 +2,8 @@
 
 use super::exact::{self, TiedDistribution};
 use super::hodges_lehmann::Differences;
-use super::normal;
 use super::ranks::{self, RankSummary};
+use crate::num::normal;
 use crate::{Error, Sample};
 
 /// Which departure from "same distribution" the p-value measures.
@@ -212,6 +212,32 @@ impl MannWhitney {
             return Err(Error::InvalidConfidenceLevel { value: level });
         }
         crate::sample::require_values(baseline, canary, "the mann-whitney test")?;
+        if self.method == Method::Exact {
+            // Sizes no exact path can afford are refused before sorting anything.
+            let (m, n) = (canary.len(), baseline.len());
+            let kmin = match self.confidence_level {
+                // The interval's order statistic lies at least (z + 1)σ below mn/2
+                // (σ without ties: ties only narrow it).
+                Some(level) => {
+                    let sides = if self.alternative == Alternative::TwoSided {
+                        2.0
+                    } else {
+                        1.0
+                    };
+                    let z = normal::upper_quantile((1.0 - level) / sides);
+                    let (mf, nf) = (m as f64, n as f64);
+                    let sigma = (mf * nf * (mf + nf + 1.0) / 12.0).sqrt();
+                    let k = mf * nf / 2.0 - (z + 1.0) * sigma;
+                    if k.is_finite() && k > 0.0 {
+                        k as u128
+                    } else {
+                        0
+                    }
+                }
+                None => 0,
+            };
+            exact::precheck(m, n, kmin)?;
+        }
         if !self.estimate_shift
             && let Some(summary) = ranks::summarize_unsorted(canary.values(), baseline.values())
         {

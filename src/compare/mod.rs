@@ -13,7 +13,6 @@ mod exact;
 pub mod histogram;
 pub(crate) mod hodges_lehmann;
 mod mann_whitney;
-pub(crate) mod normal;
 pub mod quantile;
 pub(crate) mod ranks;
 pub mod sketch;

@@ -33,11 +33,11 @@
 //! or cap each unit's contribution. An empty running intersection reports such a
 //! violation.
 
-use super::special::{ln_beta, ln_beta_inc_reg};
 use super::{
     ConfidenceSequence, Monitor, Report, SequentialTest, Sidedness, check_margin, check_positive,
     check_unit,
 };
+use crate::num::special::{ln_beta, ln_beta_inc_reg};
 use crate::{Alpha, Error};
 
 /// The two-arm count-rate test (see the module documentation).
@@ -335,7 +335,7 @@ impl CountRateTest {
 /// crossing it, and the interval end stays on the wide (valid) side. Quadratic
 /// convergence: a handful of steps instead of bisection's ~45, two logarithms each.
 fn outer_root(n1: f64, n2: f64, c: f64, hat: f64) -> f64 {
-    use super::special::ln_one_minus_exp;
+    use crate::num::special::ln_one_minus_exp;
     let g = |s: f64| {
         n1 * s
             + if n2 > 0.0 {
@@ -408,7 +408,7 @@ impl CountRateTest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sequential::special::bisect;
+    use crate::num::special::bisect;
 
     /// Newton's root against bisection of the same function, from 1 to 10^12
     /// events: equal to 1e-12 relative, and never inside the interval (the Newton

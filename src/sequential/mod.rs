@@ -69,7 +69,6 @@ pub mod counts;
 pub mod means;
 pub mod proportions;
 pub mod quantiles;
-pub(crate) mod special;
 pub mod sprt;
 
 use crate::Error;

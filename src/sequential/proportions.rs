@@ -2,10 +2,10 @@
 //! confidence sequence for one proportion against an SLO target.
 
 use super::means::{NO_EVIDENCE, fold_signed, normal_mixture, shows_worse, within_margin};
-use super::special::{bisect, ln_beta};
 use super::{
     Monitor, Report, SequentialTest, check_margin, check_positive, check_unit, merge_mismatch,
 };
+use crate::num::special::{bisect, ln_beta};
 use crate::{Alpha, Direction, Error, EventCounts};
 
 /// The Bernoulli mSPRT (Optimizely's): the normal mixture of

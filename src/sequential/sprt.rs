@@ -1,11 +1,11 @@
 //! Wald's sequential probability ratio test with stated effect sizes, and the
 //! Gamma–Poisson mixture test of a count against a known expected count.
 
-use super::special::{bisect, ln_gamma};
 use super::{
     ConfidenceSequence, Monitor, Report, SequentialTest, Signal, check_alpha, check_positive,
     check_unit,
 };
+use crate::num::special::{bisect, ln_gamma};
 use crate::{Alpha, Error};
 
 /// The simple hypotheses an [`Sprt`] compares.
@@ -125,8 +125,9 @@ impl Sprt {
                 total: trials,
             });
         }
+        let (per_event, per_non_event) = bernoulli_steps(p0, p1);
         let (x, n) = (events as f64, trials as f64);
-        self.add(x * (p1 / p0).ln() + (n - x) * ((1.0 - p1) / (1.0 - p0)).ln())
+        self.add(x * per_event + (n - x) * per_non_event)
     }
 
     /// Adds `count` events over `exposure` units for [`Hypotheses::Poisson`].
@@ -208,6 +209,13 @@ impl Sprt {
 }
 
 /// The constructor's checks, shared with validation on deserialisation.
+/// The Bernoulli log-likelihood ratio of p1 against p0 per event and per non-event:
+/// (ln(p1/p0), ln((1 − p1)/(1 − p0))). Shared with the burn module's sequential
+/// test ([`crate::burn::safeguards::SequentialBurnTest`]).
+pub(crate) fn bernoulli_steps(p0: f64, p1: f64) -> (f64, f64) {
+    ((p1 / p0).ln(), ((1.0 - p1) / (1.0 - p0)).ln())
+}
+
 fn check_config(hypotheses: Hypotheses, alpha: f64, beta: f64) -> Result<(), Error> {
     check_alpha(alpha)?;
     let bad = |name: &'static str, expected: &'static str, value: f64| {

@@ -13,7 +13,7 @@
 
 #[allow(dead_code)]
 fn fuzz_analysis(data: &[u8]) {
-    use canary_judge::compare::histogram::ClassicHistogram;
+    use canary_judge::compare::histogram::{ClassicHistogram, ExponentialHistogram};
     use canary_judge::{
         Alpha, Analysis, Check, Direction, EventCounts, Judgement, Margin, MetricSpec, NonFinite,
         Observation, Plan,
@@ -76,6 +76,10 @@ fn fuzz_analysis(data: &[u8]) {
             .direction(dir(head[1] >> 2))
             .margin(margin(head[1] >> 4))
             .alpha(alpha),
+        MetricSpec::new("x", [Check::Rank, Check::Percentile { p: 0.99 }])
+            .direction(dir(head[2] >> 4))
+            .margin(margin(head[2] >> 2))
+            .alpha(alpha),
     ])
     .planned_ticks(u64::from(head[2]) + 1);
     let mut analysis = Analysis::new(plan).expect("a valid plan");
@@ -107,7 +111,7 @@ fn fuzz_analysis(data: &[u8]) {
             1 | 2 => now,
             _ => now + u64::from(op >> 5),
         };
-        let metric = ["v", "c", "h", "nope"][((op >> 3) & 3) as usize];
+        let metric = ["v", "c", "h", "x", "nope"][((op >> 3) % 5) as usize];
         let observation = match op & 7 {
             0 | 1 => {
                 let n = next().unwrap_or(0);
@@ -124,7 +128,21 @@ fn fuzz_analysis(data: &[u8]) {
                     _ => None, // events above the total: refused at construction
                 }
             }
-            3 | 4 => {
+            4 => {
+                // OpenTelemetry exponential histograms at scales −1..=2, sometimes a
+                // zero threshold (which cannot merge with the others).
+                let mut expo = || {
+                    let b = next().unwrap_or(0);
+                    let run: Vec<u64> = (0..(b % 5)).map(|_| u64::from(next().unwrap_or(1) % 30)).collect();
+                    let h = ExponentialHistogram::new(i32::from(b >> 6) - 1, u64::from(b & 3), i32::from(b >> 3 & 7) - 3, run, -1, vec![u64::from(b & 1)])
+                        .expect("valid exponential histogram");
+                    if b & 0x20 != 0 { h.with_zero_threshold(0.25).expect("valid threshold") } else { h }
+                };
+                let baseline = expo();
+                let canary = expo();
+                Some(Observation::ExponentialHistograms { baseline, canary })
+            }
+            3 => {
                 let shape = next().unwrap_or(0);
                 let bounds: &[f64] = if shape & 1 == 0 { &[0.1, 0.5, f64::INFINITY] } else { &[0.2, f64::INFINITY] };
                 let mut hist = |x: u8| {

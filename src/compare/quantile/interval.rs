@@ -198,7 +198,7 @@ fn order_ranks(n: u64, p: f64, level: f64) -> Ranks {
     // the same as a binary search over 1..=n since F is non-decreasing.
     let f = |x: u64| binomial_cdf(x as i64 - 1, n, p);
     let (mean, sd) = (n as f64 * p, (n as f64 * p * (1.0 - p)).sqrt());
-    let z = crate::compare::normal::upper_quantile(tail);
+    let z = crate::num::normal::upper_quantile(tail);
     let near = |x: f64| {
         if x.is_finite() {
             x.clamp(1.0, n as f64) as u64
