@@ -676,6 +676,10 @@ impl Analysis {
                     Check::Threshold { min, max } => {
                         Ok(check::threshold(&ctx, c, min, max, state.latest))
                     }
+                    Check::BudgetGate { .. } => match s {
+                        State::Spent(spent) => check::budget_gate(&ctx, c, *spent),
+                        _ => Ok(check::look_sequential(&ctx, c, s)),
+                    },
                     Check::BurnRate {
                         objective,
                         tick_seconds,
@@ -845,6 +849,30 @@ fn apply(
                 };
                 test.update(baseline.events(), canary.events())?;
                 updated[i] = Some(State::CountRate(test));
+            }
+            (Check::BudgetGate { .. }, State::Spent(spent)) => {
+                if let Observation::Counts { canary, .. } = observation {
+                    let sum = |a: u64, b: u64, what: &'static str| {
+                        a.checked_add(b).ok_or(Error::InvalidParameter {
+                            name: what,
+                            expected: "below 2^64",
+                            value: a as f64,
+                        })
+                    };
+                    let spent = EventCounts::new(
+                        sum(
+                            spent.events(),
+                            canary.events(),
+                            "budget gate's cumulative events",
+                        )?,
+                        sum(
+                            spent.total(),
+                            canary.total(),
+                            "budget gate's cumulative total",
+                        )?,
+                    )?;
+                    updated[i] = Some(State::Spent(spent));
+                }
             }
             (Check::Mean, _) => {
                 let mut test = match s {

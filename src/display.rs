@@ -201,6 +201,16 @@ impl Display for Evidence {
             Self::Kayenta(k) => k.fmt(f),
             Self::Threshold { value } => write!(f, "canary level {}", Num(*value)),
             Self::BurnTiers(e) => e.fmt(f),
+            Self::BudgetGate {
+                decision,
+                projected_spend,
+                burn_lower_bound,
+            } => write!(
+                f,
+                "{decision}: projected spend {}% at burn {}",
+                Num(100.0 * projected_spend),
+                Num(*burn_lower_bound)
+            ),
         }
     }
 }

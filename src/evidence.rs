@@ -239,6 +239,17 @@ pub enum Evidence {
     Kayenta(crate::classify::kayenta::KayentaOutcome),
     /// The burn-rate tiers evaluated on the canary's counts.
     BurnTiers(crate::burn::evaluate::Evaluation),
+    /// The error-budget gate on promotion.
+    BudgetGate {
+        /// The gate's decision.
+        decision: crate::burn::canary::GateDecision,
+        /// The fraction of the period's budget the rest of the rollout would spend.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+        projected_spend: f64,
+        /// The burn rate used: the lower confidence bound of the canary's.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+        burn_lower_bound: f64,
+    },
     /// The canary's level against fixed bounds.
     Threshold {
         /// The canary's level at the latest tick.

@@ -843,3 +843,81 @@ fn exponential_histograms_merge_across_ticks() {
         "{e}"
     );
 }
+
+/// The budget gate blocks a rollout whose projected spend, at the lower bound of
+/// the canary's burn rate, exceeds the allowed share, and equals the burn module's
+/// gate on the same numbers.
+#[test]
+fn budget_gate_check_is_the_burn_gate() {
+    use canary_judge::burn::canary::{GateDecision, gate, projected_rollout_spend};
+    use canary_judge::burn::safeguards::burn_lower_bound;
+    use canary_judge::burn::{Objective, Ratio};
+    use std::time::Duration;
+    let gate_check = |remaining: f64| Check::BudgetGate {
+        objective: 0.999,
+        remaining_budget: remaining,
+        period_seconds: 30 * 24 * 3600,
+        rollout_seconds: 24 * 3600,
+        min_remaining: 0.25,
+        max_spend: 0.05,
+    };
+    for (bad_per_10k, remaining, blocks) in [(5, 0.6, false), (300, 0.6, true), (5, 0.1, true)] {
+        let plan = Plan::new(vec![MetricSpec::new("errors", [gate_check(remaining)])]);
+        let mut a = Analysis::new(plan).unwrap();
+        // No traffic yet: no data (never a pass).
+        assert_eq!(
+            a.verdict(0).unwrap().findings[0].judgement,
+            Judgement::NoData(Lack::Empty)
+        );
+        let mut total = EventCounts::new(0, 0).unwrap();
+        for tick in 0..30u64 {
+            let canary = EventCounts::new(bad_per_10k, 10_000).unwrap();
+            a.observe(tick, "errors", &counts(1, 10_000, bad_per_10k, 10_000))
+                .unwrap();
+            total = EventCounts::new(
+                total.events() + canary.events(),
+                total.total() + canary.total(),
+            )
+            .unwrap();
+        }
+        let f = a.verdict(30).unwrap().findings.remove(0);
+        let slo = Objective::new(0.999).unwrap();
+        let Ratio::Value(lower) = burn_lower_bound(slo, total, 0.99).unwrap() else {
+            panic!("traffic was served")
+        };
+        let spend = projected_rollout_spend(
+            lower,
+            &[(1.0, Duration::from_secs(24 * 3600))],
+            Duration::from_secs(30 * 24 * 3600),
+        )
+        .unwrap();
+        let want = gate(Ratio::Value(remaining), spend, 0.25, 0.05).unwrap();
+        assert_eq!(matches!(want, GateDecision::Block(_)), blocks);
+        assert_eq!(
+            f.evidence,
+            Some(Evidence::BudgetGate {
+                decision: want,
+                projected_spend: spend,
+                burn_lower_bound: lower,
+            })
+        );
+        assert_eq!(f.judgement.is_fail(), blocks, "{f}");
+    }
+    let bad = |remaining_budget: f64, period_seconds: u64, min_remaining: f64, max_spend: f64| {
+        let c = Check::BudgetGate {
+            objective: 0.999,
+            remaining_budget,
+            period_seconds,
+            rollout_seconds: 3600,
+            min_remaining,
+            max_spend,
+        };
+        Analysis::new(Plan::new(vec![MetricSpec::new("e", [c])]))
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(bad(0.5, 60, 1.5, 0.05).contains("min_remaining"));
+    assert!(bad(0.5, 60, 0.25, f64::NAN).contains("max_spend"));
+    assert!(bad(f64::INFINITY, 60, 0.25, 0.05).contains("remaining_budget"));
+    assert!(bad(0.5, 0, 0.25, 0.05).contains("period_seconds"));
+}

@@ -6,6 +6,7 @@
 //! | [`Check::Rank`] | values, counts (one rate per tick), classic and exponential histograms | Hodges–Lehmann shift, level 1 − α, one-sided for one bad direction (binned data: the test alone, see below) | final | the baseline's median |
 //! | [`Check::Percentile`] | values, counts, classic and exponential histograms | percentile delta, joint level 1 − α | final | the baseline's quantile |
 //! | [`Check::BurnRate`] | counts | the Workbook's paging tiers on the canary's burn rate | anytime (a rule, not a test) | none |
+//! | [`Check::BudgetGate`] | counts | the rest of the rollout's projected budget spend, at the burn rate's lower bound at 1 − α | anytime | none (its own limits) |
 //! | [`Check::CountRate`] | counts | confidence sequence of the rate ratio − 1 | anytime | relative only (a fraction of the baseline's rate) |
 //! | [`Check::Quantile`] | values, classic histograms | confidence sequence of the quantile difference | anytime | lower end of the baseline's quantile sequence |
 //! | [`Check::Mean`] | values, counts | confidence sequence of the mean difference | anytime | the baseline's mean |
@@ -114,6 +115,33 @@ pub enum Check {
         /// The time one observation covers, in seconds; it must divide 5 minutes.
         tick_seconds: u64,
     },
+    /// The error-budget gate on promotion ([`crate::burn::canary::gate`]): the rest
+    /// of the rollout, at the canary's burn rate, must not spend more than
+    /// `max_spend` of the period's budget, and the budget left must stay above
+    /// `min_remaining`. The burn rate used is the lower confidence bound at 1 − α
+    /// of the canary's cumulative counts ([`crate::burn::safeguards::burn_lower_bound`]),
+    /// so a handful of early errors does not block a rollout by chance. Fails
+    /// (blocks) or passes; no data before the canary has traffic.
+    BudgetGate {
+        /// The SLO target, in (0, 1).
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+        objective: f64,
+        /// The fraction of the period's error budget left when the canary started
+        /// (from the service's own SLO tracking; may be negative when overspent).
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+        remaining_budget: f64,
+        /// The SLO period in seconds (e.g. 2,592,000 for 30 days).
+        period_seconds: u64,
+        /// The rest of the rollout as full-traffic seconds: Σ share × duration over
+        /// its steps (1 h at 10% then 24 h at 100% is 0.1 × 3,600 + 86,400).
+        rollout_seconds: u64,
+        /// Block when less than this fraction of the budget is left, in [0, 1].
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+        min_remaining: f64,
+        /// Block when the rollout would spend more than this fraction of the budget.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+        max_spend: f64,
+    },
     /// The canary's level at the latest tick (mean of its values, or its event rate)
     /// against fixed bounds: fails above `max` or below `min`, whatever the baseline
     /// did (Argo's and Flagger's threshold analyses).
@@ -153,6 +181,7 @@ impl fmt::Display for Check {
             Self::Mean => f.write_str("mean"),
             Self::Threshold { .. } => f.write_str("threshold"),
             Self::BurnRate { .. } => f.write_str("burn rate"),
+            Self::BudgetGate { .. } => f.write_str("budget gate"),
         }
     }
 }
@@ -204,7 +233,9 @@ impl Check {
     pub(crate) fn accepts(&self, kind: Kind) -> bool {
         match self {
             Self::Rank | Self::Percentile { .. } => true,
-            Self::CountRate { .. } | Self::BurnRate { .. } => kind == Kind::Counts,
+            Self::CountRate { .. } | Self::BurnRate { .. } | Self::BudgetGate { .. } => {
+                kind == Kind::Counts
+            }
             Self::Quantile { .. } => matches!(kind, Kind::Values | Kind::Histograms),
             Self::Mean | Self::Threshold { .. } => matches!(kind, Kind::Values | Kind::Counts),
         }
@@ -214,6 +245,41 @@ impl Check {
     pub(crate) fn validate(&self, direction: Direction, margin: Margin) -> Result<(), Error> {
         match *self {
             Self::Rank | Self::Mean => Ok(()),
+            Self::BudgetGate {
+                objective,
+                remaining_budget,
+                period_seconds,
+                rollout_seconds: _,
+                min_remaining,
+                max_spend,
+            } => {
+                crate::burn::Objective::new(objective)?;
+                if !remaining_budget.is_finite() {
+                    return Err(invalid(
+                        "budget gate's remaining_budget",
+                        "finite",
+                        remaining_budget,
+                    ));
+                }
+                if period_seconds == 0 {
+                    return Err(invalid("budget gate's period_seconds", ">= 1", 0.0));
+                }
+                if !(0.0..=1.0).contains(&min_remaining) {
+                    return Err(invalid(
+                        "budget gate's min_remaining",
+                        "within [0, 1]",
+                        min_remaining,
+                    ));
+                }
+                if !(max_spend.is_finite() && max_spend >= 0.0) {
+                    return Err(invalid(
+                        "budget gate's max_spend",
+                        "finite and >= 0",
+                        max_spend,
+                    ));
+                }
+                Ok(())
+            }
             Self::BurnRate {
                 objective,
                 tick_seconds,
@@ -291,6 +357,7 @@ impl Check {
             Self::CountRate { .. } | Self::Quantile { .. } | Self::Mean => State::Pending,
             Self::Rank | Self::Percentile { .. } | Self::Threshold { .. } => State::Shared,
             Self::BurnRate { .. } => State::Burn(Vec::new()),
+            Self::BudgetGate { .. } => State::Spent(crate::EventCounts::default()),
         }
     }
 }
@@ -311,6 +378,8 @@ pub(crate) enum State {
     Mean(TTest),
     /// The canary's counts per tick, the latest `burn_buckets` of them.
     Burn(Vec<crate::EventCounts>),
+    /// The canary's cumulative counts (the budget gate).
+    Spent(crate::EventCounts),
 }
 
 impl State {
@@ -327,6 +396,7 @@ impl State {
             ) | (Self::CountRate(_), Check::CountRate { .. })
                 | (Self::Quantile(_), Check::Quantile { .. })
                 | (Self::Mean(_), Check::Mean)
+                | (Self::Spent(_), Check::BudgetGate { .. })
         ) || matches!((self, check), (Self::Burn(v), Check::BurnRate { tick_seconds, .. })
                 if *tick_seconds > 0 && v.len() <= burn_buckets(*tick_seconds))
     }
@@ -761,7 +831,7 @@ pub(crate) fn look_sequential(ctx: &Context<'_>, check: &Check, state: &mut Stat
         })
     };
     match state {
-        State::Shared | State::Pending | State::Burn(_) => not_yet(),
+        State::Shared | State::Pending | State::Burn(_) | State::Spent(_) => not_yet(),
         State::CountRate(t) => {
             let report = t.check();
             let (b, c) = t.counts();
@@ -912,5 +982,68 @@ pub(crate) fn burn(
     });
     f.estimate = e.tiers.first().and_then(|t| t.long_burn.value());
     f.evidence = Some(Evidence::BurnTiers(e));
+    Ok(f)
+}
+
+/// Judges the budget gate on the canary's cumulative counts.
+pub(crate) fn budget_gate(
+    ctx: &Context<'_>,
+    check: &Check,
+    spent: crate::EventCounts,
+) -> Result<Finding, Error> {
+    use crate::burn::canary::{GateDecision, gate, projected_rollout_spend};
+    use crate::burn::{Objective, Ratio};
+    let Check::BudgetGate {
+        objective,
+        remaining_budget,
+        period_seconds,
+        rollout_seconds,
+        min_remaining,
+        max_spend,
+    } = *check
+    else {
+        return Err(Error::Mismatch {
+            name: "check of a budget gate state",
+            expected: "a budget gate",
+            got: check.to_string(),
+        });
+    };
+    let slo = Objective::new(objective)?;
+    let level = ctx.alpha.confidence_level();
+    let Ratio::Value(burn) = crate::burn::safeguards::burn_lower_bound(slo, spent, level)? else {
+        return Ok(ctx.finding(check, Judgement::NoData(Lack::Empty), || {
+            "the canary has served no traffic yet".into()
+        }));
+    };
+    let period = std::time::Duration::from_secs(period_seconds);
+    let rollout = [(1.0, std::time::Duration::from_secs(rollout_seconds))];
+    let spend = projected_rollout_spend(burn, &rollout, period)?;
+    let decision = gate(
+        Ratio::Value(remaining_budget),
+        spend,
+        min_remaining,
+        max_spend,
+    )?;
+    let judgement = match &decision {
+        GateDecision::Allow => Judgement::Pass,
+        GateDecision::Block(_) => Judgement::Fail(Side::High),
+        GateDecision::NoData => Judgement::NoData(Lack::Empty),
+    };
+    let mut f = ctx.finding(check, judgement, || {
+        format!(
+            "{decision}: the rest of the rollout would spend {}% of the budget at the burn rate's {}% lower bound {} ({}% left)",
+            Num(100.0 * spend),
+            Num(100.0 * level),
+            Num(burn),
+            Num(100.0 * remaining_budget)
+        )
+    });
+    f.estimate = slo.burn_rate(spent).value();
+    f.alpha = Some(ctx.alpha);
+    f.evidence = Some(Evidence::BudgetGate {
+        decision,
+        projected_spend: spend,
+        burn_lower_bound: burn,
+    });
     Ok(f)
 }

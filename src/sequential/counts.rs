@@ -90,9 +90,11 @@ validated_serde!(CountRateTest);
 
 impl crate::validated::Validate for CountRateTest {
     /// The constructor's and setters' checks (shares in (0, 1) summing to 1, k finite
-    /// and > 0, margin finite and ≥ 0) and the monitor's.
+    /// and > 0, margin finite and ≥ 0), counts at most [`MAX_EVENTS`], and the
+    /// monitor's.
     fn validate(&self) -> Result<(), Error> {
         check_shares(self.baseline_share, self.canary_share)?;
+        check_events(self.baseline, self.canary)?;
         check_positive("prior concentration k", self.k)?;
         check_margin("tolerated rate increase", self.margin)?;
         crate::validated::Validate::validate(&self.monitor)
@@ -184,19 +186,16 @@ impl CountRateTest {
     /// Adds the events counted since the last update in each arm. O(1).
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] if a running total would overflow u64; the state
-    ///   is unchanged.
+    /// - [`Error::InvalidParameter`] if a running total would exceed
+    ///   [`MAX_EVENTS`]; the state is unchanged.
     pub fn update(&mut self, baseline_events: u64, canary_events: u64) -> Result<(), Error> {
         let (Some(b), Some(c)) = (
             self.baseline.checked_add(baseline_events),
             self.canary.checked_add(canary_events),
         ) else {
-            return Err(Error::InvalidParameter {
-                name: "running event count",
-                expected: "below 2^64",
-                value: u64::MAX as f64,
-            });
+            return Err(too_many(u64::MAX));
         };
+        check_events(b, c)?;
         self.baseline = b;
         self.canary = c;
         Ok(())
@@ -206,13 +205,14 @@ impl CountRateTest {
     /// decrease; handle counter resets first (see [`crate::burn::counters`]).
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] if either total is below the current one; the
-    ///   state is unchanged.
+    /// - [`Error::InvalidParameter`] if either total is below the current one or
+    ///   above [`MAX_EVENTS`]; the state is unchanged.
     pub fn update_cumulative(
         &mut self,
         baseline_total: u64,
         canary_total: u64,
     ) -> Result<(), Error> {
+        check_events(baseline_total, canary_total)?;
         for (total, current) in [(baseline_total, self.baseline), (canary_total, self.canary)] {
             if total < current {
                 return Err(Error::InvalidParameter {
@@ -326,6 +326,26 @@ impl CountRateTest {
             }
         };
         (ratio(lower), ratio(upper))
+    }
+}
+
+/// The most events either arm may count: 2^40 (about 1.1·10^12). The one-sided
+/// e-value's incomplete beta function needs O(√n) continued-fraction terms, which
+/// stays fast and accurate up to here; beyond, split the analysis.
+pub const MAX_EVENTS: u64 = 1 << 40;
+
+fn too_many(value: u64) -> Error {
+    Error::InvalidParameter {
+        name: "running event count of an arm",
+        expected: "at most 2^40 (split the analysis beyond)",
+        value: value as f64,
+    }
+}
+
+fn check_events(baseline: u64, canary: u64) -> Result<(), Error> {
+    match baseline.max(canary) {
+        n if n > MAX_EVENTS => Err(too_many(n)),
+        _ => Ok(()),
     }
 }
 

@@ -4,7 +4,7 @@
 //
 // Bytes 0–2 build a plan of three metrics (values, counts, histograms) with every
 // kind of check, directions, margins and a NaN policy; the rest is a sequence of at
-// most 48 operations: observations of every kind (hostile floats, times going back,
+// most 48 operations (at most 4 looks and 2 round trips, which dominate the cost): observations of every kind (hostile floats, times going back,
 // unknown metrics, wrong kinds, changing histogram bounds, failed measurements),
 // looks (`verdict` and `decide`) and JSON round trips. After every refused call the
 // state must be unchanged; every verdict must be well formed (no NaN in a p-value,
@@ -66,6 +66,14 @@ fn fuzz_analysis(data: &[u8]) {
                 Check::Mean,
                 Check::Threshold { min: None, max: Some(0.5) },
                 Check::BurnRate { objective: 0.99, tick_seconds: 60 },
+                Check::BudgetGate {
+                    objective: 0.99,
+                    remaining_budget: 0.5,
+                    period_seconds: 86_400,
+                    rollout_seconds: 3_600,
+                    min_remaining: 0.1,
+                    max_spend: 0.2,
+                },
             ],
         )
         .direction(count_dir)
@@ -103,6 +111,7 @@ fn fuzz_analysis(data: &[u8]) {
         }
     };
     let mut now = 0u64;
+    let (mut looks, mut trips) = (0, 0);
     for _ in 0..48 {
         let Some(op) = next() else { break };
         // Time: usually forward, sometimes equal, rarely backwards.
@@ -176,6 +185,10 @@ fn fuzz_analysis(data: &[u8]) {
             }
             None if op & 7 == 6 => {
                 // A look: verdict and decide agree, and the verdict is well formed.
+                looks += 1;
+                if looks > 4 {
+                    continue;
+                }
                 let mut twin = analysis.clone();
                 let Ok(verdict) = analysis.verdict(t) else {
                     assert!(t < now);
@@ -206,6 +219,10 @@ fn fuzz_analysis(data: &[u8]) {
             }
             None => {
                 // A round trip through JSON: equal, and deciding the same afterwards.
+                trips += 1;
+                if trips > 2 {
+                    continue;
+                }
                 let json = serde_json::to_string(&analysis).expect("serialises");
                 assert!(!json.contains("null"), "{json}");
                 let mut loaded: Analysis = serde_json::from_str(&json).expect("reloads");
