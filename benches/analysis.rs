@@ -9,8 +9,10 @@
 //! - `analysis/verdict/100x1000`: a full verdict with every finding explained
 //!   (Hodges–Lehmann intervals, percentile intervals) over 100 metrics holding 1,000
 //!   values per side (target: < 50 ms).
-//! - `analysis/observe/values10`: one observation of 10 values per side into a metric
-//!   holding 10^3..10^6 values per side (the incremental rank sums).
+//! - `analysis/observe/values10x100`: 100 observations of 10 values per side into a
+//!   metric already holding 10^3..10^6 values per side (the incremental rank sums;
+//!   100 observations so that the runs' merges amortise as they do in a long run).
+//!   Divide by 100 for one observation.
 //!
 //! Run: `cargo bench --bench analysis`.
 
@@ -137,14 +139,21 @@ fn benches(c: &mut Criterion) {
             canary: draw(n),
         };
         a.observe(0, "m0", &first).unwrap();
-        let batch = Observation::Values {
-            baseline: draw(10),
-            canary: draw(10),
-        };
-        group.bench_with_input(BenchmarkId::new("values10", n), &n, |b, _| {
+        let batches: Vec<Observation> = (0..100)
+            .map(|_| Observation::Values {
+                baseline: draw(10),
+                canary: draw(10),
+            })
+            .collect();
+        group.bench_with_input(BenchmarkId::new("values10x100", n), &n, |b, _| {
             b.iter_batched(
                 || a.clone(),
-                |mut a| a.observe(1, "m0", black_box(&batch)).unwrap(),
+                |mut a| {
+                    for obs in &batches {
+                        a.observe(1, "m0", black_box(obs)).unwrap();
+                    }
+                    a
+                },
                 BatchSize::LargeInput,
             )
         });

@@ -76,25 +76,25 @@ impl Multiset {
         }
     }
 
+    /// Merges the tail into the main run in place, from the back (no new buffer:
+    /// the main run grows by the tail's length, amortised by `Vec`'s doubling).
     fn merge_tail(&mut self) {
         if self.tail.is_empty() {
             return;
         }
-        let mut merged = Vec::with_capacity(self.len());
-        let (a, b) = (&self.main, &self.tail);
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            if b[j] < a[i] {
-                merged.push(b[j]);
-                j += 1;
+        let (mut i, mut j) = (self.main.len(), self.tail.len());
+        self.main.resize(i + j, 0.0);
+        let mut k = i + j;
+        while j > 0 {
+            k -= 1;
+            if i > 0 && self.main[i - 1] > self.tail[j - 1] {
+                self.main[k] = self.main[i - 1];
+                i -= 1;
             } else {
-                merged.push(a[i]);
-                i += 1;
+                self.main[k] = self.tail[j - 1];
+                j -= 1;
             }
         }
-        merged.extend_from_slice(&a[i..]);
-        merged.extend_from_slice(&b[j..]);
-        self.main = merged;
         self.tail.clear();
     }
 

@@ -28,7 +28,12 @@ struct Store {
 }
 
 impl Store {
+    /// Adds `count` at `key`. When the keys would span more than `max_bins`, the
+    /// lowest are folded into the lowest kept bin, as if the store had grown and
+    /// then dropped its lowest bins, but without materialising the gap: a value
+    /// far from the others costs O(max_bins), not O(distance).
     fn add(&mut self, key: i32, count: u64, max_bins: usize) {
+        let max_bins = max_bins.max(1) as i64;
         if self.bins.is_empty() {
             self.offset = key;
             self.bins.push(0);
@@ -38,26 +43,43 @@ impl Store {
         } else {
             key
         };
-        if key < self.offset {
-            let grow = (self.offset - key) as usize;
-            self.bins.splice(0..0, std::iter::repeat_n(0, grow));
-            self.offset = key;
-        } else if key >= self.offset + self.bins.len() as i32 {
-            self.bins.resize((key - self.offset) as usize + 1, 0);
+        let lo = i64::from(self.offset);
+        let hi = lo + self.bins.len() as i64;
+        let k = i64::from(key);
+        let (new_lo, new_hi) = (lo.min(k), hi.max(k + 1));
+        if new_hi - new_lo <= max_bins {
+            if k < lo {
+                let grow = (lo - k) as usize;
+                self.bins.splice(0..0, std::iter::repeat_n(0, grow));
+                self.offset = key;
+            } else if k >= hi {
+                self.bins.resize((k - lo) as usize + 1, 0);
+            }
+            let bin = &mut self.bins[(k - i64::from(self.offset)) as usize];
+            *bin = bin.saturating_add(count);
+            return;
         }
-        let bin = &mut self.bins[(key - self.offset) as usize];
-        *bin = bin.saturating_add(count);
-        if self.bins.len() > max_bins {
-            // Fold the lowest bins into the lowest kept one.
-            let excess = self.bins.len() - max_bins;
-            let folded = self
-                .bins
-                .drain(..excess)
-                .fold(0u64, |a, c| a.saturating_add(c));
-            self.bins[0] = self.bins[0].saturating_add(folded);
-            self.offset += excess as i32;
-            self.collapsed = true;
+        // Keep the top max_bins keys of [new_lo, new_hi); fold the rest into the first.
+        let window = new_hi - max_bins;
+        let mut kept = vec![0u64; max_bins as usize];
+        let mut folded = 0u64;
+        for (i, &c) in self.bins.iter().enumerate() {
+            match lo + i as i64 {
+                at if at < window => folded = folded.saturating_add(c),
+                at => kept[(at - window) as usize] = c,
+            }
         }
+        if k < window {
+            folded = folded.saturating_add(count);
+        } else {
+            let bin = &mut kept[(k - window) as usize];
+            *bin = bin.saturating_add(count);
+        }
+        kept[0] = kept[0].saturating_add(folded);
+        self.bins = kept;
+        // window > lo ≥ i32::MIN and window < new_hi ≤ i32::MAX + 1: it fits.
+        self.offset = i32::try_from(window).unwrap_or(i32::MAX);
+        self.collapsed = true;
     }
 
     fn total(&self) -> u64 {
@@ -351,5 +373,63 @@ impl Source for Sketch {
             estimate: self.quantile(p)?,
             bounds: ranks.and_then(|(l, u)| enclose_in_bins(self.edges(), l, u)),
         })
+    }
+}
+
+#[cfg(test)]
+mod store_tests {
+    use super::Store;
+    use crate::num::rng::SplitMix;
+
+    /// The straightforward store: grow to hold the key, then drop the lowest bins
+    /// beyond `max_bins` into the lowest kept one.
+    fn reference_add(s: &mut Store, key: i32, count: u64, max_bins: usize) {
+        if s.bins.is_empty() {
+            s.offset = key;
+            s.bins.push(0);
+        }
+        let key = if key < s.offset && s.collapsed {
+            s.offset
+        } else {
+            key
+        };
+        if key < s.offset {
+            let grow = (s.offset - key) as usize;
+            s.bins.splice(0..0, std::iter::repeat_n(0, grow));
+            s.offset = key;
+        } else if key >= s.offset + s.bins.len() as i32 {
+            s.bins.resize((key - s.offset) as usize + 1, 0);
+        }
+        let bin = &mut s.bins[(key - s.offset) as usize];
+        *bin = bin.saturating_add(count);
+        if s.bins.len() > max_bins {
+            let excess = s.bins.len() - max_bins;
+            let folded = s
+                .bins
+                .drain(..excess)
+                .fold(0u64, |a, c| a.saturating_add(c));
+            s.bins[0] = s.bins[0].saturating_add(folded);
+            s.offset += excess as i32;
+            s.collapsed = true;
+        }
+    }
+
+    /// Folding without materialising the gap gives exactly the straightforward
+    /// store's bins, offset and collapse flag, key by key.
+    #[test]
+    fn folding_equals_growing_then_dropping() {
+        let mut g = SplitMix::new(99);
+        for round in 0..300 {
+            let max_bins = 1 + g.below(12) as usize;
+            let spread = [4u128, 30, 400, 5000][round % 4];
+            let (mut fast, mut slow) = (Store::default(), Store::default());
+            for _ in 0..60 {
+                let key = g.below(spread) as i32 - (spread / 2) as i32;
+                let count = 1 + g.below(3) as u64;
+                fast.add(key, count, max_bins);
+                reference_add(&mut slow, key, count, max_bins);
+                assert_eq!(fast, slow, "round {round} key {key}");
+            }
+        }
     }
 }

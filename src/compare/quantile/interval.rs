@@ -196,7 +196,8 @@ fn order_ranks(n: u64, p: f64, level: f64) -> Ranks {
     // Both searches start from the normal approximation of the ranks and gallop out
     // from it, so they cost a few evaluations of F instead of log2(n); the result is
     // the same as a binary search over 1..=n since F is non-decreasing.
-    let f = |x: u64| binomial_cdf(x as i64 - 1, n, p);
+    // F(x − 1) for 1 ≤ x ≤ n (counts beyond i64 saturate: F is 1 there anyway).
+    let f = |x: u64| binomial_cdf(i64::try_from(x.saturating_sub(1)).unwrap_or(i64::MAX), n, p);
     let (mean, sd) = (n as f64 * p, (n as f64 * p * (1.0 - p)).sqrt());
     let z = crate::num::normal::upper_quantile(tail);
     let near = |x: f64| {
@@ -212,7 +213,9 @@ fn order_ranks(n: u64, p: f64, level: f64) -> Ranks {
     // F(u − 1) < 1 − tail (n when every u has it, as a plain search would give).
     let below = |x: u64| f(x) < 1.0 - tail;
     let u = if below(1) {
-        (last_true(1, n, near(mean + z * sd + 1.0), below) + 1).min(n)
+        last_true(1, n, near(mean + z * sd + 1.0), below)
+            .saturating_add(1)
+            .min(n)
     } else {
         1
     };
@@ -220,7 +223,7 @@ fn order_ranks(n: u64, p: f64, level: f64) -> Ranks {
     // The size bound came from logarithms; confirm the tails in the exact arithmetic.
     if fl > tail || fu < 1.0 - tail {
         return Ranks::Insufficient {
-            needed: needed.max(n + 1),
+            needed: needed.max(n.saturating_add(1)),
         };
     }
     let achieved = (fu - fl).clamp(0.0, 1.0);
@@ -333,7 +336,9 @@ pub fn quantile_interval<S: QuantileSource + ?Sized>(
                     achieved_level: achieved,
                 },
                 // Only if a source's counts disagree with its total.
-                None => QuantileInterval::InsufficientData { needed: n + 1 },
+                None => QuantileInterval::InsufficientData {
+                    needed: n.saturating_add(1),
+                },
             })
         }
     }
@@ -559,6 +564,20 @@ mod search_tests {
         );
     }
 
+    /// Counts near u64::MAX (a histogram's total; found by fuzzing): ranks or
+    /// "insufficient", never an overflow.
+    #[test]
+    fn order_ranks_at_the_largest_counts() {
+        for n in [u64::MAX, u64::MAX - 1, 1 << 63, (1 << 63) + 5] {
+            for p in [0.01, 0.5, 0.99] {
+                match order_ranks(n, p, 0.95) {
+                    Ranks::Found { l, u, .. } => assert!(1 <= l && l <= u && u <= n),
+                    Ranks::Insufficient { needed } => assert!(needed >= 1),
+                }
+            }
+        }
+    }
+
     /// The ranks against the plain binary search over 1..=n they replace.
     #[test]
     fn order_ranks_match_plain_binary_search() {
@@ -566,7 +585,10 @@ mod search_tests {
             for &p in &[0.01, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999] {
                 for &level in &[0.9, 0.95, 0.99] {
                     let tail = (1.0 - level) / 2.0;
-                    let f = |x: u64| binomial_cdf(x as i64 - 1, n, p);
+                    // F(x − 1) for 1 ≤ x ≤ n (counts beyond i64 saturate: F is 1 there anyway).
+                    let f = |x: u64| {
+                        binomial_cdf(i64::try_from(x.saturating_sub(1)).unwrap_or(i64::MAX), n, p)
+                    };
                     let (mut lo, mut hi) = (1u64, n);
                     while lo < hi {
                         let mid = lo + (hi - lo).div_ceil(2);
