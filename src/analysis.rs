@@ -297,7 +297,7 @@ struct MetricState {
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    kind: Option<StoredKind>,
+    kind: Option<Kind>,
     #[cfg_attr(feature = "serde", serde(default))]
     data: StoredData,
     #[cfg_attr(
@@ -315,39 +315,6 @@ struct MetricState {
     )]
     failure: Option<String>,
     checks: Vec<State>,
-}
-
-/// The serialised kind of a metric's observations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-enum StoredKind {
-    Values,
-    Counts,
-    Histograms,
-    ExponentialHistograms,
-}
-
-impl From<Kind> for StoredKind {
-    fn from(k: Kind) -> Self {
-        match k {
-            Kind::Values => Self::Values,
-            Kind::Counts => Self::Counts,
-            Kind::Histograms => Self::Histograms,
-            Kind::Exponential => Self::ExponentialHistograms,
-        }
-    }
-}
-
-impl From<StoredKind> for Kind {
-    fn from(k: StoredKind) -> Self {
-        match k {
-            StoredKind::Values => Self::Values,
-            StoredKind::Counts => Self::Counts,
-            StoredKind::Histograms => Self::Histograms,
-            StoredKind::ExponentialHistograms => Self::Exponential,
-        }
-    }
 }
 
 /// A metric's shared data; values serialise as the two sorted sides and the rank
@@ -500,7 +467,7 @@ impl crate::validated::Validate for Analysis {
                     }));
                 }
             }
-            let kind = state.kind.map(Kind::from);
+            let kind = state.kind;
             let data_ok = matches!(
                 (&state.data.0, kind),
                 (Data::Empty, _)
@@ -726,7 +693,7 @@ fn apply(
             got: format!("{} for the {c} check", kind.name()),
         });
     }
-    if let Some(first) = state.kind.map(Kind::from)
+    if let Some(first) = state.kind
         && first != kind
     {
         return Err(Error::Mismatch {
@@ -934,7 +901,7 @@ fn apply(
         }
     }
     state.latest = latest;
-    state.kind = Some(kind.into());
+    state.kind = Some(kind);
     state.failure = None;
     Ok(())
 }

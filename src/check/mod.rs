@@ -187,12 +187,15 @@ impl fmt::Display for Check {
 }
 
 /// The kinds of observation a metric can receive (see
-/// [`Observation`](crate::analysis::Observation)).
+/// [`Observation`](crate::analysis::Observation)); saved with the metric's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub(crate) enum Kind {
     Values,
     Counts,
     Histograms,
+    #[cfg_attr(feature = "serde", serde(rename = "exponential_histograms"))]
     Exponential,
 }
 
