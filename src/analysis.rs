@@ -148,6 +148,20 @@ impl MetricSpec {
         self
     }
 
+    /// What this metric's checks need to judge (the Analysis's rank test uses
+    /// `Method::Auto`).
+    fn context(&self, explain: bool) -> Context<'_> {
+        Context {
+            metric: &self.name,
+            direction: self.direction,
+            margin: self.margin,
+            alpha: self.alpha,
+            method: crate::compare::Method::Auto,
+            required: self.required,
+            explain,
+        }
+    }
+
     fn validate(&self) -> Result<(), Error> {
         let inner = || -> Result<(), Error> {
             self.margin.validate()?;
@@ -617,15 +631,7 @@ impl Analysis {
         self.now = Some(now);
         let mut findings = Vec::new();
         for (spec, state) in self.plan.metrics.iter().zip(&mut self.metrics) {
-            let ctx = Context {
-                metric: &spec.name,
-                direction: spec.direction,
-                margin: spec.margin,
-                alpha: spec.alpha,
-                method: crate::compare::Method::Auto,
-                required: spec.required,
-                explain,
-            };
+            let ctx = spec.context(explain);
             for (c, s) in spec.checks.iter().zip(&mut state.checks) {
                 if let Some(message) = &state.failure {
                     findings.push(crate::evidence::Finding::bare(
@@ -643,20 +649,7 @@ impl Analysis {
                     Check::Threshold { min, max } => {
                         Ok(check::threshold(&ctx, c, min, max, state.latest))
                     }
-                    Check::BudgetGate { .. } => match s {
-                        State::Spent(spent) => check::budget_gate(&ctx, c, *spent),
-                        _ => Ok(check::look_sequential(&ctx, c, s)),
-                    },
-                    Check::BurnRate {
-                        objective,
-                        tick_seconds,
-                    } => match s {
-                        State::Burn(counts) => {
-                            check::burn(&ctx, c, objective, tick_seconds, counts)
-                        }
-                        _ => Ok(check::look_sequential(&ctx, c, s)),
-                    },
-                    _ => Ok(check::look_sequential(&ctx, c, s)),
+                    _ => check::look_own_state(&ctx, c, s),
                 };
                 findings.push(finding.unwrap_or_else(|e| {
                     crate::evidence::Finding::bare(
@@ -703,15 +696,7 @@ fn apply(
         });
     }
     // Everything fallible first, on new values; the state changes only at the end.
-    let ctx = Context {
-        metric: &spec.name,
-        direction: spec.direction,
-        margin: spec.margin,
-        alpha: spec.alpha,
-        method: crate::compare::Method::Auto,
-        required: spec.required,
-        explain: false,
-    };
+    let ctx = spec.context(false);
     let mut points: (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
     let mut latest = state.latest;
     let mut new_data: Option<Data> = None;

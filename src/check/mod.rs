@@ -36,7 +36,7 @@ use std::fmt;
 
 use crate::Error;
 use crate::compare::histogram::ClassicHistogram;
-use crate::compare::quantile::{PercentileDeltaOutcome, QuantileSource, percentile_delta};
+use crate::compare::quantile::{PercentileDeltaOutcome, percentile_delta};
 use crate::compare::{Alternative, MannWhitney, Method};
 use crate::evidence::{
     Evidence, Finding, Interval, Judgement, Lack, Look, Num, SequentialKind, Side, Sides,
@@ -512,34 +512,25 @@ pub(crate) fn rank(ctx: &Context<'_>, check: &Check, data: &mut Data) -> Result<
             }),
         ),
         Data::Histograms { .. } | Data::Exponential { .. } => {
-            let empty = match &*data {
-                Data::Histograms { baseline, canary } => {
-                    baseline.total() == 0.0 || canary.total() == 0.0
+            use crate::compare::histogram::{mann_whitney, mann_whitney_exponential};
+            // Both sides must hold observations (binned data is never values here).
+            let result = match &*data {
+                Data::Histograms { baseline, canary }
+                    if baseline.total() > 0.0 && canary.total() > 0.0 =>
+                {
+                    Some(mann_whitney(baseline, canary, &test)?)
                 }
-                Data::Exponential { baseline, canary } => {
-                    baseline.total() == 0 || canary.total() == 0
+                Data::Exponential { baseline, canary }
+                    if baseline.total() > 0 && canary.total() > 0 =>
+                {
+                    Some(mann_whitney_exponential(baseline, canary, &test)?)
                 }
-                _ => true,
+                _ => None,
             };
-            if empty {
+            let Some(r) = result else {
                 return Ok(ctx.finding(check, Judgement::NoData(Lack::Empty), || {
                     "a side's histogram holds no observations".into()
                 }));
-            }
-            let r = match &*data {
-                Data::Histograms { baseline, canary } => {
-                    crate::compare::histogram::mann_whitney(baseline, canary, &test)?
-                }
-                Data::Exponential { baseline, canary } => {
-                    crate::compare::histogram::mann_whitney_exponential(baseline, canary, &test)?
-                }
-                _ => {
-                    return Err(Error::Mismatch {
-                        name: "data of a binned rank check",
-                        expected: "histograms",
-                        got: "values".into(),
-                    });
-                }
             };
             let significant = r.p_value < alpha;
             let (judgement, reason) = if !significant {
@@ -667,14 +658,14 @@ pub(crate) fn percentile(
                 }),
             );
         }
-        Data::Values(pool) => delta(
+        Data::Values(pool) => percentile_delta(
             &pool::Side(&pool.baseline),
             &pool::Side(&pool.canary),
             p,
             level,
         )?,
-        Data::Histograms { baseline, canary } => delta(baseline, canary, p, level)?,
-        Data::Exponential { baseline, canary } => delta(baseline, canary, p, level)?,
+        Data::Histograms { baseline, canary } => percentile_delta(baseline, canary, p, level)?,
+        Data::Exponential { baseline, canary } => percentile_delta(baseline, canary, p, level)?,
     };
     match outcome {
         PercentileDeltaOutcome::InsufficientData { needed } => {
@@ -717,15 +708,6 @@ pub(crate) fn percentile(
             Ok(f)
         }
     }
-}
-
-fn delta<B: QuantileSource + ?Sized, C: QuantileSource + ?Sized>(
-    b: &B,
-    c: &C,
-    p: f64,
-    level: f64,
-) -> Result<PercentileDeltaOutcome, Error> {
-    percentile_delta(b, c, p, level)
 }
 
 /// Judges a threshold check on the canary's latest level.
@@ -826,15 +808,21 @@ fn sequential(
     f
 }
 
-/// Looks at a sequential check.
-pub(crate) fn look_sequential(ctx: &Context<'_>, check: &Check, state: &mut State) -> Finding {
-    let not_yet = || {
-        ctx.finding(check, Judgement::NoData(Lack::NotObserved), || {
-            "nothing observed yet".into()
-        })
-    };
-    match state {
-        State::Shared | State::Pending | State::Burn(_) | State::Spent(_) => not_yet(),
+/// Looks at a check that keeps its own state: the sequential tests, the burn-rate
+/// window and the budget gate's counts.
+pub(crate) fn look_own_state(
+    ctx: &Context<'_>,
+    check: &Check,
+    state: &mut State,
+) -> Result<Finding, Error> {
+    Ok(match state {
+        State::Shared | State::Pending => {
+            ctx.finding(check, Judgement::NoData(Lack::NotObserved), || {
+                "nothing observed yet".into()
+            })
+        }
+        State::Burn(counts) => return burn(ctx, check, counts),
+        State::Spent(spent) => return budget_gate(ctx, check, *spent),
         State::CountRate(t) => {
             let report = t.check();
             let (b, c) = t.counts();
@@ -866,7 +854,7 @@ pub(crate) fn look_sequential(ctx: &Context<'_>, check: &Check, state: &mut Stat
             let estimate = (b.n() > 0 && c.n() > 0).then(|| c.mean() - b.mean());
             sequential(ctx, check, SequentialKind::Mean, report, level, estimate)
         }
-    }
+    })
 }
 
 /// The count-rate test of a check, at the metric's α and direction.
@@ -927,15 +915,26 @@ pub(crate) fn burn_buckets(tick_seconds: u64) -> usize {
     longest.div_ceil(tick_seconds.max(1)) as usize
 }
 
+/// A state that does not belong to its check (loading validates against this, so
+/// only a bug can reach it): an error finding, never a decision.
+fn wrong_state(check: &Check) -> Error {
+    Error::Mismatch {
+        name: "state of a check",
+        expected: "the state of the check's own kind",
+        got: format!("another kind's state for {check}"),
+    }
+}
+
 /// Judges the burn-rate check on the canary's counts per tick.
-pub(crate) fn burn(
-    ctx: &Context<'_>,
-    check: &Check,
-    objective: f64,
-    tick_seconds: u64,
-    counts: &[crate::EventCounts],
-) -> Result<Finding, Error> {
+fn burn(ctx: &Context<'_>, check: &Check, counts: &[crate::EventCounts]) -> Result<Finding, Error> {
     use crate::burn::evaluate::{Options, Series, TierState, evaluate};
+    let Check::BurnRate {
+        objective,
+        tick_seconds,
+    } = *check
+    else {
+        return Err(wrong_state(check));
+    };
     if counts.is_empty() {
         return Ok(
             ctx.finding(check, Judgement::NoData(Lack::NotObserved), || {
@@ -989,7 +988,7 @@ pub(crate) fn burn(
 }
 
 /// Judges the budget gate on the canary's cumulative counts.
-pub(crate) fn budget_gate(
+fn budget_gate(
     ctx: &Context<'_>,
     check: &Check,
     spent: crate::EventCounts,
@@ -1005,11 +1004,7 @@ pub(crate) fn budget_gate(
         max_spend,
     } = *check
     else {
-        return Err(Error::Mismatch {
-            name: "check of a budget gate state",
-            expected: "a budget gate",
-            got: check.to_string(),
-        });
+        return Err(wrong_state(check));
     };
     let slo = Objective::new(objective)?;
     let level = ctx.alpha.confidence_level();

@@ -553,6 +553,13 @@ impl ExponentialHistogram {
         2f64.powf(2f64.powi(-self.scale))
     }
 
+    /// A run's buckets as (bucket index, count), lowest index first.
+    fn indexed(offset: i32, run: &[u64]) -> impl Iterator<Item = (i64, u64)> + '_ {
+        run.iter()
+            .enumerate()
+            .map(move |(i, &c)| (i64::from(offset) + i as i64, c))
+    }
+
     /// The sum of two histograms (OpenTelemetry's merge): both are brought to the
     /// coarser scale (bucket index i at scale s is index i >> (s − s') at scale
     /// s' < s, which is exact: every finer bucket lies inside one coarser one), then
@@ -578,12 +585,8 @@ impl ExponentialHistogram {
                     std::collections::BTreeMap::new();
                 for (offset, run, from) in [a, b] {
                     let shift = (from - scale) as u32;
-                    for (i, &c) in run.iter().enumerate() {
-                        if c == 0 {
-                            continue;
-                        }
-                        let index = (i64::from(offset) + i as i64) >> shift;
-                        let slot = buckets.entry(index).or_insert(0);
+                    for (index, c) in Self::indexed(offset, run).filter(|&(_, c)| c > 0) {
+                        let slot = buckets.entry(index >> shift).or_insert(0);
                         *slot = slot.checked_add(c).ok_or_else(|| {
                             invalid("merged bucket count", "below 2^64", c as f64)
                         })?;
@@ -648,42 +651,31 @@ impl ExponentialHistogram {
         // Bring both to the common scale (merging with an empty copy of the other).
         let b = baseline.merge(&empty(canary))?;
         let c = canary.merge(&empty(baseline))?;
-        let runs = |h: &Self| {
-            let neg: Vec<(i64, u64)> = h
-                .negative
-                .iter()
-                .enumerate()
-                .map(|(i, &n)| (i64::from(h.negative_offset) + i as i64, n))
-                .collect();
-            let pos: Vec<(i64, u64)> = h
-                .positive
-                .iter()
-                .enumerate()
-                .map(|(i, &n)| (i64::from(h.positive_offset) + i as i64, n))
-                .collect();
-            (neg, pos)
-        };
-        let ((bn, bp), (cn, cp)) = (runs(&b), runs(&c));
-        let mut bins: Vec<(u64, u64)> = Vec::new();
-        let join = |x: &[(i64, u64)], y: &[(i64, u64)]| {
+        // (canary, baseline) counts per bucket index of one sign.
+        let join = |(co, cr): (i32, &[u64]), (bo, br): (i32, &[u64])| {
             let mut all: std::collections::BTreeMap<i64, (u64, u64)> =
                 std::collections::BTreeMap::new();
-            for &(k, n) in x {
+            for (k, n) in Self::indexed(co, cr) {
                 all.entry(k).or_default().0 = n;
             }
-            for &(k, n) in y {
+            for (k, n) in Self::indexed(bo, br) {
                 all.entry(k).or_default().1 = n;
             }
             all
         };
+        let mut bins: Vec<(u64, u64)> = Vec::new();
         // Negative values: a higher index is a larger magnitude, so a smaller value.
-        for (_, (c_count, b_count)) in join(&cn, &bn).into_iter().rev() {
-            bins.push((c_count, b_count));
-        }
+        let negative = join(
+            (c.negative_offset, &c.negative),
+            (b.negative_offset, &b.negative),
+        );
+        bins.extend(negative.into_values().rev());
         bins.push((c.zero_count, b.zero_count));
-        for (_, (c_count, b_count)) in join(&cp, &bp) {
-            bins.push((c_count, b_count));
-        }
+        let positive = join(
+            (c.positive_offset, &c.positive),
+            (b.positive_offset, &b.positive),
+        );
+        bins.extend(positive.into_values());
         bins.retain(|&(x, y)| x > 0 || y > 0);
         Ok(bins)
     }
@@ -846,21 +838,15 @@ mod merge_tests {
                     (want.scale, want.zero_count)
                 );
                 let trim = |h: &ExponentialHistogram| {
-                    let p: Vec<(i64, u64)> = h
-                        .positive
-                        .iter()
-                        .enumerate()
-                        .filter(|x| *x.1 > 0)
-                        .map(|(i, &c)| (i64::from(h.positive_offset) + i as i64, c))
-                        .collect();
-                    let n: Vec<(i64, u64)> = h
-                        .negative
-                        .iter()
-                        .enumerate()
-                        .filter(|x| *x.1 > 0)
-                        .map(|(i, &c)| (i64::from(h.negative_offset) + i as i64, c))
-                        .collect();
-                    (p, n)
+                    let nonzero = |offset, run| {
+                        ExponentialHistogram::indexed(offset, run)
+                            .filter(|&(_, c)| c > 0)
+                            .collect::<Vec<_>>()
+                    };
+                    (
+                        nonzero(h.positive_offset, &h.positive),
+                        nonzero(h.negative_offset, &h.negative),
+                    )
                 };
                 assert_eq!(trim(&merged), trim(&want), "seed {seed} scales {sa} {sb}");
                 let other = histogram(&b, sb).merge(&histogram(&a, sa)).unwrap();

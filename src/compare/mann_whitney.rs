@@ -206,11 +206,7 @@ impl MannWhitney {
     /// - [`Error::InvalidConfidenceLevel`] if the level is not within (0, 1).
     /// - [`Error::ExactTooLarge`] if [`Method::Exact`] was requested beyond its budget.
     pub fn compare(&self, baseline: &Sample, canary: &Sample) -> Result<MannWhitneyResult, Error> {
-        if let Some(level) = self.confidence_level
-            && !(level > 0.0 && level < 1.0)
-        {
-            return Err(Error::InvalidConfidenceLevel { value: level });
-        }
+        self.check_level()?;
         crate::sample::require_values(baseline, canary, "the mann-whitney test")?;
         if self.method == Method::Exact {
             // Sizes no exact path can afford are refused before sorting anything.
@@ -264,6 +260,16 @@ impl MannWhitney {
         self.finish(summary, None)
     }
 
+    /// The configured interval level, if any, lies within (0, 1).
+    fn check_level(&self) -> Result<(), Error> {
+        match self.confidence_level {
+            Some(level) if !(level > 0.0 && level < 1.0) => {
+                Err(Error::InvalidConfidenceLevel { value: level })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The test with the shift and its interval from a rank summary kept elsewhere
     /// and both sides already sorted (canary `x`, baseline `y`, both non-empty).
     pub(crate) fn compare_presorted(
@@ -272,11 +278,7 @@ impl MannWhitney {
         x: &[f64],
         y: &[f64],
     ) -> Result<MannWhitneyResult, Error> {
-        if let Some(level) = self.confidence_level
-            && !(level > 0.0 && level < 1.0)
-        {
-            return Err(Error::InvalidConfidenceLevel { value: level });
-        }
+        self.check_level()?;
         if x.is_empty() || y.is_empty() {
             return self.compare_summary(summary);
         }

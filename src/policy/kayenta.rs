@@ -245,14 +245,10 @@ pub fn judge(
             f
         })
         .collect();
-    let class = match score.class {
-        ScoreClass::Pass => "pass",
-        ScoreClass::Marginal => "marginal",
-        ScoreClass::Fail => "fail",
-    };
     let mut reasons = vec![format!(
-        "kayenta score {} ({class}; pass at {}, marginal at {})",
+        "kayenta score {} ({}; pass at {}, marginal at {})",
         Num(score.summary),
+        score.class,
         Num(pass),
         Num(marginal)
     )];
