@@ -5,7 +5,8 @@
 //!   check and a count-rate check per metric on event counts (one rate per side per
 //!   tick for the rank test); `values`: a rank check and a p90 percentile check per
 //!   metric on 10 values per side per tick. Divide the time by 100,000 for the cost
-//!   per metric per tick (the target: ≤ 2 µs).
+//!   per metric per tick (the target: ≤ 2 µs). `counts/rank_only` and
+//!   `counts/count_only` run each of the two checks alone on the same data.
 //! - `analysis/verdict/100x1000`: a full verdict with every finding explained
 //!   (Hodges–Lehmann intervals, percentile intervals) over 100 metrics holding 1,000
 //!   values per side (target: < 50 ms).
@@ -103,6 +104,15 @@ fn benches(c: &mut Criterion) {
     group.bench_function("100x1000/counts", |b| {
         b.iter(|| run(black_box(&p), &counts, &names))
     });
+    for (name, checks) in [
+        ("rank_only", vec![Check::Rank]),
+        ("count_only", vec![Check::CountRate { canary_share: 0.5 }]),
+    ] {
+        let p = plan(metrics, &checks);
+        group.bench_function(format!("100x1000/counts/{name}"), |b| {
+            b.iter(|| run(black_box(&p), &counts, &names))
+        });
+    }
     let values = value_ticks(metrics, ticks, 10);
     let p = plan(metrics, &[Check::Rank, Check::Percentile { p: 0.9 }]);
     group.bench_function("100x1000/values", |b| {

@@ -442,9 +442,39 @@ pub struct Analysis {
     )]
     now: Option<u64>,
     metrics: Vec<MetricState>,
+    /// The metrics' positions sorted by name, built on first use (derived from the
+    /// plan, so never saved).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    by_name: ByName,
 }
 
 validated_serde!(Analysis);
+
+/// Positions of a plan's metrics sorted by name: finds a metric in O(log M) string
+/// comparisons instead of a scan. Derived data: always equal, never saved.
+#[derive(Debug, Clone, Default)]
+struct ByName(Vec<usize>);
+
+impl PartialEq for ByName {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl ByName {
+    /// The position of `name` in `metrics` (rebuilding the index if stale).
+    fn find(&mut self, metrics: &[MetricSpec], name: &str) -> Option<usize> {
+        if self.0.len() != metrics.len() {
+            self.0 = (0..metrics.len()).collect();
+            self.0
+                .sort_by(|&a, &b| metrics[a].name.cmp(&metrics[b].name));
+        }
+        self.0
+            .binary_search_by(|&i| metrics[i].name.as_str().cmp(name))
+            .ok()
+            .map(|k| self.0[k])
+    }
+}
 
 impl crate::validated::Validate for Analysis {
     /// The plan validates; one state per metric and per check, each of the check's
@@ -538,6 +568,7 @@ impl Analysis {
             plan,
             now: None,
             metrics,
+            by_name: ByName::default(),
         })
     }
 
@@ -582,10 +613,8 @@ impl Analysis {
     ) -> Result<(), Error> {
         self.check_time(now)?;
         let index = self
-            .plan
-            .metrics
-            .iter()
-            .position(|m| m.name == metric)
+            .by_name
+            .find(&self.plan.metrics, metric)
             .ok_or_else(|| Error::UnknownMetric {
                 name: metric.to_owned(),
             })?;
@@ -773,7 +802,10 @@ fn apply(
         }
         Observation::Failed { .. } => {}
     }
-    if matches!(kind, Kind::Values | Kind::Counts) {
+    // Only the rank and percentile checks read the pooled values; a metric without
+    // them keeps none (its other checks hold their own summaries).
+    let pooled = spec.checks.iter().any(Check::reads_pool);
+    if pooled && matches!(kind, Kind::Values | Kind::Counts) {
         let pool = match &state.data.0 {
             Data::Values(pool) => pool,
             _ => &RankPool::default(),
@@ -875,6 +907,7 @@ fn apply(
     }
     match new_data {
         Some(d) => state.data.0 = d,
+        None if !pooled => {}
         None => {
             if matches!(state.data.0, Data::Empty) {
                 state.data.0 = Data::Values(RankPool::default());

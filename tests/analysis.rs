@@ -58,17 +58,23 @@ proptest! {
         ),
         scale in prop::sample::select(vec![1.0, 0.37, 1e-3]),
         dir in 0usize..3,
+        shift in -15i8..15,
+        margin_steps in prop::sample::select(vec![0u8, 0, 2, 5, 9]),
     ) {
         let direction = [Direction::HigherIsWorse, Direction::LowerIsWorse, Direction::Either][dir];
         let alpha = Alpha::new(0.05).unwrap();
+        let margin = f64::from(margin_steps) * scale;
         let plan = Plan::new(vec![
-            MetricSpec::new("m", [Check::Rank]).direction(direction).alpha(alpha),
+            MetricSpec::new("m", [Check::Rank])
+                .direction(direction)
+                .alpha(alpha)
+                .margin(Margin::Absolute(margin)),
         ]);
         let mut a = Analysis::new(plan).unwrap();
         let (mut all_b, mut all_c) = (Vec::new(), Vec::new());
         for (t, (b, c)) in ticks.iter().enumerate() {
             let b: Vec<f64> = b.iter().map(|&v| f64::from(v) * scale).collect();
-            let c: Vec<f64> = c.iter().map(|&v| f64::from(v) * scale).collect();
+            let c: Vec<f64> = c.iter().map(|&v| (f64::from(v) + f64::from(shift)) * scale).collect();
             a.observe(t as u64, "m", &values(&b, &c)).unwrap();
             all_b.extend(b);
             all_c.extend(c);
@@ -96,13 +102,15 @@ proptest! {
             return Err(TestCaseError::fail(format!("no rank evidence: {f:?}")));
         };
         prop_assert_eq!(got, &want);
-        // The judgement follows the documented rule with margin 0.
+        // The judgement follows the documented rule: significant, and the interval
+        // beyond the margin.
         let iv = want.interval.unwrap();
         let fails = want.p_value < 0.05
-            && ((direction != Direction::LowerIsWorse && iv.lower > 0.0)
-                || (direction != Direction::HigherIsWorse && iv.upper < 0.0));
+            && ((direction != Direction::LowerIsWorse && iv.lower > margin)
+                || (direction != Direction::HigherIsWorse && iv.upper < -margin));
         prop_assert_eq!(f.judgement.is_fail(), fails);
-        // decide() reaches the same decision without the interval.
+        // decide() reaches the same decision without the interval (by counting the
+        // differences against the margin when significant).
         let mut again = a.clone();
         prop_assert_eq!(again.decide(ticks.len() as u64).unwrap(), v.decision);
     }

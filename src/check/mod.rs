@@ -385,6 +385,14 @@ pub(crate) enum State {
     Spent(crate::EventCounts),
 }
 
+impl Check {
+    /// Whether the check reads the metric's pooled observations (values, rates or
+    /// histograms) rather than a state of its own.
+    pub(crate) fn reads_pool(&self) -> bool {
+        matches!(self, Self::Rank | Self::Percentile { .. })
+    }
+}
+
 impl State {
     /// Whether this state can belong to `check`.
     pub(crate) fn fits(&self, check: &Check) -> bool {
@@ -583,13 +591,49 @@ pub(crate) fn rank(ctx: &Context<'_>, check: &Check, data: &mut Data) -> Result<
                 Some(test.test_only().compare_summary(pool.summary())?)
             };
             let margin_units = ctx.margin.resolve(pool.baseline.median());
-            if let Some(quick) = quick.filter(|q| q.p_value >= alpha && !ctx.explain) {
+            if let Some(quick) = quick
+                .as_ref()
+                .filter(|q| q.p_value >= alpha && !ctx.explain)
+            {
                 let mut f = ctx.finding(check, Judgement::Pass, || {
                     format!("no significant shift, p = {}", Num(quick.p_value))
                 });
                 f.alpha = Some(ctx.alpha);
                 f.p_value = Some(quick.p_value);
                 f.margin = margin_units;
+                return Ok(f);
+            }
+            if let Some(quick) = quick.filter(|_| !ctx.explain) {
+                // Significant, and nothing to explain: whether the interval lies beyond
+                // the margin follows from counting the differences on either side of
+                // it against the ends' rank k (the lower end is the k-th smallest of
+                // the m·n differences, the upper the k-th largest), O(m + n) without
+                // merging or selecting; the same judgement as the explained path.
+                let summary = pool.summary();
+                let level = ctx.alpha.confidence_level();
+                let (k, _, _) = test.interval_rank(&summary, quick.method, level)?;
+                let pairs = m as u128 * n as u128;
+                let bound = if margin_units.is_nan() {
+                    0.0
+                } else {
+                    margin_units.abs()
+                };
+                let judgement = if ctx.direction != Direction::LowerIsWorse
+                    && pool.differences_below(bound, false) < k
+                {
+                    Judgement::Fail(Side::High)
+                } else if ctx.direction != Direction::HigherIsWorse
+                    && pool.differences_below(-bound, true) > pairs - k
+                {
+                    Judgement::Fail(Side::Low)
+                } else {
+                    Judgement::Pass
+                };
+                let mut f = ctx.finding(check, judgement, String::new);
+                f.alpha = Some(ctx.alpha);
+                f.p_value = Some(quick.p_value);
+                f.margin = margin_units;
+                f.evidence = Some(Evidence::Rank(quick));
                 return Ok(f);
             }
             let incremental = pool.summary();

@@ -396,6 +396,52 @@ impl MannWhitney {
         (p, lp, Some(z))
     }
 
+    /// The 1-based rank k of the interval's ends among the m·n differences (the
+    /// lower end is the k-th smallest, the upper the k-th largest), with the tail
+    /// probability it achieves and the method that gave it.
+    ///
+    /// # Errors
+    /// As the exact distribution's quantile ([`Error`] on sizes beyond its table).
+    pub(crate) fn interval_rank(
+        &self,
+        s: &RankSummary,
+        method: Method,
+        level: f64,
+    ) -> Result<(u128, f64, Method), Error> {
+        let mn = s.m as u128 * s.n as u128;
+        let tail = (1.0 - level) / self.sides();
+        if method == Method::Exact && !s.has_within_ties() {
+            let (q, below) = exact::untied_quantile(s.m, s.n, tail)?;
+            return Ok(if q == 0 {
+                (1, exact::untied_cdf(s.m, s.n, 0)?.0, Method::Exact)
+            } else {
+                (q, below, Method::Exact)
+            });
+        }
+        let sigma = tie_sigma(s.m as f64, s.n as f64, s.within_tie_term);
+        let c = if self.continuity_correction { 0.5 } else { 0.0 };
+        let half = mn as f64 / 2.0;
+        Ok(if sigma > 0.0 {
+            let z = normal::upper_quantile(tail);
+            let kf = (half - c - z * sigma).ceil();
+            let kmax = mn.div_ceil(2).max(1);
+            let k = if kf < 1.0 { 1 } else { (kf as u128).min(kmax) };
+            let achieved = normal::cdf((k as f64 - 1.0 + c - half) / sigma);
+            (k, achieved, Method::Asymptotic)
+        } else {
+            (1, 0.0, Method::Asymptotic)
+        })
+    }
+
+    /// 2 for a two-sided interval, 1 for a one-sided one.
+    fn sides(&self) -> f64 {
+        if self.alternative == Alternative::TwoSided {
+            2.0
+        } else {
+            1.0
+        }
+    }
+
     fn interval(
         &self,
         diffs: &Differences<'_>,
@@ -404,36 +450,8 @@ impl MannWhitney {
         level: f64,
     ) -> Result<ShiftInterval, Error> {
         let mn = s.m as u128 * s.n as u128;
-        let alpha = 1.0 - level;
-        let sides = if self.alternative == Alternative::TwoSided {
-            2.0
-        } else {
-            1.0
-        };
-        let tail = alpha / sides;
-        let exact = method == Method::Exact && !s.has_within_ties();
-        let (k, achieved_tail, used) = if exact {
-            let (q, below) = exact::untied_quantile(s.m, s.n, tail)?;
-            if q == 0 {
-                (1, exact::untied_cdf(s.m, s.n, 0)?.0, Method::Exact)
-            } else {
-                (q, below, Method::Exact)
-            }
-        } else {
-            let sigma = tie_sigma(s.m as f64, s.n as f64, s.within_tie_term);
-            let c = if self.continuity_correction { 0.5 } else { 0.0 };
-            let half = mn as f64 / 2.0;
-            if sigma > 0.0 {
-                let z = normal::upper_quantile(tail);
-                let kf = (half - c - z * sigma).ceil();
-                let kmax = mn.div_ceil(2).max(1);
-                let k = if kf < 1.0 { 1 } else { (kf as u128).min(kmax) };
-                let achieved = normal::cdf((k as f64 - 1.0 + c - half) / sigma);
-                (k, achieved, Method::Asymptotic)
-            } else {
-                (1, 0.0, Method::Asymptotic)
-            }
-        };
+        let (k, achieved_tail, used) = self.interval_rank(s, method, level)?;
+        let sides = self.sides();
         let (lower, upper) = match self.alternative {
             Alternative::TwoSided => (diffs.kth(k), diffs.kth(mn + 1 - k)),
             Alternative::Greater => (diffs.kth(k), f64::INFINITY),
