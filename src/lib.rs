@@ -76,10 +76,12 @@
 //! identical canaries fail a Mann–Whitney test re-run every 100 points). The
 //! [`sequential`] tests may be checked after every point:
 //! ```
-//! use canary_judge::Alpha;
+//! use canary_judge::{Alpha, Margin};
 //! use canary_judge::sequential::{counts::CountRateTest, SequentialTest, Signal};
-//! // 5% of traffic on the canary; errors per scrape interval, checked every time.
-//! let mut errors = CountRateTest::new(0.95, 0.05, Alpha::ONE_PERCENT)?.margin(0.5)?;
+//! // 5% of traffic on the canary; errors per scrape interval, checked every time;
+//! // up to 50% more errors per request are tolerated.
+//! let mut errors = CountRateTest::new(0.95, 0.05, Alpha::ONE_PERCENT)?
+//!     .margin(Margin::Relative(0.5))?;
 //! for (baseline, canary) in [(120, 9), (131, 14), (118, 12), (125, 15)] {
 //!     errors.update(baseline, canary)?;
 //!     if errors.check().decision == Signal::Reject {

@@ -415,7 +415,14 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
     assert!(
         CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT)
             .unwrap()
-            .margin(-0.1)
+            .margin(canary_judge::Margin::Relative(-0.1))
+            .is_err()
+    );
+    // The count test sees counts, not rates: an absolute margin has no unit there.
+    assert!(
+        CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT)
+            .unwrap()
+            .margin(canary_judge::Margin::Absolute(0.1))
             .is_err()
     );
     let mut t = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT).unwrap();
@@ -567,7 +574,7 @@ fn billions_of_events_stay_finite() {
 fn state_resumes_bit_for_bit_through_json() {
     let mut t = CountRateTest::new(0.8, 0.2, canary_judge::Alpha::FIVE_PERCENT)
         .unwrap()
-        .margin(0.25)
+        .margin(canary_judge::Margin::Relative(0.25))
         .unwrap();
     t.update(400, 90).unwrap();
     t.check();
@@ -894,7 +901,7 @@ mod quantiles {
             Direction::HigherIsWorse,
         )
         .unwrap()
-        .margin(0.5)
+        .margin(canary_judge::Margin::Absolute(0.5))
         .unwrap();
         for _ in 0..40 {
             let b: Vec<f64> = (0..50).map(|_| (0.5 * rng.normal()).exp()).collect();
@@ -1204,4 +1211,95 @@ fn nan_thresholds_fire() {
     assert!(Ratio::Value(f64::NAN).exceeds(1.0));
     assert!(!Ratio::NoData.exceeds(f64::NAN));
     assert!(!Ratio::Value(0.5).exceeds(1.0));
+}
+
+/// A relative margin is a fraction of the baseline's level at each check: with a
+/// baseline whose level is the same at every check, each test reports exactly what
+/// the same test reports with the equivalent absolute margin, check after check, and
+/// a smaller fraction accepts later (or never).
+#[test]
+fn relative_margins_resolve_against_the_baseline_level() {
+    use canary_judge::sequential::quantiles::QuantileTest;
+    use canary_judge::{Alpha, Margin};
+    fn same<T: SequentialTest>(mut rel: T, mut abs: T, mut feed: impl FnMut(&mut T, &mut T)) {
+        let mut accepted = false;
+        for _ in 0..60 {
+            feed(&mut rel, &mut abs);
+            let (r, a) = (rel.check(), abs.check());
+            assert_eq!(r, a);
+            accepted |= r.decision == Signal::Accept;
+        }
+        assert!(
+            accepted,
+            "the margin never accepted: the case tests nothing"
+        );
+    }
+    let alpha = Alpha::FIVE_PERCENT;
+    let worse = Direction::HigherIsWorse;
+    let mut rng = Rng(19);
+    // Means: the baseline's batches [99, 101] keep its mean at 100.
+    let noise = |rng: &mut Rng| -> Vec<f64> { (0..10).map(|_| 100.2 + rng.normal()).collect() };
+    let (t, u) = (
+        TTest::new(alpha, worse).unwrap(),
+        TTest::new(alpha, worse).unwrap(),
+    );
+    same(
+        t.margin(Margin::Relative(0.01)).unwrap(),
+        u.margin(Margin::Absolute(1.0)).unwrap(),
+        |a, b| {
+            let c = noise(&mut rng);
+            a.update(&[99.0, 101.0], &c).unwrap();
+            b.update(&[99.0, 101.0], &c).unwrap();
+        },
+    );
+    // Proportions: 20 of 200 each batch keeps the baseline at 0.1.
+    let p = ProportionTest::new(alpha, 0.1, worse).unwrap();
+    same(
+        p.clone().margin(Margin::Relative(0.5)).unwrap(),
+        p.margin(Margin::Absolute(0.05)).unwrap(),
+        |a, b| {
+            let e = (0..200).filter(|_| bernoulli(&mut rng, 0.1)).count() as u64;
+            let (base, can) = (
+                EventCounts::new(20, 200).unwrap(),
+                EventCounts::new(e, 200).unwrap(),
+            );
+            a.update(base, can).unwrap();
+            b.update(base, can).unwrap();
+        },
+    );
+    // One proportion against its target: relative to the target.
+    let cs = BernoulliCs::new(alpha, 500.0, 0.1, worse).unwrap();
+    same(
+        cs.clone().margin(Margin::Relative(0.5)).unwrap(),
+        cs.margin(Margin::Absolute(0.05)).unwrap(),
+        |a, b| {
+            let e = (0..200).filter(|_| bernoulli(&mut rng, 0.1)).count() as u64;
+            a.update(e, 200).unwrap();
+            b.update(e, 200).unwrap();
+        },
+    );
+    // Quantiles: the same baseline batch every time keeps its p90 fixed.
+    let base: Vec<f64> = (1..=10).map(f64::from).collect();
+    let q = QuantileTest::new(0.9, alpha, 500.0, worse).unwrap();
+    let level = 9.0; // the type-1 (inverse-ECDF) p90 of 1..=10 is 9
+    same(
+        q.clone().margin(Margin::Relative(0.5)).unwrap(),
+        q.margin(Margin::Absolute(0.5 * level)).unwrap(),
+        |a, b| {
+            let c: Vec<f64> = (0..10).map(|_| 1.0 + 9.0 * rng.uniform()).collect();
+            a.update(&base, &c).unwrap();
+            b.update(&base, &c).unwrap();
+        },
+    );
+    // The count test: a relative margin is a bound on the rate ratio, 1 + m.
+    let t = CountRateTest::new(0.5, 0.5, alpha).unwrap();
+    let mut tight = t.clone().margin(Margin::Relative(0.001)).unwrap();
+    let mut loose = t.margin(Margin::Relative(0.3)).unwrap();
+    for _ in 0..200 {
+        for test in [&mut tight, &mut loose] {
+            test.update(1000, 1000).unwrap();
+        }
+    }
+    assert_eq!(loose.check().decision, Signal::Accept);
+    assert_eq!(tight.check().decision, Signal::Continue);
 }

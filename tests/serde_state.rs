@@ -57,7 +57,10 @@ fn count_rate_tests_with_bad_parameters_or_state_do_not_load() {
     assert_refused(&t, "sum of the traffic shares", |v| {
         v["baseline_share"] = json!(0.5)
     });
-    assert_refused(&t, "tolerated rate increase", |v| v["margin"] = json!(-0.1));
+    assert_refused(&t, "margin", |v| v["margin"] = json!({"relative": -0.1}));
+    assert_refused(&t, "margin of a count rate test", |v| {
+        v["margin"] = json!({"absolute": 0.1})
+    });
     assert_refused(&t, "running maximum of ln E", |v| {
         v["monitor"]["max_log_e"] = json!(-3.0)
     });
@@ -204,9 +207,7 @@ fn means_proportions_and_gamma_poisson_validate_on_load() {
     t.check();
     assert_eq!(edited(&t, |_| {}).unwrap(), t);
     assert_refused(&t, "phi", |v| v["phi"] = json!(0.0));
-    assert_refused(&t, "tolerated difference of means", |v| {
-        v["margin"] = json!(-1.0)
-    });
+    assert_refused(&t, "margin", |v| v["margin"] = json!({"absolute": -1.0}));
     assert_refused(&t, "running sum of squared deviations", |v| {
         v["canary"]["m2"] = json!(-2.0)
     });

@@ -34,11 +34,11 @@
 //! violation.
 
 use super::{
-    ConfidenceSequence, Monitor, Report, SequentialTest, Sidedness, check_margin, check_positive,
-    check_unit,
+    ConfidenceSequence, Monitor, Report, SequentialTest, Sidedness, check_positive,
+    check_relative_margin, check_unit,
 };
 use crate::num::special::{ln_beta, ln_beta_inc_reg};
-use crate::{Alpha, Error};
+use crate::{Alpha, Error, Margin};
 
 /// The two-arm count-rate test (see the module documentation).
 ///
@@ -79,8 +79,7 @@ pub struct CountRateTest {
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     k: f64,
     alternative: Sidedness,
-    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
-    margin: f64,
+    margin: Margin,
     baseline: u64,
     canary: u64,
     monitor: Monitor,
@@ -96,7 +95,7 @@ impl crate::validated::Validate for CountRateTest {
         check_shares(self.baseline_share, self.canary_share)?;
         check_events(self.baseline, self.canary)?;
         check_positive("prior concentration k", self.k)?;
-        check_margin("tolerated rate increase", self.margin)?;
+        check_relative_margin("margin of a count rate test", self.margin)?;
         crate::validated::Validate::validate(&self.monitor)
     }
 }
@@ -129,7 +128,7 @@ impl CountRateTest {
             canary_share,
             k: 100.0,
             alternative: Sidedness::Greater,
-            margin: 0.0,
+            margin: Margin::default(),
             baseline: 0,
             canary: 0,
             monitor: Monitor::new(alpha)?,
@@ -172,13 +171,26 @@ impl CountRateTest {
         }
     }
 
-    /// The tolerated relative increase of the rate: accept once the confidence
-    /// sequence shows r < 1 + margin (0.2 tolerates 20% more errors per request).
+    /// The tolerated increase of the rate, relative to the baseline's rate: with
+    /// `Margin::Relative(m)`, accept once the confidence sequence shows r < 1 + m
+    /// (`Margin::Relative(0.2)` tolerates 20% more errors per request).
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin is finite and ≥ 0.
-    pub fn margin(mut self, margin: f64) -> Result<Self, Error> {
-        check_margin("tolerated rate increase", margin)?;
+    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0,
+    ///   or if it is a non-zero [`Margin::Absolute`]: the test sees event counts,
+    ///   not rates, so only a relative margin has a meaning.
+    ///
+    /// # Example
+    /// ```
+    /// use canary_judge::sequential::counts::CountRateTest;
+    /// use canary_judge::{Alpha, Margin};
+    /// let t = CountRateTest::new(0.5, 0.5, Alpha::ONE_PERCENT)?;
+    /// assert!(t.clone().margin(Margin::Absolute(0.01)).is_err());
+    /// let t = t.margin(Margin::Relative(0.2))?;
+    /// # Ok::<(), canary_judge::Error>(())
+    /// ```
+    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
+        check_relative_margin("margin of a count rate test", margin)?;
         self.margin = margin;
         Ok(self)
     }
@@ -403,7 +415,8 @@ impl SequentialTest for CountRateTest {
             Sidedness::TwoSided => self.log_e_two_sided(),
         };
         let interval = self.rate_ratio_interval();
-        let limit = 1.0 + self.margin;
+        // Relative(m) → 1 + m; Absolute(0) (the only absolute margin allowed) → 1.
+        let limit = 1.0 + self.margin.resolve(Some(1.0));
         let alternative = self.alternative;
         self.monitor.fold(
             log_e,

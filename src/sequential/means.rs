@@ -10,7 +10,7 @@
 //!   asymptotically).
 
 use super::{Monitor, Report, SequentialTest, check_margin, check_positive, merge_mismatch};
-use crate::{Alpha, Direction, Error};
+use crate::{Alpha, Direction, Error, Margin};
 
 /// Count, mean and sum of squared deviations of one arm.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -165,6 +165,12 @@ pub(crate) fn within_margin(direction: Direction, margin: f64, lower: f64, upper
 /// An evaluation without evidence: E = 1 and an unbounded interval.
 pub(crate) const NO_EVIDENCE: (f64, (f64, f64)) = (0.0, (f64::NEG_INFINITY, f64::INFINITY));
 
+/// A means test's margin in the data's units: absolute as given, relative to the
+/// baseline's running mean (0 before any baseline observation).
+fn resolve_margin(margin: Margin, baseline: &Moments) -> f64 {
+    margin.resolve((baseline.n() > 0).then(|| baseline.mean()))
+}
+
 /// Folds a check of a signed effect (canary − baseline, null 0) into `monitor`:
 /// reject when E ≥ 1/α with the interval on the bad side of 0, accept when the
 /// running interval lies within the margin.
@@ -255,8 +261,7 @@ pub struct TTest {
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     phi: f64,
     direction: Direction,
-    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
-    margin: f64,
+    margin: Margin,
     baseline: Moments,
     canary: Moments,
     monitor: Monitor,
@@ -269,7 +274,7 @@ impl crate::validated::Validate for TTest {
     /// and the monitor's (the moments and monitor validate as they load).
     fn validate(&self) -> Result<(), Error> {
         check_positive("mixing parameter phi", self.phi)?;
-        check_margin("tolerated difference of means", self.margin)
+        check_margin(self.margin)
     }
 }
 
@@ -283,7 +288,7 @@ impl TTest {
         Ok(Self {
             phi: 100.0,
             direction,
-            margin: 0.0,
+            margin: Margin::default(),
             baseline: Moments::default(),
             canary: Moments::default(),
             monitor: Monitor::new(alpha)?,
@@ -306,13 +311,15 @@ impl TTest {
         Ok(self)
     }
 
-    /// The tolerated regression, in the data's units: accept once the confidence
-    /// sequence lies within it.
+    /// The tolerated regression of the mean: accept once the confidence sequence
+    /// lies within it. [`Margin::Absolute`] is in the data's units;
+    /// [`Margin::Relative`] is a fraction of |the baseline's running mean| at each
+    /// check (0 before the baseline has data).
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin is finite and ≥ 0.
-    pub fn margin(mut self, margin: f64) -> Result<Self, Error> {
-        check_margin("tolerated difference of means", margin)?;
+    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0.
+    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
+        check_margin(margin)?;
         self.margin = margin;
         Ok(self)
     }
@@ -392,7 +399,8 @@ impl TTest {
 impl SequentialTest for TTest {
     fn check(&mut self) -> Report {
         let evaluation = self.evaluate();
-        fold_signed(&mut self.monitor, evaluation, self.direction, self.margin)
+        let margin = resolve_margin(self.margin, &self.baseline);
+        fold_signed(&mut self.monitor, evaluation, self.direction, margin)
     }
 
     fn last_report(&self) -> Report {
@@ -428,11 +436,11 @@ pub enum Variance {
 ///
 /// # Example
 /// ```
-/// use canary_judge::Alpha;
+/// use canary_judge::{Alpha, Direction, Margin};
 /// use canary_judge::sequential::{means::{NormalMsprt, Variance}, Signal, SequentialTest};
-/// use canary_judge::Direction;
 /// let known = Variance::Known { baseline: 1.0, canary: 1.0 };
-/// let mut test = NormalMsprt::new(Alpha::FIVE_PERCENT, 0.5, known, Direction::HigherIsWorse)?.margin(0.5)?;
+/// let mut test = NormalMsprt::new(Alpha::FIVE_PERCENT, 0.5, known, Direction::HigherIsWorse)?
+///     .margin(Margin::Absolute(0.5))?;
 /// let same: Vec<f64> = (0..2000).map(|i| ((i * 7919) % 1000) as f64 / 500.0 - 1.0).collect();
 /// test.update(&same, &same)?;
 /// // Identical arms: the interval on the difference is inside ±0.5, so accept.
@@ -450,8 +458,7 @@ pub struct NormalMsprt {
     tau2: f64,
     variance: Variance,
     direction: Direction,
-    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
-    margin: f64,
+    margin: Margin,
     baseline: Moments,
     canary: Moments,
     monitor: Monitor,
@@ -468,7 +475,7 @@ impl crate::validated::Validate for NormalMsprt {
             check_positive("baseline variance", baseline)?;
             check_positive("canary variance", canary)?;
         }
-        check_margin("tolerated difference of means", self.margin)
+        check_margin(self.margin)
     }
 }
 
@@ -493,19 +500,21 @@ impl NormalMsprt {
             tau2: tau * tau,
             variance,
             direction,
-            margin: 0.0,
+            margin: Margin::default(),
             baseline: Moments::default(),
             canary: Moments::default(),
             monitor: Monitor::new(alpha)?,
         })
     }
 
-    /// The tolerated regression, in the data's units.
+    /// The tolerated regression of the mean: [`Margin::Absolute`] in the data's
+    /// units, [`Margin::Relative`] a fraction of |the baseline's running mean| at
+    /// each check (0 before the baseline has data).
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin is finite and ≥ 0.
-    pub fn margin(mut self, margin: f64) -> Result<Self, Error> {
-        check_margin("tolerated difference of means", margin)?;
+    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0.
+    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
+        check_margin(margin)?;
         self.margin = margin;
         Ok(self)
     }
@@ -572,7 +581,8 @@ impl NormalMsprt {
 impl SequentialTest for NormalMsprt {
     fn check(&mut self) -> Report {
         let evaluation = self.evaluate();
-        fold_signed(&mut self.monitor, evaluation, self.direction, self.margin)
+        let margin = resolve_margin(self.margin, &self.baseline);
+        fold_signed(&mut self.monitor, evaluation, self.direction, margin)
     }
 
     fn last_report(&self) -> Report {

@@ -71,7 +71,7 @@ pub mod proportions;
 pub mod quantiles;
 pub mod sprt;
 
-use crate::Error;
+use crate::{Error, Margin};
 
 /// What a sequential test says at a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -346,15 +346,21 @@ pub(crate) fn check_alpha(alpha: f64) -> Result<(), Error> {
     }
 }
 
-/// Checks a tolerated margin: finite and ≥ 0.
-pub(crate) fn check_margin(name: &'static str, margin: f64) -> Result<(), Error> {
-    if margin.is_finite() && margin >= 0.0 {
-        Ok(())
-    } else {
-        Err(Error::InvalidParameter {
+/// Checks a tolerated margin: its value finite and ≥ 0 ([`Margin::validate`]).
+pub(crate) fn check_margin(margin: Margin) -> Result<(), Error> {
+    margin.validate().map(|_| ())
+}
+
+/// Checks the margin of a test on a rate multiplier (counts, not rates): validated,
+/// and relative (or zero), since an absolute margin has no unit there.
+pub(crate) fn check_relative_margin(name: &'static str, margin: Margin) -> Result<(), Error> {
+    check_margin(margin)?;
+    match margin {
+        Margin::Absolute(v) if v != 0.0 => Err(Error::InvalidParameter {
             name,
-            expected: "finite and >= 0 (the size of a tolerated regression)",
-            value: margin,
-        })
+            expected: "relative (a fraction of the reference rate): the test sees counts, not rates",
+            value: v,
+        }),
+        _ => Ok(()),
     }
 }

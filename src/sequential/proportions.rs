@@ -6,7 +6,7 @@ use super::{
     Monitor, Report, SequentialTest, check_margin, check_positive, check_unit, merge_mismatch,
 };
 use crate::num::special::{bisect, ln_beta};
-use crate::{Alpha, Direction, Error, EventCounts};
+use crate::{Alpha, Direction, Error, EventCounts, Margin};
 
 /// The Bernoulli mSPRT (Optimizely's): the normal mixture of
 /// [`NormalMsprt`](super::means::NormalMsprt) applied to Δ̂ = p̂_c − p̂_b with the
@@ -35,8 +35,7 @@ pub struct ProportionTest {
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     tau2: f64,
     direction: Direction,
-    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
-    margin: f64,
+    margin: Margin,
     baseline: EventCounts,
     canary: EventCounts,
     monitor: Monitor,
@@ -49,7 +48,7 @@ impl crate::validated::Validate for ProportionTest {
     /// they load.
     fn validate(&self) -> Result<(), Error> {
         check_positive("mixing scale tau squared", self.tau2)?;
-        check_margin("tolerated difference of proportions", self.margin)
+        check_margin(self.margin)
     }
 }
 
@@ -64,19 +63,22 @@ impl ProportionTest {
         Ok(Self {
             tau2: tau * tau,
             direction,
-            margin: 0.0,
+            margin: Margin::default(),
             baseline: EventCounts::default(),
             canary: EventCounts::default(),
             monitor: Monitor::new(alpha)?,
         })
     }
 
-    /// The tolerated increase (or decrease, per direction) of the proportion.
+    /// The tolerated increase (or decrease, per direction) of the proportion:
+    /// [`Margin::Absolute`] in proportion units (0.01 = one percentage point),
+    /// [`Margin::Relative`] a fraction of the baseline's running proportion at each
+    /// check (0 before the baseline has trials).
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin is finite and ≥ 0.
-    pub fn margin(mut self, margin: f64) -> Result<Self, Error> {
-        check_margin("tolerated difference of proportions", margin)?;
+    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0.
+    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
+        check_margin(margin)?;
         self.margin = margin;
         Ok(self)
     }
@@ -139,7 +141,8 @@ impl ProportionTest {
 impl SequentialTest for ProportionTest {
     fn check(&mut self) -> Report {
         let evaluation = self.evaluate();
-        fold_signed(&mut self.monitor, evaluation, self.direction, self.margin)
+        let margin = self.margin.resolve(self.baseline.rate());
+        fold_signed(&mut self.monitor, evaluation, self.direction, margin)
     }
 
     fn last_report(&self) -> Report {
@@ -201,8 +204,7 @@ pub struct BernoulliCs {
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     target: f64,
     direction: Direction,
-    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
-    margin: f64,
+    margin: Margin,
     counts: EventCounts,
     monitor: Monitor,
 }
@@ -215,7 +217,7 @@ impl crate::validated::Validate for BernoulliCs {
     fn validate(&self) -> Result<(), Error> {
         check_positive("t_opt", self.t_opt)?;
         check_unit("target proportion", self.target)?;
-        check_margin("tolerated excess over the target", self.margin)
+        check_margin(self.margin)
     }
 }
 
@@ -233,18 +235,19 @@ impl BernoulliCs {
             t_opt,
             target,
             direction,
-            margin: 0.0,
+            margin: Margin::default(),
             counts: EventCounts::default(),
             monitor: Monitor::new(alpha)?,
         })
     }
 
-    /// The tolerated excess over the target.
+    /// The tolerated excess over the target: [`Margin::Absolute`] in proportion
+    /// units, [`Margin::Relative`] a fraction of the target.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin is finite and ≥ 0.
-    pub fn margin(mut self, margin: f64) -> Result<Self, Error> {
-        check_margin("tolerated excess over the target", margin)?;
+    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0.
+    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
+        check_margin(margin)?;
         self.margin = margin;
         Ok(self)
     }
@@ -334,7 +337,8 @@ impl BernoulliCs {
 impl SequentialTest for BernoulliCs {
     fn check(&mut self) -> Report {
         let (log_e, interval) = self.evaluate();
-        let (direction, margin, target) = (self.direction, self.margin, self.target);
+        let (direction, target) = (self.direction, self.target);
+        let margin = self.margin.resolve(Some(target));
         self.monitor.fold(
             log_e,
             interval,

@@ -27,7 +27,7 @@ use super::proportions::{beta_binomial_log_mixture, two_sided_rho};
 use super::{Monitor, Report, SequentialTest, check_margin, check_unit, merge_mismatch};
 use crate::num::special::{bisect, golden_min};
 use crate::sample::{from_key, order_key};
-use crate::{Alpha, Direction, Error};
+use crate::{Alpha, Direction, Error, Margin};
 
 /// One arm's observations as a multiset: sorted runs of (order key, count) of distinct
 /// values, plus keys appended since the last consolidation. Appending is O(1); a
@@ -278,8 +278,7 @@ pub struct QuantileTest {
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     t_opt: f64,
     direction: Direction,
-    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
-    margin: f64,
+    margin: Margin,
     /// Bucket upper bounds (ascending, ending in +∞) in bucket mode.
     #[cfg_attr(
         feature = "serde",
@@ -320,7 +319,7 @@ impl crate::validated::Validate for QuantileTest {
     /// ([`Tally::check`]) and the monitor's.
     fn validate(&self) -> Result<(), Error> {
         check_parameters(self.p, self.t_opt)?;
-        check_margin("tolerated quantile difference", self.margin)?;
+        check_margin(self.margin)?;
         if let Some(bounds) = &self.bounds {
             check_bounds(bounds)?;
         }
@@ -375,7 +374,7 @@ impl QuantileTest {
             p,
             t_opt,
             direction,
-            margin: 0.0,
+            margin: Margin::default(),
             bounds: None,
             baseline: Tally::default(),
             canary: Tally::default(),
@@ -424,12 +423,14 @@ impl QuantileTest {
             .sum()
     }
 
-    /// The tolerated regression of the quantile in data units.
+    /// The tolerated regression of the quantile: [`Margin::Absolute`] in the data's
+    /// units, [`Margin::Relative`] a fraction of |the baseline's quantile estimate|
+    /// at each check (0 before the baseline has data).
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin is finite and ≥ 0.
-    pub fn margin(mut self, margin: f64) -> Result<Self, Error> {
-        check_margin("tolerated quantile difference", margin)?;
+    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0.
+    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
+        check_margin(margin)?;
         self.margin = margin;
         Ok(self)
     }
@@ -681,7 +682,8 @@ impl SequentialTest for QuantileTest {
                 band.1
             },
         );
-        let (direction, margin) = (self.direction, self.margin);
+        let direction = self.direction;
+        let margin = self.margin.resolve(b.quantile(self.p));
         let worse = match (b.quantile(self.p), c.quantile(self.p)) {
             (Some(qb), Some(qc)) => match direction {
                 Direction::HigherIsWorse => qc > qb,

@@ -6,7 +6,7 @@ use super::{
     check_unit,
 };
 use crate::num::special::{bisect, ln_gamma};
-use crate::{Alpha, Error};
+use crate::{Alpha, Error, Margin};
 
 /// The simple hypotheses an [`Sprt`] compares.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -331,8 +331,7 @@ impl SequentialTest for Sprt {
 pub struct GammaPoisson {
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     phi: f64,
-    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
-    margin: f64,
+    margin: Margin,
     count: u64,
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     expected: f64,
@@ -346,7 +345,7 @@ impl crate::validated::Validate for GammaPoisson {
     /// the monitor validates as it loads.
     fn validate(&self) -> Result<(), Error> {
         super::check_positive("prior shape phi", self.phi)?;
-        super::check_margin("tolerated excess rate", self.margin)?;
+        super::check_relative_margin("margin of a gamma-Poisson test", self.margin)?;
         if !(self.expected.is_finite() && self.expected >= 0.0) {
             return Err(Error::InvalidParameter {
                 name: "expected count so far",
@@ -368,19 +367,21 @@ impl GammaPoisson {
         check_positive("prior shape phi", phi)?;
         Ok(Self {
             phi,
-            margin: 0.0,
+            margin: Margin::default(),
             count: 0,
             expected: 0.0,
             monitor: Monitor::new(alpha)?,
         })
     }
 
-    /// The tolerated relative excess of the rate over the expected one.
+    /// The tolerated excess of the rate over the expected one, relative to it:
+    /// `Margin::Relative(m)` accepts once the multiplier's sequence lies below 1 + m.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin is finite and ≥ 0.
-    pub fn margin(mut self, margin: f64) -> Result<Self, Error> {
-        super::check_margin("tolerated excess rate", margin)?;
+    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0, or
+    ///   if it is a non-zero [`Margin::Absolute`] (the multiplier has no unit).
+    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
+        super::check_relative_margin("margin of a gamma-Poisson test", margin)?;
         self.margin = margin;
         Ok(self)
     }
@@ -451,7 +452,7 @@ impl GammaPoisson {
 impl SequentialTest for GammaPoisson {
     fn check(&mut self) -> Report {
         let (log_e, interval) = self.evaluate();
-        let limit = 1.0 + self.margin;
+        let limit = 1.0 + self.margin.resolve(Some(1.0));
         self.monitor
             .fold(log_e, interval, |lo, _| lo > 1.0, |_, hi| hi < limit)
     }

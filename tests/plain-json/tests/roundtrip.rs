@@ -64,11 +64,13 @@ fn sequential_states_reload_bit_for_bit() {
             canary_judge::Alpha::new(0.01 + 0.1 * rng.uniform()).unwrap(),
         )
         .unwrap()
-        .margin(rng.uniform())
+        .margin(Margin::Relative(rng.uniform()))
         .unwrap();
         let mut t = TTest::new(canary_judge::Alpha::FIVE_PERCENT, up)
             .unwrap()
             .effect_size(rng.uniform())
+            .unwrap()
+            .margin(Margin::Absolute(rng.uniform()))
             .unwrap();
         let known = Variance::Known {
             baseline: rng.uniform(),
@@ -91,6 +93,8 @@ fn sequential_states_reload_bit_for_bit() {
             1.0 + 100.0 * rng.uniform(),
             up,
         )
+        .unwrap()
+        .margin(Margin::Relative(rng.uniform()))
         .unwrap();
         let mut s = Sprt::new(
             Hypotheses::RateRatio {
