@@ -7,9 +7,10 @@ use std::hint::black_box;
 
 use canary_judge::Sample;
 use canary_judge::compare::MannWhitney;
-use canary_judge::compare::histogram::{ClassicHistogram, mann_whitney};
+use canary_judge::compare::histogram::mann_whitney;
 use canary_judge::compare::quantile::{QuantileMethod, percentile_delta, quantile, quantiles};
-use canary_judge::compare::sketch::Sketch;
+use canary_judge::input::histogram::ClassicHistogram;
+use canary_judge::input::sketch::Sketch;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 fn values(n: usize) -> Vec<f64> {

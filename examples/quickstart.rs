@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 use std::error::Error;
 
-use canary_judge::compare::histogram::ClassicHistogram;
+use canary_judge::input::histogram::ClassicHistogram;
 use canary_judge::{
     Analysis, Check, Decision, Direction, EventCounts, Margin, MetricSpec, NonFinite, Observation,
     Plan,

@@ -69,11 +69,11 @@
 use crate::Error;
 use crate::check::pool::RankPool;
 use crate::check::{self, Check, Context, Data, Kind, State};
-use crate::compare::histogram::{ClassicHistogram, ExponentialHistogram};
 use crate::evidence::Finding;
+use crate::input::histogram::{ClassicHistogram, ExponentialHistogram};
+use crate::input::{Direction, EventCounts, NonFinite, Sample};
 use crate::params::{Alpha, Margin};
 use crate::policy::Policy;
-use crate::sample::{Direction, EventCounts, NonFinite, Sample};
 use crate::verdict::{Decision, Verdict};
 
 /// How one metric is judged: its name, direction, margin, α, NaN policy, whether

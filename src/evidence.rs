@@ -11,8 +11,8 @@ use std::fmt;
 
 use crate::compare::MannWhitneyResult;
 use crate::compare::quantile::PercentileDelta;
+use crate::input::Direction;
 use crate::params::Alpha;
-use crate::sample::Direction;
 use crate::sequential::Report;
 
 /// Which way a failing metric moved.

@@ -118,7 +118,8 @@ pub fn mann_whitney(data: &[u8]) {
 /// distinct, bit 3 up to 80 values instead of 14, bits 4–5 alternative, bit 6 the
 /// recursion check), byte 1 the canary's length, then one byte per value.
 pub fn differential(data: &[u8]) {
-    use crate::compare::histogram::{self, ClassicHistogram};
+    use crate::compare::histogram;
+    use crate::input::histogram::ClassicHistogram;
     let Some((&opts, rest)) = data.split_first() else {
         return;
     };
@@ -455,9 +456,9 @@ pub fn burn(data: &[u8]) {
 /// Layout: byte 0 options, then 16-byte records (bound: f64, count: f64), also read
 /// as values for the sketch and samples.
 pub fn quantiles(data: &[u8]) {
-    use crate::compare::histogram::ClassicHistogram;
     use crate::compare::quantile::{self, QuantileMethod};
-    use crate::compare::sketch::Sketch;
+    use crate::input::histogram::ClassicHistogram;
+    use crate::input::sketch::Sketch;
 
     let Some((&opts, rest)) = data.split_first() else {
         return;
@@ -497,7 +498,7 @@ pub fn quantiles(data: &[u8]) {
         .first()
         .map_or(0, |&(_, b)| (b.to_bits() % 4001) as i32 - 2000);
     let half = counts.len() / 2;
-    if let Ok(h) = crate::compare::histogram::ExponentialHistogram::new(
+    if let Ok(h) = crate::input::histogram::ExponentialHistogram::new(
         scale,
         u64::from(opts),
         offset,

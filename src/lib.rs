@@ -6,9 +6,10 @@
 //! The crate is a road from numbers to one decision, with no I/O, clocks, threads
 //! or unseeded randomness; time and data are always arguments:
 //!
-//! 1. **Inputs** ([`sample`], [`compare::histogram`], [`compare::sketch`]): validated
-//!    samples ([`Sample`], with an explicit [`NonFinite`] policy), event counts
-//!    ([`EventCounts`]), Prometheus and OpenTelemetry histograms, mergeable sketches.
+//! 1. **Inputs** ([`input`]): validated samples ([`Sample`], with an explicit
+//!    [`NonFinite`] policy), event counts ([`EventCounts`]), Prometheus and
+//!    OpenTelemetry histograms ([`input::histogram`]), mergeable sketches
+//!    ([`input::sketch`]).
 //! 2. **Tests** ([`compare`], [`sequential`], [`burn`]): Mann–Whitney U with exact
 //!    p-values and Hodges–Lehmann intervals, quantiles and distribution-free
 //!    percentile deltas, anytime-valid sequential tests that may be checked after
@@ -117,7 +118,7 @@ mod validated;
 pub struct ReadmeDoctests;
 
 // Public modules (listed alphabetically; the crate docs above walk them in the order
-// of the road: sample, params, compare/sequential/burn, check, evidence, policy,
+// of the road: input, params, compare/sequential/burn, check, evidence, policy,
 // analysis, verdict).
 pub mod analysis;
 pub mod burn;
@@ -125,9 +126,9 @@ pub mod check;
 pub mod classify;
 pub mod compare;
 pub mod evidence;
+pub mod input;
 pub mod params;
 pub mod policy;
-pub mod sample;
 pub mod sequential;
 pub mod verdict;
 
@@ -148,7 +149,7 @@ pub use check::Check;
 pub use classify::{Metric, MetricConfig};
 pub use error::Error;
 pub use evidence::{Evidence, Finding, Judgement, Side};
+pub use input::{Direction, EventCounts, NonFinite, Sample};
 pub use params::{Alpha, Margin};
 pub use policy::Policy;
-pub use sample::{Direction, EventCounts, NonFinite, Sample};
 pub use verdict::{Decision, Verdict};

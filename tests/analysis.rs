@@ -2,10 +2,10 @@
 //! or nothing on bad input, bit-for-bit resumption, and the verdict rule.
 
 use canary_judge::analysis::{Analysis, MetricSpec, Observation, Plan};
-use canary_judge::compare::histogram::ClassicHistogram;
 use canary_judge::compare::quantile::{PercentileDeltaOutcome, percentile_delta};
 use canary_judge::compare::{Alternative, MannWhitney};
 use canary_judge::evidence::{Evidence, Lack};
+use canary_judge::input::histogram::ClassicHistogram;
 use canary_judge::sequential::counts::CountRateTest;
 use canary_judge::sequential::{ConfidenceSequence, SequentialTest};
 use canary_judge::{
@@ -785,7 +785,8 @@ fn replaying_a_matrix_equals_the_observe_loop() {
 /// merged histograms.
 #[test]
 fn exponential_histograms_merge_across_ticks() {
-    use canary_judge::compare::histogram::{ExponentialHistogram, mann_whitney_exponential};
+    use canary_judge::compare::histogram::mann_whitney_exponential;
+    use canary_judge::input::histogram::ExponentialHistogram;
     let plan = Plan::new(vec![
         MetricSpec::new("rpc_ms", [Check::Rank, Check::Percentile { p: 0.9 }])
             .direction(Direction::HigherIsWorse),

@@ -267,7 +267,7 @@ fn verdicts_for_degenerate_metric_sets() {
 /// bounds were compared, and operation counts in scientific notation.
 #[test]
 fn error_messages_say_what_came() {
-    use canary_judge::compare::histogram::ClassicHistogram;
+    use canary_judge::input::histogram::ClassicHistogram;
     use canary_judge::sequential::quantiles::QuantileTest;
     use canary_judge::sequential::sprt::{Hypotheses, Sprt};
     let inf = f64::INFINITY;

@@ -4,8 +4,9 @@
 //! distribution has its exhaustive sweep beside the code (`src/compare/exact_sweep.rs`).
 
 use canary_judge::Sample;
-use canary_judge::compare::histogram::{ClassicHistogram, mann_whitney};
+use canary_judge::compare::histogram::mann_whitney;
 use canary_judge::compare::{Alternative, MannWhitney, Method};
+use canary_judge::input::histogram::ClassicHistogram;
 use proptest::prelude::*;
 
 const ALTERNATIVES: [Alternative; 3] = [

@@ -28,8 +28,8 @@ fn replay_state_corpus() {
 #[ignore]
 fn write_state_seeds() {
     use canary_judge::burn::Objective;
-    use canary_judge::compare::histogram::{ClassicHistogram, ExponentialHistogram};
-    use canary_judge::compare::sketch::Sketch;
+    use canary_judge::input::histogram::{ClassicHistogram, ExponentialHistogram};
+    use canary_judge::input::sketch::Sketch;
     use canary_judge::sequential::SequentialTest;
     use canary_judge::sequential::counts::CountRateTest;
     use canary_judge::sequential::means::{NormalMsprt, TTest, Variance};

@@ -4,7 +4,7 @@
 
 mod common;
 
-use canary_judge::compare::histogram::ClassicHistogram;
+use canary_judge::input::histogram::ClassicHistogram;
 
 const INF: f64 = f64::INFINITY;
 
@@ -213,7 +213,7 @@ mod rank_test {
 }
 
 mod exponential {
-    use canary_judge::compare::histogram::ExponentialHistogram;
+    use canary_judge::input::histogram::ExponentialHistogram;
     use proptest::prelude::*;
 
     /// The bucket of |v| at `scale`: the i with base^i < |v| ≤ base^(i+1), found from
@@ -297,12 +297,12 @@ mod exponential {
 /// Quantile intervals and percentile deltas from binned data: the interval's ends are
 /// the edges of the bins holding the order statistics of the raw-sample interval.
 mod binned_intervals {
-    use canary_judge::compare::histogram::{ClassicHistogram, ExponentialHistogram};
     use canary_judge::compare::quantile::{
         PercentileDelta, PercentileDeltaOutcome, QuantileInterval, percentile_delta,
         quantile_interval,
     };
-    use canary_judge::compare::sketch::Sketch;
+    use canary_judge::input::histogram::{ClassicHistogram, ExponentialHistogram};
+    use canary_judge::input::sketch::Sketch;
     use canary_judge::{Direction, Sample};
     use proptest::prelude::*;
 

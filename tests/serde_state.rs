@@ -138,7 +138,7 @@ fn sprts_with_bad_hypotheses_do_not_load() {
 /// breaks [`ClassicHistogram::new`]'s checks does not load.
 #[test]
 fn classic_histograms_round_trip_and_validate() {
-    use canary_judge::compare::histogram::ClassicHistogram;
+    use canary_judge::input::histogram::ClassicHistogram;
     let inf = f64::INFINITY;
     for buckets in [
         vec![(0.5, 3.0), (inf, 4.0)],
@@ -262,8 +262,8 @@ fn means_proportions_and_gamma_poisson_validate_on_load() {
 /// their own invariants.
 #[test]
 fn sketches_and_exponential_histograms_validate_on_load() {
-    use canary_judge::compare::histogram::ExponentialHistogram;
-    use canary_judge::compare::sketch::Sketch;
+    use canary_judge::input::histogram::ExponentialHistogram;
+    use canary_judge::input::sketch::Sketch;
     let mut s = Sketch::new(0.01).unwrap();
     for v in [0.5, 1.0, -2.0, 0.0, 100.0] {
         s.insert(v);

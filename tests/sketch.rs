@@ -1,6 +1,6 @@
 //! The sketch's guarantees, checked against exact order statistics (proptest).
 
-use canary_judge::compare::sketch::Sketch;
+use canary_judge::input::sketch::Sketch;
 use proptest::prelude::*;
 
 fn exact(values: &[f64], q: f64) -> f64 {

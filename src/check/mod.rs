@@ -35,15 +35,15 @@ pub(crate) mod pool;
 use std::fmt;
 
 use crate::Error;
-use crate::compare::histogram::ClassicHistogram;
 use crate::compare::quantile::{PercentileDeltaOutcome, percentile_delta};
 use crate::compare::{Alternative, MannWhitney, Method};
 use crate::evidence::{
     Evidence, Finding, Interval, Judgement, Lack, Look, Num, SequentialKind, Side, Sides,
     judge_interval,
 };
+use crate::input::Direction;
+use crate::input::histogram::ClassicHistogram;
 use crate::params::{Alpha, Margin};
-use crate::sample::Direction;
 use crate::sequential::counts::CountRateTest;
 use crate::sequential::means::TTest;
 use crate::sequential::quantiles::QuantileTest;
@@ -427,8 +427,8 @@ pub(crate) enum Data {
     },
     /// The merge of the exponential histograms observed, per side.
     Exponential {
-        baseline: crate::compare::histogram::ExponentialHistogram,
-        canary: crate::compare::histogram::ExponentialHistogram,
+        baseline: crate::input::histogram::ExponentialHistogram,
+        canary: crate::input::histogram::ExponentialHistogram,
     },
 }
 

@@ -475,7 +475,7 @@ pub fn confidence_interval(
             value: confidence_level,
         });
     }
-    crate::sample::require_values(baseline, canary, "the kayenta interval")?;
+    crate::input::require_values(baseline, canary, "the kayenta interval")?;
     Ok(kayenta_interval_sorted(
         &canary.sorted(),
         &baseline.sorted(),
@@ -639,7 +639,7 @@ fn jitter(v: &mut [f64], rng: &mut SplitMix) {
         let sd = x.abs() * 1e-5;
         *x += sd * rng.normal();
     }
-    crate::sample::sort_floats(v);
+    crate::input::sort_floats(v);
 }
 
 #[cfg(test)]
@@ -668,7 +668,7 @@ mod tests {
     #[test]
     fn outliers_reduced_sensitivity() {
         let mut v = vec![21.0, 23.0, 24.0, 25.0, 50.0, 29.0, 23.0, 21.0];
-        crate::sample::sort_floats(&mut v);
+        crate::input::sort_floats(&mut v);
         // P99 is 48.53 and Q3 + 1.5 IQR is 31.25, so 50 lies above both fences and is removed.
         let kept = remove_outliers(&v, 1.5);
         assert_eq!(kept.len(), 7);

@@ -207,7 +207,7 @@ impl MannWhitney {
     /// - [`Error::ExactTooLarge`] if [`Method::Exact`] was requested beyond its budget.
     pub fn compare(&self, baseline: &Sample, canary: &Sample) -> Result<MannWhitneyResult, Error> {
         self.check_level()?;
-        crate::sample::require_values(baseline, canary, "the mann-whitney test")?;
+        crate::input::require_values(baseline, canary, "the mann-whitney test")?;
         if self.method == Method::Exact {
             // Sizes no exact path can afford are refused before sorting anything.
             let (m, n) = (canary.len(), baseline.len());

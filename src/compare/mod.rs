@@ -5,9 +5,8 @@
 //! - [`quantile`]: sample quantiles by the nine Hyndman–Fan definitions, and
 //!   distribution-free intervals for a quantile and for a canary-vs-baseline
 //!   percentile delta from samples, histograms and sketches alike.
-//! - [`histogram`]: Prometheus classic histograms and `histogram_quantile`, the rank
-//!   test between two histograms, and OpenTelemetry exponential histograms.
-//! - [`sketch`]: a mergeable quantile sketch with a relative-error guarantee.
+//! - [`histogram`]: the rank test between two histograms of the inputs
+//!   ([`crate::input::histogram`]).
 
 mod exact;
 pub mod histogram;
@@ -15,7 +14,6 @@ pub(crate) mod hodges_lehmann;
 mod mann_whitney;
 pub mod quantile;
 pub(crate) mod ranks;
-pub mod sketch;
 
 /// (2·U for sorted `x` against sorted `y`, pooled tie term Σ(t³ − t)).
 pub(crate) fn rank_summary(x: &[f64], y: &[f64]) -> (u128, u128) {

@@ -7,7 +7,7 @@
 //! wanted and no value repeats, [`summarize_unsorted`] gets U without sorting at all.
 
 use crate::Error;
-use crate::sample::{from_key, order_key};
+use crate::input::{from_key, order_key};
 
 /// The rank summary of canary `x` against baseline `y`.
 #[derive(Debug, Clone)]
@@ -314,8 +314,8 @@ pub(crate) fn summarize_unsorted(x: &[f64], y: &[f64]) -> Option<RankSummary> {
     let (m, n) = (x.len(), y.len());
     if m + n < 64 {
         let (mut xs, mut ys) = (x.to_vec(), y.to_vec());
-        crate::sample::sort_floats(&mut xs);
-        crate::sample::sort_floats(&mut ys);
+        crate::input::sort_floats(&mut xs);
+        crate::input::sort_floats(&mut ys);
         let s = summarize(&xs, &ys, false);
         return (!s.has_ties()).then_some(s);
     }
@@ -451,8 +451,8 @@ fn within_bucket(xb: &[f64], yb: &[f64]) -> Option<u128> {
         return Some(2 * below as u128);
     }
     let (mut xs, mut ys) = (xb.to_vec(), yb.to_vec());
-    crate::sample::sort_floats(&mut xs);
-    crate::sample::sort_floats(&mut ys);
+    crate::input::sort_floats(&mut xs);
+    crate::input::sort_floats(&mut ys);
     let s = summarize(&xs, &ys, false);
     (!s.has_ties()).then_some(s.twice_u)
 }
@@ -464,7 +464,7 @@ fn has_tie(v: &[f64]) -> bool {
         return has_equal_pair(v);
     }
     let mut s = v.to_vec();
-    crate::sample::sort_floats(&mut s);
+    crate::input::sort_floats(&mut s);
     has_adjacent_equal(&s)
 }
 

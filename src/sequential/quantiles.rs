@@ -25,8 +25,8 @@
 use super::means::{check_finite, within_margin};
 use super::proportions::{beta_binomial_log_mixture, two_sided_rho};
 use super::{Monitor, Report, SequentialTest, check_margin, check_unit, merge_mismatch};
+use crate::input::{from_key, order_key};
 use crate::num::special::{bisect, golden_min};
-use crate::sample::{from_key, order_key};
 use crate::{Alpha, Direction, Error, Margin};
 
 /// One arm's observations as a multiset: sorted runs of (order key, count) of distinct

@@ -13,7 +13,7 @@
 
 #[allow(dead_code)]
 fn fuzz_analysis(data: &[u8]) {
-    use canary_judge::compare::histogram::{ClassicHistogram, ExponentialHistogram};
+    use canary_judge::input::histogram::{ClassicHistogram, ExponentialHistogram};
     use canary_judge::{
         Alpha, Analysis, Check, Direction, EventCounts, Judgement, Margin, MetricSpec, NonFinite,
         Observation, Plan,

@@ -11,8 +11,8 @@
 #[allow(dead_code)]
 fn fuzz_state(data: &[u8]) {
     use canary_judge::burn::Objective;
-    use canary_judge::compare::histogram::{ClassicHistogram, ExponentialHistogram};
-    use canary_judge::compare::sketch::Sketch;
+    use canary_judge::input::histogram::{ClassicHistogram, ExponentialHistogram};
+    use canary_judge::input::sketch::Sketch;
     use canary_judge::sequential::counts::CountRateTest;
     use canary_judge::sequential::means::{NormalMsprt, TTest};
     use canary_judge::sequential::proportions::{BernoulliCs, ProportionTest};

@@ -15,9 +15,9 @@ use crate::evidence::{Interval, Judgement, Look, Sides, judge_interval};
 use crate::{Direction, Error, Margin, Sample};
 
 /// Data from which a quantile and its distribution-free interval can be computed:
-/// [`Sample`], [`ClassicHistogram`](crate::compare::histogram::ClassicHistogram),
-/// [`ExponentialHistogram`](crate::compare::histogram::ExponentialHistogram) and
-/// [`Sketch`](crate::compare::sketch::Sketch). Sealed: the interval is only as good as
+/// [`Sample`], [`ClassicHistogram`](crate::input::histogram::ClassicHistogram),
+/// [`ExponentialHistogram`](crate::input::histogram::ExponentialHistogram) and
+/// [`Sketch`](crate::input::sketch::Sketch). Sealed: the interval is only as good as
 /// the bin edges a source reports, so the implementations live in this crate.
 ///
 /// | source | point estimate | interval ends |
@@ -298,7 +298,7 @@ fn last_true(lo: u64, hi: u64, guess: u64, pred: impl Fn(u64) -> bool) -> u64 {
 /// # Example
 /// ```
 /// use canary_judge::{compare::quantile::{quantile_interval, QuantileInterval}, Sample};
-/// use canary_judge::compare::histogram::ClassicHistogram;
+/// use canary_judge::input::histogram::ClassicHistogram;
 /// let fifty = Sample::new((1..=50).map(f64::from))?;
 /// // 0.99^367 = 0.0251 > 0.025 but 0.99^368 = 0.0248: p99 at 95% needs 368 values.
 /// assert_eq!(quantile_interval(&fifty, 0.99, 0.95)?, QuantileInterval::InsufficientData { needed: 368 });
@@ -465,7 +465,7 @@ impl PercentileDelta {
 /// ```
 /// use canary_judge::{compare::quantile::{percentile_delta, PercentileDeltaOutcome}, Sample};
 /// use canary_judge::{Direction::HigherIsWorse, Judgement, Margin, Side};
-/// use canary_judge::compare::sketch::Sketch;
+/// use canary_judge::input::sketch::Sketch;
 /// let base = Sample::new((0..2000).map(|i| 100.0 + (i % 100) as f64))?;
 /// let canary = Sample::new((0..2000).map(|i| 130.0 + (i % 100) as f64))?;
 /// match percentile_delta(&base, &canary, 0.9, 0.95)? {

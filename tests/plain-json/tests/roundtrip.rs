@@ -3,8 +3,8 @@
 //! and no value is written as null.
 
 use canary_judge::burn::Objective;
-use canary_judge::compare::histogram::{ClassicHistogram, ExponentialHistogram};
-use canary_judge::compare::sketch::Sketch;
+use canary_judge::input::histogram::{ClassicHistogram, ExponentialHistogram};
+use canary_judge::input::sketch::Sketch;
 use canary_judge::sequential::SequentialTest;
 use canary_judge::sequential::counts::CountRateTest;
 use canary_judge::sequential::means::{NormalMsprt, TTest, Variance};

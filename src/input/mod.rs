@@ -1,8 +1,14 @@
-//! Validated inputs: samples of finite values, event counts and the metric's direction.
+//! Validated inputs, the start of the road: samples of finite values ([`Sample`],
+//! with an explicit [`NonFinite`] policy), event counts with their totals
+//! ([`EventCounts`]), the metric's bad [`Direction`], Prometheus and OpenTelemetry
+//! histograms ([`histogram`]) and a mergeable quantile sketch ([`sketch`]).
 //!
 //! Validation happens once, here. Everything downstream takes these types and can
 //! rely on their invariants (finite values, `-0.0` folded into `+0.0`, events not
-//! above their total).
+//! above their total, histograms' bounds and counts in order).
+
+pub mod histogram;
+pub mod sketch;
 
 use crate::Error;
 

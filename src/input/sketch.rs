@@ -15,8 +15,8 @@
 //! far from the latency tails a canary cares about. Merging adds bins, so it is
 //! associative and commutative.
 
-use super::quantile::{Located, QuantileSource, Source, enclose_in_bins};
 use crate::Error;
+use crate::compare::quantile::{Located, QuantileSource, Source, enclose_in_bins};
 
 /// One side's bins: counts for keys `offset .. offset + bins.len()`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,7 +91,7 @@ impl Store {
 ///
 /// # Example
 /// ```
-/// use canary_judge::compare::sketch::Sketch;
+/// use canary_judge::input::sketch::Sketch;
 /// let mut s = Sketch::new(0.01)?;
 /// for i in 1..=10_000 {
 ///     s.insert(i as f64);
