@@ -7,7 +7,7 @@ use crate::burn::Ratio;
 use crate::burn::canary::{BurnComparison, GateDecision};
 use crate::burn::evaluate::{Evaluation, TierResult, TierState};
 use crate::burn::safeguards::BurnDecision;
-use crate::classify::kayenta::KayentaOutcome;
+use crate::check::kayenta::KayentaOutcome;
 use crate::compare::quantile::{PercentileDelta, PercentileDeltaOutcome, QuantileInterval};
 use crate::compare::{MannWhitneyResult, ShiftInterval};
 use crate::evidence::{Evidence, Num, Side, Sides};

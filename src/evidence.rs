@@ -236,7 +236,7 @@ pub enum Evidence {
         report: Report,
     },
     /// Kayenta's classification of the metric, as its judge computes it.
-    Kayenta(crate::classify::kayenta::KayentaOutcome),
+    Kayenta(crate::check::kayenta::KayentaOutcome),
     /// The burn-rate tiers evaluated on the canary's counts.
     BurnTiers(crate::burn::evaluate::Evaluation),
     /// The error-budget gate on promotion.

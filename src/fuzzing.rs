@@ -2,7 +2,7 @@
 //! unit test that replays the committed corpus, so regressions are caught by
 //! `cargo test` without cargo-fuzz.
 
-use crate::classify::kayenta::{self, KayentaConfig};
+use crate::check::kayenta::{self, KayentaConfig};
 use crate::compare::{Alternative, MannWhitney, Method};
 use crate::{Direction, Margin, MetricConfig, NonFinite, Sample};
 

@@ -21,7 +21,7 @@
 //! 4. **Evidence** ([`evidence`]): the one [`Judgement`] (pass, fail with its side,
 //!    inconclusive, no data with its reason, error) and the [`Evidence`] behind it.
 //! 5. **Policy** ([`policy`]): findings to one [`Decision`]; [`policy::kayenta`]
-//!    reproduces Kayenta's weighted group score and [`classify::kayenta`] its judge.
+//!    reproduces Kayenta's weighted group score and [`check::kayenta`] its judge.
 //! 6. **Analysis** ([`analysis`]): the tick-by-tick state machine a controller
 //!    drives: [`Analysis::observe`] with the time and what the tick brought,
 //!    [`Analysis::verdict`] whenever it wants; the whole state serialises and
@@ -123,7 +123,6 @@ pub struct ReadmeDoctests;
 pub mod analysis;
 pub mod burn;
 pub mod check;
-pub mod classify;
 pub mod compare;
 pub mod evidence;
 pub mod input;
@@ -146,10 +145,9 @@ mod serde_float;
 pub use analysis::Replay;
 pub use analysis::{Analysis, MetricSpec, Observation, Plan};
 pub use check::Check;
-pub use classify::{Metric, MetricConfig};
 pub use error::Error;
 pub use evidence::{Evidence, Finding, Judgement, Side};
 pub use input::{Direction, EventCounts, NonFinite, Sample};
 pub use params::{Alpha, Margin};
-pub use policy::Policy;
+pub use policy::{Metric, MetricConfig, Policy};
 pub use verdict::{Decision, Verdict};

@@ -6,15 +6,16 @@
 //! scoring.
 
 pub mod kayenta;
+mod metric;
 
 use std::collections::HashSet;
 
 use crate::Error;
 use crate::check::pool::RankPool;
 use crate::check::{self, Check, Context, Data};
-use crate::classify::Metric;
 use crate::evidence::{Finding, Judgement};
 use crate::verdict::{Decision, Verdict};
+pub use metric::{Metric, MetricConfig};
 
 /// The minimal verdict policy.
 ///

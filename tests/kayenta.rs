@@ -5,7 +5,7 @@
 //! the same inputs and issue threads in the project's reference note (kayenta.md,
 //! sections 3.1–3.4 and 3.7). Kayenta asserts interval ends to 1e-6.
 
-use canary_judge::classify::kayenta::{
+use canary_judge::check::kayenta::{
     EffectMeasure, KayentaConfig, KayentaLabel, NanStrategy, classify, confidence_interval,
 };
 use canary_judge::{Direction, Sample};
@@ -506,7 +506,7 @@ fn invalid_configuration_is_an_error() {
 
 mod scorer_suite {
     //! ScorerSuite.scala (kayenta.md 3.5): weights map and labels → summary score.
-    use canary_judge::classify::kayenta::{KayentaLabel, KayentaOutcome};
+    use canary_judge::check::kayenta::{KayentaLabel, KayentaOutcome};
     use canary_judge::policy::kayenta::{ScoreClass, ScoredMetric, score};
 
     fn m(label: KayentaLabel, group: &str, critical: bool) -> ScoredMetric {
@@ -671,7 +671,7 @@ mod scorer_suite {
 mod detector_and_statistic_suites {
     //! DetectorSuite / StatisticSuite (kayenta.md 3.6).
     use canary_judge::Sample;
-    use canary_judge::classify::kayenta::{
+    use canary_judge::check::kayenta::{
         cohens_d, iqr_outliers, ksigma_outliers, mean_ratio, summary,
     };
 

@@ -27,9 +27,15 @@
 //! Costs per look: a rank check computes U's p-value from the incrementally kept rank
 //! sums in O(1) (exact p-values, used without ties up to
 //! [`AUTO_EXACT_MAX_PAIRS`](crate::compare::AUTO_EXACT_MAX_PAIRS) pairs, cost more),
-//! and the Hodges–Lehmann interval, O(m + n), only when the test is significant or an
-//! explanation was asked for. A percentile check on values costs O(log n).
+//! and the Hodges–Lehmann interval, O(m + n), only when an explanation was asked for;
+//! deciding without one counts the differences beyond the margin against the
+//! interval's rank instead, O(m + n), and only when the test is significant. A
+//! percentile check on values costs O(log n).
+//!
+//! [`kayenta`] is Kayenta's own per-metric classification, for its compatibility
+//! mode.
 
+pub mod kayenta;
 pub(crate) mod pool;
 
 use std::fmt;

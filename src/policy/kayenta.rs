@@ -17,7 +17,7 @@
 //! Kayenta's quirks are kept: an all-`Error` canary scores 100, and a configured group
 //! without results silently lowers the best possible score.
 
-use crate::classify::kayenta::{KayentaLabel, KayentaOutcome};
+use crate::check::kayenta::{KayentaLabel, KayentaOutcome};
 use crate::evidence::Num;
 use crate::verdict::{Decision, Verdict};
 
@@ -86,7 +86,7 @@ pub struct KayentaScore {
 ///
 /// # Example
 /// ```
-/// use canary_judge::classify::kayenta::{KayentaLabel, KayentaOutcome};
+/// use canary_judge::check::kayenta::{KayentaLabel, KayentaOutcome};
 /// use canary_judge::policy::kayenta::{score, ScoreClass, ScoredMetric};
 /// let metric = |label, group: &str| ScoredMetric {
 ///     name: format!("{group} metric"),
@@ -209,7 +209,7 @@ pub fn score(
 ///
 /// # Example
 /// ```
-/// use canary_judge::classify::kayenta::{KayentaLabel, KayentaOutcome};
+/// use canary_judge::check::kayenta::{KayentaLabel, KayentaOutcome};
 /// use canary_judge::policy::kayenta::{judge, ScoredMetric};
 /// use canary_judge::Decision;
 /// let metric = |name: &str, label| ScoredMetric {

@@ -4,10 +4,8 @@
 //! The question per metric: *is the canary worse than the baseline by more than the
 //! tolerated margin, with the requested confidence?* It is the rank check of
 //! [`crate::check`]: a Mann–Whitney test in the bad direction(s) and the
-//! Hodges–Lehmann shift interval against the margin. [`kayenta`] reproduces
+//! Hodges–Lehmann shift interval against the margin. [`crate::check::kayenta`] reproduces
 //! Kayenta's judge for users who need its exact behaviour.
-
-pub mod kayenta;
 
 use crate::compare::Method;
 use crate::evidence::Finding;

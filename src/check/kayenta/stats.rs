@@ -24,7 +24,7 @@ pub struct Summary {
 ///
 /// # Example
 /// ```
-/// use canary_judge::{classify::kayenta::summary, Sample};
+/// use canary_judge::{check::kayenta::summary, Sample};
 /// let s = summary(&Sample::new([1.0, 1.0, 1.0, 10.0, 10.0, 10.0])?);
 /// assert_eq!(s.mean, 5.5);
 /// assert!((s.std - 4.929503).abs() < 1e-6);
@@ -103,7 +103,7 @@ pub(crate) fn percentile_r7(sorted: &[f64], p: f64) -> f64 {
 ///
 /// # Example
 /// ```
-/// use canary_judge::{classify::kayenta::iqr_outliers, Sample};
+/// use canary_judge::{check::kayenta::iqr_outliers, Sample};
 /// let s = Sample::new([21.0, 23.0, 24.0, 25.0, 50.0, 29.0, 23.0, 21.0])?;
 /// let flags = iqr_outliers(&s, 1.5, false);
 /// assert_eq!(flags.iter().filter(|&&f| f).count(), 1);

@@ -317,7 +317,7 @@ impl KayentaOutcome {
 ///
 /// # Example
 /// ```
-/// use canary_judge::classify::kayenta::{classify, KayentaConfig, KayentaLabel};
+/// use canary_judge::check::kayenta::{classify, KayentaConfig, KayentaLabel};
 /// use canary_judge::Sample;
 /// // Kayenta's ClassifierSuite "Mean-ratio effect: High" (tolerance 0.10, level 0.95).
 /// let cfg = KayentaConfig { tolerance: 0.10, confidence_level: 0.95,
@@ -452,7 +452,7 @@ pub fn classify(
 ///
 /// # Example
 /// ```
-/// use canary_judge::classify::kayenta::confidence_interval;
+/// use canary_judge::check::kayenta::confidence_interval;
 /// use canary_judge::Sample;
 /// // MannWhitneySuite "Small CI": both ends clamp to the data's range.
 /// let iv = confidence_interval(
