@@ -22,18 +22,8 @@ use std::hint::black_box;
 use canary_judge::{Analysis, Check, Direction, EventCounts, MetricSpec, Observation, Plan};
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 
-/// SplitMix64, seeded: the bench data are the same on every run.
-struct Gen(u64);
-
-impl Gen {
-    fn uniform(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+/// The crate's seeded generator: the bench data are the same on every run.
+type Gen = canary_judge::rng::SplitMix64;
 
 fn plan(metrics: usize, checks: &[Check]) -> Plan {
     Plan::new(
@@ -49,7 +39,7 @@ fn plan(metrics: usize, checks: &[Check]) -> Plan {
 
 /// Pre-drawn observations: ticks × metrics.
 fn count_ticks(metrics: usize, ticks: usize) -> Vec<Vec<Observation>> {
-    let mut g = Gen(1);
+    let mut g = Gen::new(1);
     (0..ticks)
         .map(|_| {
             (0..metrics)
@@ -66,7 +56,7 @@ fn count_ticks(metrics: usize, ticks: usize) -> Vec<Vec<Observation>> {
 }
 
 fn value_ticks(metrics: usize, ticks: usize, per_tick: usize) -> Vec<Vec<Observation>> {
-    let mut g = Gen(2);
+    let mut g = Gen::new(2);
     (0..ticks)
         .map(|_| {
             (0..metrics)
@@ -142,7 +132,7 @@ fn benches(c: &mut Criterion) {
     for n in [1_000usize, 10_000, 100_000, 1_000_000] {
         let p = plan(1, &[Check::Rank]);
         let mut a = Analysis::new(p).unwrap();
-        let mut g = Gen(3);
+        let mut g = Gen::new(3);
         let mut draw = |k: usize| -> Vec<f64> { (0..k).map(|_| g.uniform()).collect() };
         let first = Observation::Values {
             baseline: draw(n),

@@ -11,21 +11,12 @@ use canary_judge::Sample;
 use canary_judge::compare::{Alternative, MannWhitney, Method};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
-/// Deterministic log-normal-ish latencies (xorshift + Box–Muller), no ties in practice.
+/// Deterministic log-normal latencies (the crate's seeded generator), no ties in
+/// practice.
 fn latencies(n: usize, seed: u64, scale: f64) -> Vec<f64> {
-    let mut s = seed.max(1);
-    let mut next = || {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        (s >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut g = canary_judge::rng::SplitMix64::new(seed);
     (0..n)
-        .map(|_| {
-            let (u1, u2) = (next().max(1e-300), next());
-            let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-            scale * (3.0 + 0.5 * z).exp()
-        })
+        .map(|_| scale * (3.0 + 0.5 * g.normal()).exp())
         .collect()
 }
 

@@ -13,16 +13,10 @@ use canary_judge::input::histogram::ClassicHistogram;
 use canary_judge::input::sketch::Sketch;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
+/// Deterministic values spread over four orders of magnitude (e^(4u)).
 fn values(n: usize) -> Vec<f64> {
-    let mut s = 0x9E37_79B9_7F4A_7C15u64;
-    (0..n)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            ((s >> 11) as f64 / (1u64 << 53) as f64 * 4.0).exp()
-        })
-        .collect()
+    let mut g = canary_judge::rng::SplitMix64::new(0x9E37_79B9_7F4A_7C15);
+    (0..n).map(|_| (g.uniform() * 4.0).exp()).collect()
 }
 
 fn benches(c: &mut Criterion) {

@@ -11,32 +11,20 @@
 //! below 5 of 100 however often they look.
 
 use canary_judge::compare::MannWhitney;
+use canary_judge::rng::SplitMix64;
 use canary_judge::sequential::means::TTest;
 use canary_judge::sequential::quantiles::QuantileTest;
 use canary_judge::sequential::{SequentialTest, Signal};
 use canary_judge::{Direction, Sample};
 
-/// A seeded xorshift generator with Box–Muller normals.
-struct Rng(u64);
-
-impl Rng {
-    fn uniform(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    fn latency(&mut self) -> f64 {
-        let (u1, u2) = (self.uniform(), self.uniform());
-        let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-        100.0 * (0.5 * z).exp()
-    }
+/// A log-normal latency in ms from the crate's seeded generator.
+fn latency(rng: &mut SplitMix64) -> f64 {
+    100.0 * (0.5 * rng.normal()).exp()
 }
 
 fn main() -> Result<(), canary_judge::Error> {
     let (runs, max_n, every) = (100, 10_000, 100);
-    let mut rng = Rng(0x5eed_0a0a_2026_1125);
+    let mut rng = SplitMix64::new(0x5eed_0a0a_2026_1125);
     let test = MannWhitney::new().test_only();
     let (mut peeking, mut sequential_t, mut sequential_p50) = (0, 0, 0);
     for _ in 0..runs {
@@ -50,8 +38,8 @@ fn main() -> Result<(), canary_judge::Error> {
         )?;
         let (mut mw_hit, mut t_hit, mut q_hit) = (false, false, false);
         while baseline.len() < max_n {
-            let b: Vec<f64> = (0..every).map(|_| rng.latency()).collect();
-            let c: Vec<f64> = (0..every).map(|_| rng.latency()).collect();
+            let b: Vec<f64> = (0..every).map(|_| latency(&mut rng)).collect();
+            let c: Vec<f64> = (0..every).map(|_| latency(&mut rng)).collect();
             t.update(&b, &c)?;
             q.update(&b, &c)?;
             baseline.extend(b);

@@ -28,21 +28,8 @@ fn counts(be: u64, bt: u64, ce: u64, ct: u64) -> Observation {
     }
 }
 
-/// A deterministic generator for the tests (SplitMix64).
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+/// The crate's seeded generator (the same SplitMix64 stream as before).
+type Gen = canary_judge::rng::SplitMix64;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
@@ -156,7 +143,7 @@ fn count_rate_check_is_the_sequential_test() {
     ]);
     let mut a = Analysis::new(plan).unwrap();
     let mut t = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::ONE_PERCENT).unwrap();
-    let mut g = Gen(5);
+    let mut g = Gen::new(5);
     let mut failed_at = None;
     for tick in 0..200u64 {
         let b = (g.uniform() * 10.0) as u64;
@@ -232,7 +219,7 @@ fn a_controller_with_three_kinds_of_metric() {
     let mut a = Analysis::new(plan).unwrap();
     // Before anything: no data.
     assert_eq!(a.verdict(0).unwrap().decision, Decision::NoData);
-    let mut g = Gen(9);
+    let mut g = Gen::new(9);
     for tick in 0..20u64 {
         let b: Vec<f64> = (0..25).map(|_| 100.0 + 10.0 * g.uniform()).collect();
         let c: Vec<f64> = (0..25).map(|_| 100.0 + 10.0 * g.uniform()).collect();
@@ -548,13 +535,13 @@ mod saved_state {
     #[test]
     fn resumes_bit_for_bit() {
         let mut straight = Analysis::new(plan()).unwrap();
-        let mut g = Gen(3);
+        let mut g = Gen::new(3);
         let _ = drive(&mut straight, &mut g, 0, 12);
         let saved = serde_json::to_string(&straight).unwrap();
         assert!(!saved.contains("null"));
         let mut resumed: Analysis = serde_json::from_str(&saved).unwrap();
         assert_eq!(resumed, straight);
-        let mut g2 = Gen(g.0);
+        let mut g2 = g.clone();
         let want = drive(&mut straight, &mut g, 12, 30);
         let got = drive(&mut resumed, &mut g2, 12, 30);
         assert_eq!(got, want);
@@ -583,7 +570,7 @@ mod saved_state {
     #[test]
     fn invalid_states_do_not_load() {
         let mut a = Analysis::new(plan()).unwrap();
-        let mut g = Gen(4);
+        let mut g = Gen::new(4);
         let _ = drive(&mut a, &mut g, 0, 3);
         let json: serde_json::Value = serde_json::to_value(&a).unwrap();
         type Edit = Box<dyn Fn(&mut serde_json::Value)>;
@@ -728,7 +715,7 @@ fn replaying_a_matrix_equals_the_observe_loop() {
         .direction(Direction::HigherIsWorse),
         MetricSpec::new("cpu", [Check::Rank, Check::Mean]).non_finite(NonFinite::Drop),
     ]);
-    let mut g = Gen(21);
+    let mut g = Gen::new(21);
     let (ticks, metrics) = (60, 2);
     let baseline = Array2::from_shape_fn((ticks, metrics), |_| g.uniform());
     let mut canary = Array2::from_shape_fn((ticks, metrics), |(t, m)| {

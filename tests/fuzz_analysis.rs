@@ -27,14 +27,8 @@ fn replay_analysis_corpus() {
 /// it too (SplitMix64, fixed seeds).
 #[test]
 fn generated_sequences() {
-    let mut state = 0x5eed_u64;
-    let mut byte = || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) as u8
-    };
+    let mut g = canary_judge::rng::SplitMix64::new(0x5eed);
+    let mut byte = || g.next_u64() as u8;
     for len in (0..2000).map(|i| 3 + i % 300) {
         let data: Vec<u8> = (0..len).map(|_| byte()).collect();
         fuzz_analysis(&data);

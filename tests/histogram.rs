@@ -445,7 +445,7 @@ mod binned_intervals {
 
     #[test]
     fn deltas_across_kinds_of_source() {
-        let mut rng = Rng(0x05ee_d00f_b1ad);
+        let mut rng = Rng::new(0x05ee_d00f_b1ad);
         let base: Vec<f64> = (0..20_000)
             .map(|_| 0.1 * (0.5 * rng.normal()).exp())
             .collect();
@@ -543,7 +543,7 @@ mod binned_intervals {
     /// buckets), OpenTelemetry exponential histograms and sketches, n from 20 to 10^5.
     #[test]
     fn binned_deltas_cover_the_true_change() {
-        let mut rng = Rng(0x000b_14ed_c0e5);
+        let mut rng = Rng::new(0x000b_14ed_c0e5);
         // (n, p, reps): log-normal latencies 0.1·e^{0.8Z} s, canary 20% slower.
         for (n, p, reps, z) in [
             (20usize, 0.5, 300, 0.0),

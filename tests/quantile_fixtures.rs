@@ -247,7 +247,7 @@ mod delta {
     /// log-normal, Pareto-tailed and heavily tied data, n from 20 to 10^5.
     #[test]
     fn intervals_cover_the_true_change() {
-        let mut rng = Rng(0xfeed_5eed_cafe_d00d);
+        let mut rng = Rng::new(0xfeed_5eed_cafe_d00d);
         // (n, p, reps, kind): kind 0 log-normal (canary ×1.1), 1 Pareto(3) (×1.2), 2 tied 1..=5 (+1).
         let configs: [(usize, f64, usize, u8); 5] = [
             (20, 0.5, 400, 0),
@@ -282,7 +282,7 @@ mod delta {
                         q,
                         1.2 * q,
                         Box::new(|r: &mut Rng, c: bool| {
-                            r.uniform().powf(-1.0 / 3.0) * if c { 1.2 } else { 1.0 }
+                            r.uniform_open().powf(-1.0 / 3.0) * if c { 1.2 } else { 1.0 }
                         }),
                     )
                 }
@@ -290,7 +290,7 @@ mod delta {
                     3.0,
                     4.0,
                     Box::new(|r: &mut Rng, c: bool| {
-                        (r.uniform() * 5.0).floor() + 1.0 + if c { 1.0 } else { 0.0 }
+                        (r.uniform_open() * 5.0).floor() + 1.0 + if c { 1.0 } else { 0.0 }
                     }),
                 ),
             };

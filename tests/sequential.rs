@@ -196,7 +196,7 @@ fn normal_msprt_matches_the_closed_form() {
 
 /// Draws Binomial-free event labels: true with probability `p`.
 fn bernoulli(rng: &mut Rng, p: f64) -> bool {
-    rng.uniform() < p
+    rng.uniform_open() < p
 }
 
 /// Two binomial standard errors above alpha for `paths` simulations.
@@ -206,7 +206,7 @@ fn ceiling(alpha: f64, paths: usize) -> f64 {
 
 #[test]
 fn count_rate_false_alarms_stay_below_alpha_with_a_check_after_every_event() {
-    let mut rng = Rng(0x00c0_7a7e_5eed_0001);
+    let mut rng = Rng::new(0x00c0_7a7e_5eed_0001);
     for (canary_share, alternative) in [(0.5, Sidedness::TwoSided), (0.1, Sidedness::Greater)] {
         let paths = 400;
         let mut rejected = 0;
@@ -237,7 +237,7 @@ fn count_rate_false_alarms_stay_below_alpha_with_a_check_after_every_event() {
 fn count_rate_detects_regressions_about_as_fast_as_the_reference_table() {
     // sequential.md 9.2 (MC, 500 paths): rate ratio 1.5, ρ = ½, k = 100: median 234
     // events two-sided, 182 one-sided; ratio 2.0: 105 and 92.
-    let mut rng = Rng(0x00de_7ec7_0000_0002);
+    let mut rng = Rng::new(0x00de_7ec7_0000_0002);
     for (ratio, alternative, reference) in [
         (1.5, Sidedness::TwoSided, 234.0),
         (1.5, Sidedness::Greater, 182.0),
@@ -272,7 +272,7 @@ fn count_rate_detects_regressions_about_as_fast_as_the_reference_table() {
 
 #[test]
 fn mean_and_proportion_tests_hold_alpha_under_continuous_monitoring() {
-    let mut rng = Rng(0x0000_0a11_0000_0003);
+    let mut rng = Rng::new(0x0000_0a11_0000_0003);
     let paths = 300;
     let (mut t_rej, mut m_rej, mut p_rej) = (0, 0, 0);
     for _ in 0..paths {
@@ -316,7 +316,7 @@ fn mean_and_proportion_tests_hold_alpha_under_continuous_monitoring() {
 
 #[test]
 fn bernoulli_cs_sprt_and_gamma_poisson_hold_alpha() {
-    let mut rng = Rng(0x0000_0b0b_0000_0004);
+    let mut rng = Rng::new(0x0000_0b0b_0000_0004);
     let paths = 300;
     let (mut cs_miss, mut sprt_rej, mut gp_rej) = (0, 0, 0);
     for _ in 0..paths {
@@ -374,7 +374,7 @@ fn peeking_at_a_fixed_horizon_z_test_inflates_false_alarms() {
     // The contrast the module documentation promises: a z-test on the canary's share
     // of events, re-run after every event from the 10th, rejects a true null far more
     // often than 5%, while the count e-process on the same streams stays below it.
-    let mut rng = Rng(0x0000_7eee_0000_0005);
+    let mut rng = Rng::new(0x0000_7eee_0000_0005);
     let (paths, mut naive, mut anytime) = (300, 0, 0);
     for _ in 0..paths {
         let mut t = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT)
@@ -847,7 +847,7 @@ mod quantiles {
 
     #[test]
     fn false_alarms_stay_below_alpha_with_a_check_after_every_batch_of_one() {
-        let mut rng = Rng(0x0000_9a17_0000_0006);
+        let mut rng = Rng::new(0x0000_9a17_0000_0006);
         let paths = 120;
         let mut rejected = 0;
         let mut band_missed = 0;
@@ -886,7 +886,7 @@ mod quantiles {
 
     #[test]
     fn detects_a_slower_canary_and_accepts_an_identical_one() {
-        let mut rng = Rng(0x0000_51d0_0000_0007);
+        let mut rng = Rng::new(0x0000_51d0_0000_0007);
         let mut slow = QuantileTest::new(
             0.9,
             canary_judge::Alpha::FIVE_PERCENT,
@@ -1002,7 +1002,7 @@ fn msprt_and_sprt_operating_characteristics_match_the_reference_table() {
     // sequential.md 9.2 (MC): mSPRT with V = 2, δ = 0.2σ: median 458 pairs at
     // τ² = 0.01 and 353 at τ² = 0.1; Wald SPRT p0 = 0.01, p1 = 0.02, α = 0.05,
     // β = 0.1: power 0.897 at p1, mean stopping time 653 at p0 and 680 at p1.
-    let mut rng = Rng(0x0000_0c0c_0000_0008);
+    let mut rng = Rng::new(0x0000_0c0c_0000_0008);
     for (tau2, reference) in [(0.01f64, 458.0), (0.1, 353.0)] {
         let mut stops: Vec<f64> = (0..200)
             .map(|_| {
@@ -1085,7 +1085,7 @@ fn quantile_test_detection_near_the_reference_table() {
     let looks: Vec<usize> = (0..19)
         .map(|i| (100.0 * (2776f64 / 100.0).powf(i as f64 / 18.0)).round() as usize)
         .collect();
-    let mut rng = Rng(0x0000_d7d7_0000_0009);
+    let mut rng = Rng::new(0x0000_d7d7_0000_0009);
     let runs = 150;
     let mut detected = Vec::new();
     for _ in 0..runs {
@@ -1236,7 +1236,7 @@ fn relative_margins_resolve_against_the_baseline_level() {
     }
     let alpha = Alpha::FIVE_PERCENT;
     let worse = Direction::HigherIsWorse;
-    let mut rng = Rng(19);
+    let mut rng = Rng::new(19);
     // Means: the baseline's batches [99, 101] keep its mean at 100.
     let noise = |rng: &mut Rng| -> Vec<f64> { (0..10).map(|_| 100.2 + rng.normal()).collect() };
     let (t, u) = (
@@ -1286,7 +1286,7 @@ fn relative_margins_resolve_against_the_baseline_level() {
         q.clone().margin(Margin::Relative(0.5)).unwrap(),
         q.margin(Margin::Absolute(0.5 * level)).unwrap(),
         |a, b| {
-            let c: Vec<f64> = (0..10).map(|_| 1.0 + 9.0 * rng.uniform()).collect();
+            let c: Vec<f64> = (0..10).map(|_| 1.0 + 9.0 * rng.uniform_open()).collect();
             a.update(&base, &c).unwrap();
             b.update(&base, &c).unwrap();
         },

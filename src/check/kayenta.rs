@@ -44,7 +44,7 @@ use std::fmt;
 
 use crate::evidence::{Evidence, Finding, Judgement, Lack, Side};
 use crate::num::normal;
-use crate::num::rng::SplitMix;
+use crate::num::rng::SplitMix64;
 use crate::{Direction, Error, NonFinite, Sample};
 
 mod stats;
@@ -373,7 +373,7 @@ pub fn classify(
         return Ok(early(KayentaLabel::Pass, false, "All values are tied"));
     }
     if x[0] == x[x.len() - 1] && y[0] == y[y.len() - 1] {
-        let mut rng = SplitMix::new(config.seed);
+        let mut rng = SplitMix64::new(config.seed);
         jitter(&mut x, &mut rng);
         jitter(&mut y, &mut rng);
     }
@@ -634,7 +634,7 @@ fn remove_outliers(sorted: &[f64], k: f64) -> Vec<f64> {
 }
 
 /// Adds N(0, (|v|·1e-5)²) noise to every value of a constant side, then re-sorts.
-fn jitter(v: &mut [f64], rng: &mut SplitMix) {
+fn jitter(v: &mut [f64], rng: &mut SplitMix64) {
     for x in v.iter_mut() {
         let sd = x.abs() * 1e-5;
         *x += sd * rng.normal();

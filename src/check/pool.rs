@@ -364,16 +364,16 @@ impl Source for Side<'_> {
 mod tests {
     use super::*;
     use crate::compare::ranks::summarize;
-    use crate::num::rng::SplitMix;
+    use crate::num::rng::SplitMix64;
 
     #[test]
     fn kth_and_counts_match_a_sorted_copy() {
-        let mut rng = SplitMix::new(7);
+        let mut rng = SplitMix64::new(7);
         for n in [0usize, 1, 2, 5, 33, 100, 1000, 5000] {
             let mut set = Multiset::default();
             let mut all = Vec::new();
             for _ in 0..n {
-                let v = (rng.below(50) as f64) / 4.0; // ties
+                let v = (rng.below_wide(50) as f64) / 4.0; // ties
                 set.insert(v);
                 all.push(v);
             }
@@ -392,14 +392,14 @@ mod tests {
 
     #[test]
     fn incremental_summary_matches_a_merge_pass() {
-        let mut rng = SplitMix::new(11);
+        let mut rng = SplitMix64::new(11);
         for round in 0..200 {
             let mut pool = RankPool::default();
             let (mut xs, mut ys) = (Vec::new(), Vec::new());
-            let spread = 1 + rng.below(40) as u64;
-            for _ in 0..rng.below(120) {
-                let v = (rng.below(spread as u128) as f64) * 0.5;
-                if rng.below(2) == 0 {
+            let spread = 1 + rng.below_wide(40) as u64;
+            for _ in 0..rng.below_wide(120) {
+                let v = (rng.below_wide(spread as u128) as f64) * 0.5;
+                if rng.below_wide(2) == 0 {
                     pool.push_canary(v);
                     xs.push(v);
                 } else {

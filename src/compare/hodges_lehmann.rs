@@ -14,7 +14,7 @@
 //!
 //! Differences that overflow f64 saturate at ±`f64::MAX`, so no entry is infinite.
 
-use crate::num::rng::SplitMix;
+use crate::num::rng::SplitMix64;
 
 /// Saturating difference.
 #[inline]
@@ -122,7 +122,7 @@ impl<'a> Differences<'a> {
         let mut pos_a = vec![0usize; m];
         let mut pos_b = vec![0usize; m];
         let mut rng =
-            SplitMix::new(0x5EED ^ (k as u64).rotate_left(17) ^ (m as u64) ^ ((n as u64) << 32));
+            SplitMix64::new(0x5EED ^ (k as u64).rotate_left(17) ^ (m as u64) ^ ((n as u64) << 32));
         let mut prefix: Vec<u128> = Vec::with_capacity(m);
         let samples = samples_for(m, n);
         let mut sample = Vec::with_capacity(samples);
@@ -150,7 +150,7 @@ impl<'a> Differences<'a> {
             // Draw candidate ranks, sort them, and map them to (row, column) in one
             // sequential pass over the prefix sums (cheaper than a binary search each).
             draws.clear();
-            draws.extend((0..samples).map(|_| rng.below(total)));
+            draws.extend((0..samples).map(|_| rng.below_wide(total)));
             draws.sort_unstable();
             sample.clear();
             let mut row = 0usize;

@@ -698,7 +698,7 @@ mod merge_tests {
     use super::*;
     use crate::compare::histogram::mann_whitney_exponential;
     use crate::compare::{Alternative, MannWhitney};
-    use crate::num::rng::SplitMix;
+    use crate::num::rng::SplitMix64;
 
     /// Values into an exponential histogram at `scale`: index ⌈log_base(|v|)⌉ − 1.
     fn histogram(values: &[f64], scale: i32) -> ExponentialHistogram {
@@ -730,7 +730,7 @@ mod merge_tests {
     }
 
     fn draws(seed: u64, n: usize) -> Vec<f64> {
-        let mut g = SplitMix::new(seed);
+        let mut g = SplitMix64::new(seed);
         // Powers of two only, so every scale places them without rounding doubt.
         (0..n)
             .map(|_| {

@@ -379,7 +379,7 @@ impl Source for Sketch {
 #[cfg(test)]
 mod store_tests {
     use super::Store;
-    use crate::num::rng::SplitMix;
+    use crate::num::rng::SplitMix64;
 
     /// The straightforward store: grow to hold the key, then drop the lowest bins
     /// beyond `max_bins` into the lowest kept one.
@@ -418,14 +418,14 @@ mod store_tests {
     /// store's bins, offset and collapse flag, key by key.
     #[test]
     fn folding_equals_growing_then_dropping() {
-        let mut g = SplitMix::new(99);
+        let mut g = SplitMix64::new(99);
         for round in 0..300 {
             let max_bins = 1 + g.below(12) as usize;
             let spread = [4u128, 30, 400, 5000][round % 4];
             let (mut fast, mut slow) = (Store::default(), Store::default());
             for _ in 0..60 {
-                let key = g.below(spread) as i32 - (spread / 2) as i32;
-                let count = 1 + g.below(3) as u64;
+                let key = g.below_wide(spread) as i32 - (spread / 2) as i32;
+                let count = 1 + g.below(3);
                 fast.add(key, count, max_bins);
                 reference_add(&mut slow, key, count, max_bins);
                 assert_eq!(fast, slow, "round {round} key {key}");

@@ -8,7 +8,7 @@
 //! on A/A data up to 10 000 observations per arm and 66 of 100 simulations falsely
 //! rejected at α = 0.05. `cargo run --release --example peeking` repeats the
 //! experiment (a look every 100 points up to 10 000 per arm): Mann–Whitney re-run at
-//! each look fails 45 of 100 identical canaries, the sequential t and p50 tests 1 and
+//! each look fails 40 of 100 identical canaries, the sequential t and p50 tests 4 and
 //! 0. The tests/sequential.rs simulations show the same for a z-test re-run after
 //! every event.
 //!

@@ -15,24 +15,9 @@ use canary_judge::{Direction, EventCounts, Margin, Metric, Policy, Sample};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// xorshift64, seeded.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    /// Uniform in (0, 1), with all 53 bits: values that need 17 digits.
-    fn uniform(&mut self) -> f64 {
-        ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+/// The crate's seeded generator; `uniform_open` draws all 53 bits, values that need
+/// 17 digits to round-trip.
+type Rng = canary_judge::rng::SplitMix64;
 
 fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(value: &T) {
     let text = serde_json::to_string(value).unwrap();
@@ -54,60 +39,66 @@ fn this_build_parses_floats_without_float_roundtrip() {
 
 #[test]
 fn sequential_states_reload_bit_for_bit() {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15);
     let up = Direction::HigherIsWorse;
     for _ in 0..300 {
-        let share = 0.01 + 0.98 * rng.uniform();
+        let share = 0.01 + 0.98 * rng.uniform_open();
         let mut c = CountRateTest::new(
             1.0 - share,
             share,
-            canary_judge::Alpha::new(0.01 + 0.1 * rng.uniform()).unwrap(),
+            canary_judge::Alpha::new(0.01 + 0.1 * rng.uniform_open()).unwrap(),
         )
         .unwrap()
-        .margin(Margin::Relative(rng.uniform()))
+        .margin(Margin::Relative(rng.uniform_open()))
         .unwrap();
         let mut t = TTest::new(canary_judge::Alpha::FIVE_PERCENT, up)
             .unwrap()
-            .effect_size(rng.uniform())
+            .effect_size(rng.uniform_open())
             .unwrap()
-            .margin(Margin::Absolute(rng.uniform()))
+            .margin(Margin::Absolute(rng.uniform_open()))
             .unwrap();
         let known = Variance::Known {
-            baseline: rng.uniform(),
-            canary: rng.uniform(),
+            baseline: rng.uniform_open(),
+            canary: rng.uniform_open(),
         };
-        let mut m =
-            NormalMsprt::new(canary_judge::Alpha::FIVE_PERCENT, rng.uniform(), known, up).unwrap();
+        let mut m = NormalMsprt::new(
+            canary_judge::Alpha::FIVE_PERCENT,
+            rng.uniform_open(),
+            known,
+            up,
+        )
+        .unwrap();
         let mut p =
-            ProportionTest::new(canary_judge::Alpha::FIVE_PERCENT, rng.uniform(), up).unwrap();
+            ProportionTest::new(canary_judge::Alpha::FIVE_PERCENT, rng.uniform_open(), up).unwrap();
         let mut b = BernoulliCs::new(
             canary_judge::Alpha::FIVE_PERCENT,
-            1.0 + 100.0 * rng.uniform(),
-            rng.uniform(),
+            1.0 + 100.0 * rng.uniform_open(),
+            rng.uniform_open(),
             up,
         )
         .unwrap();
         let mut q = QuantileTest::new(
-            rng.uniform(),
+            rng.uniform_open(),
             canary_judge::Alpha::FIVE_PERCENT,
-            1.0 + 100.0 * rng.uniform(),
+            1.0 + 100.0 * rng.uniform_open(),
             up,
         )
         .unwrap()
-        .margin(Margin::Relative(rng.uniform()))
+        .margin(Margin::Relative(rng.uniform_open()))
         .unwrap();
         let mut s = Sprt::new(
             Hypotheses::RateRatio {
                 canary_share: share,
-                ratio: 1.0 + rng.uniform(),
+                ratio: 1.0 + rng.uniform_open(),
             },
             canary_judge::Alpha::FIVE_PERCENT,
             0.1,
         )
         .unwrap();
-        let mut g = GammaPoisson::new(rng.uniform(), canary_judge::Alpha::FIVE_PERCENT).unwrap();
+        let mut g =
+            GammaPoisson::new(rng.uniform_open(), canary_judge::Alpha::FIVE_PERCENT).unwrap();
         for _ in 0..1 + rng.below(20) {
-            let (x, y) = (100.0 * rng.uniform(), 100.0 * rng.uniform());
+            let (x, y) = (100.0 * rng.uniform_open(), 100.0 * rng.uniform_open());
             c.update(rng.below(50), rng.below(50)).unwrap();
             t.update(&[x], &[y]).unwrap();
             m.update(&[y], &[x]).unwrap();
@@ -117,7 +108,7 @@ fn sequential_states_reload_bit_for_bit() {
             b.update(rng.below(n), n).unwrap();
             q.update(&[x, y], &[y * 1.1]).unwrap();
             s.update_counts(rng.below(9), rng.below(9)).unwrap();
-            g.update(rng.below(9), 3.0 * rng.uniform()).unwrap();
+            g.update(rng.below(9), 3.0 * rng.uniform_open()).unwrap();
             c.check();
             t.check();
             m.check();
@@ -140,33 +131,37 @@ fn sequential_states_reload_bit_for_bit() {
 
 #[test]
 fn inputs_and_verdicts_reload_bit_for_bit() {
-    let mut rng = Rng(12345);
+    let mut rng = Rng::new(12345);
     for _ in 0..300 {
-        round_trip(&Objective::new(rng.uniform()).unwrap());
-        let values: Vec<f64> = (0..20).map(|_| 1e3 * rng.uniform() - 500.0).collect();
+        round_trip(&Objective::new(rng.uniform_open()).unwrap());
+        let values: Vec<f64> = (0..20).map(|_| 1e3 * rng.uniform_open() - 500.0).collect();
         round_trip(&Sample::new(values.clone()).unwrap());
-        let mut sketch = Sketch::new(0.001 + 0.1 * rng.uniform()).unwrap();
+        let mut sketch = Sketch::new(0.001 + 0.1 * rng.uniform_open()).unwrap();
         values.iter().for_each(|&v| sketch.insert(v));
         round_trip(&sketch);
-        let (a, b) = (rng.uniform(), 1.0 + rng.uniform());
-        let h = ClassicHistogram::new(&[(a, 3.0), (b, 5.0 + rng.uniform()), (f64::INFINITY, 9.0)]);
+        let (a, b) = (rng.uniform_open(), 1.0 + rng.uniform_open());
+        let h = ClassicHistogram::new(&[
+            (a, 3.0),
+            (b, 5.0 + rng.uniform_open()),
+            (f64::INFINITY, 9.0),
+        ]);
         round_trip(&h.unwrap());
         let e = ExponentialHistogram::new(3, 1, -2, vec![1, 2], 0, vec![])
             .unwrap()
-            .with_zero_threshold(rng.uniform())
+            .with_zero_threshold(rng.uniform_open())
             .unwrap();
         round_trip(&e);
-        let base: Vec<f64> = (0..30).map(|_| 100.0 * rng.uniform()).collect();
+        let base: Vec<f64> = (0..30).map(|_| 100.0 * rng.uniform_open()).collect();
         let canary: Vec<f64> = base
             .iter()
-            .map(|v| v * (1.0 + 0.2 * rng.uniform()))
+            .map(|v| v * (1.0 + 0.2 * rng.uniform_open()))
             .collect();
         let metrics = [Metric::new(
             "latency",
             Sample::new(base).unwrap(),
             Sample::new(canary).unwrap(),
         )
-        .margin(Margin::Relative(0.1 * rng.uniform()))];
+        .margin(Margin::Relative(0.1 * rng.uniform_open()))];
         round_trip(&Policy::default().judge(&metrics).unwrap());
     }
 }
