@@ -3,10 +3,13 @@
 //! [`Policy`] is the minimal rule, applied per metric then across metrics. The
 //! default policy with false-alarm control across metrics and looks replaces it in
 //! one place: [`Policy::decide`]. [`kayenta`] reproduces Kayenta's weighted group
-//! scoring.
+//! scoring; [`multiplicity`] holds the procedures that control false alarms across
+//! the metrics of a canary (Bonferroni, Holm, Hochberg, Benjamini–Hochberg and
+//! –Yekutieli for p-values; e-Bonferroni and e-BH for e-values).
 
 pub mod kayenta;
 mod metric;
+pub mod multiplicity;
 
 use std::collections::HashSet;
 
