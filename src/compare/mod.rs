@@ -5,6 +5,8 @@
 //! - [`quantile`]: sample quantiles by the nine Hyndman–Fan definitions, and
 //!   distribution-free intervals for a quantile and for a canary-vs-baseline
 //!   percentile delta from samples, histograms and sketches alike.
+//! - [`signed_rank`]: the Wilcoxon signed-rank test on paired differences (one
+//!   value per side per tick), exact and asymptotic.
 //! - [`histogram`]: the rank test between two histograms of the inputs
 //!   ([`crate::input::histogram`]).
 
@@ -14,6 +16,7 @@ pub(crate) mod hodges_lehmann;
 mod mann_whitney;
 pub mod quantile;
 pub(crate) mod ranks;
+pub mod signed_rank;
 
 /// (2·U for sorted `x` against sorted `y`, pooled tie term Σ(t³ − t)).
 pub(crate) fn rank_summary(x: &[f64], y: &[f64]) -> (u128, u128) {

@@ -1,0 +1,162 @@
+//! The Wilcoxon signed-rank test against R's `wilcox.test(paired = TRUE)`
+//! (scripts/gen_signed_rank_fixtures.R): R's documented example, exact cases up to
+//! n = 1000, ties and zero differences with and without continuity correction, and
+//! per-tick error counts.
+
+use canary_judge::compare::signed_rank::SignedRank;
+use canary_judge::compare::{Alternative, Method};
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn matches_r() {
+    let data: Value = serde_json::from_str(include_str!("fixtures/signed_rank.json")).unwrap();
+    let cases = data["cases"].as_array().unwrap();
+    assert!(cases.len() >= 50);
+    let mut exact_cases = 0;
+    for (i, case) in cases.iter().enumerate() {
+        let (b, c) = (floats(&case["baseline"]), floats(&case["canary"]));
+        let alternative = match case["alternative"].as_str().unwrap() {
+            "greater" => Alternative::Greater,
+            "less" => Alternative::Less,
+            _ => Alternative::TwoSided,
+        };
+        let method = match case["exact"].as_bool() {
+            Some(true) => Method::Exact,
+            Some(false) => Method::Asymptotic,
+            None => Method::Auto,
+        };
+        let test = SignedRank::new()
+            .alternative(alternative)
+            .method(method)
+            .continuity_correction(case["correct"].as_bool().unwrap());
+        let r = test.test_paired(&b, &c).unwrap();
+        assert_eq!(r.statistic, case["statistic"].as_f64().unwrap(), "case {i}");
+        let want = case["p_value"].as_f64().unwrap();
+        assert!(
+            (r.p_value - want).abs() <= 1e-11 * want,
+            "case {i} (n {}, {:?}): {} vs R {want}",
+            r.n,
+            r.method,
+            r.p_value
+        );
+        exact_cases += usize::from(r.method == Method::Exact);
+    }
+    assert!(exact_cases >= 15, "{exact_cases} exact cases");
+}
+
+/// R's documented example (?wilcox.test, Hollander & Wolfe p. 29): V = 40,
+/// p = 0.039 two-sided, 0.0195 for "greater" (x − y: before − after).
+#[test]
+#[allow(clippy::approx_constant)] // 3.14 is a depression score of the example, not π
+fn r_documented_example() {
+    let x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30];
+    let y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29];
+    let r = SignedRank::new()
+        .alternative(Alternative::Greater)
+        .test_paired(&y, &x)
+        .unwrap();
+    assert_eq!(r.statistic, 40.0);
+    assert_eq!(r.method, Method::Exact);
+    assert!((r.p_value - 0.01953125).abs() < 1e-15);
+}
+
+#[test]
+fn bad_input_and_degenerate_cases() {
+    let t = SignedRank::new();
+    assert!(t.test(&[1.0, f64::NAN]).is_err());
+    assert!(t.test(&[1.0, f64::INFINITY]).is_err());
+    assert!(t.test_paired(&[1.0], &[1.0, 2.0]).is_err());
+    // Exact refuses ties and zeros instead of answering another question.
+    assert!(t.method(Method::Exact).test(&[1.0, 1.0, 2.0]).is_err());
+    assert!(t.method(Method::Exact).test(&[0.0, 1.0, 2.0]).is_err());
+    let none = t.test(&[0.0, 0.0]).unwrap();
+    assert_eq!((none.n, none.zeros, none.p_value), (0, 2, 1.0));
+    // Far beyond R's exact limit: finite logarithm of a tiny p-value.
+    let d: Vec<f64> = (1..=1500).map(f64::from).collect();
+    let r = t
+        .method(Method::Exact)
+        .alternative(Alternative::Greater)
+        .test(&d)
+        .unwrap();
+    assert_eq!(r.p_value, 0.0);
+    let want = -1500.0 * std::f64::consts::LN_2; // only the all-positive pattern
+    assert!(
+        (r.ln_p_value - want).abs() < 1e-9 * want.abs(),
+        "{}",
+        r.ln_p_value
+    );
+}
+
+proptest! {
+    /// Flipping every sign mirrors the test: V ↦ n(n+1)/2 − V, and "greater"
+    /// becomes "less" with the same p-value; the two-sided p-value lies between the
+    /// smaller one-sided one and twice it.
+    #[test]
+    fn sign_flip_mirrors(d in prop::collection::vec(-50i32..50, 1..45)) {
+        let d: Vec<f64> = d.into_iter().map(f64::from).collect();
+        let flipped: Vec<f64> = d.iter().map(|x| -x).collect();
+        let up = SignedRank::new().alternative(Alternative::Greater).test(&d).unwrap();
+        let down = SignedRank::new().alternative(Alternative::Less).test(&flipped).unwrap();
+        let total = (up.n * (up.n + 1)) as f64 / 2.0;
+        prop_assert_eq!(up.statistic, total - down.statistic);
+        prop_assert!((up.p_value - down.p_value).abs() <= 1e-15 + 1e-12 * up.p_value);
+        // Two-sided: twice the smaller one-sided tail (capped at 1).
+        let less = SignedRank::new().alternative(Alternative::Less).test(&d).unwrap();
+        let two = SignedRank::new().test(&d).unwrap();
+        let smaller = up.p_value.min(less.p_value);
+        prop_assert!(two.p_value >= smaller, "{} < {}", two.p_value, smaller);
+        prop_assert!(two.p_value <= (2.0 * smaller).min(1.0) * (1.0 + 1e-12));
+    }
+}
+
+/// A seeded simulation of A/A pairs: 4,000 canaries of 30 tick pairs sharing each
+/// tick's load (exact test) and of 100 pairs of bursty error counts (ties and zeros:
+/// asymptotic). The one-sided false-alarm rate at α = 5% stays at or below α within
+/// three standard errors, and is not far below it (the test keeps its power).
+#[test]
+fn false_alarms_stay_at_alpha_on_pairs_that_share_their_load() {
+    let mut g = canary_judge::rng::SplitMix64::new(31);
+    let greater = SignedRank::new().alternative(Alternative::Greater);
+    let runs = 4000;
+    let (mut values, mut counts) = (0, 0);
+    for _ in 0..runs {
+        // Latencies: a shared per-tick load times independent noise on each side.
+        let load: Vec<f64> = (0..30).map(|_| (g.normal() * 0.8).exp()).collect();
+        let b: Vec<f64> = load.iter().map(|l| l * (0.2 * g.normal()).exp()).collect();
+        let c: Vec<f64> = load.iter().map(|l| l * (0.2 * g.normal()).exp()).collect();
+        values += usize::from(greater.test_paired(&b, &c).unwrap().p_value <= 0.05);
+        // Counts: each tick's rate bursts; both sides draw from it.
+        let poisson = |g: &mut canary_judge::rng::SplitMix64, mean: f64| {
+            let (mut k, mut t) = (0u32, 0.0);
+            loop {
+                t -= g.uniform_open().ln() / mean;
+                if t > 1.0 {
+                    return f64::from(k);
+                }
+                k += 1;
+            }
+        };
+        let rates: Vec<f64> = (0..100).map(|_| 3.0 * (1.2 * g.normal()).exp()).collect();
+        let b: Vec<f64> = rates.iter().map(|&r| poisson(&mut g, r)).collect();
+        let c: Vec<f64> = rates.iter().map(|&r| poisson(&mut g, r)).collect();
+        counts += usize::from(greater.test_paired(&b, &c).unwrap().p_value <= 0.05);
+    }
+    let bound = 0.05 + 3.0 * (0.05f64 * 0.95 / runs as f64).sqrt();
+    for (what, hits) in [("values", values), ("counts", counts)] {
+        let rate = hits as f64 / runs as f64;
+        assert!(
+            rate <= bound,
+            "{what}: false-alarm rate {rate} above {bound}"
+        );
+        assert!(rate >= 0.03, "{what}: rate {rate}, far below alpha");
+    }
+}
