@@ -1,6 +1,7 @@
 //! Criterion benches for the sequential tests: one observation's update (the issue's
 //! target is under 50 ns for counts, means and proportions), and one check (e-value,
-//! confidence sequence and decision) after 10^3..10^6 observations.
+//! confidence sequence and decision) after 10^3..10^6 observations; for the paired
+//! sign test, one tick (update and check) after 10^3..10^6 pairs.
 //!
 //! Run: `cargo bench --bench sequential`.
 
@@ -117,5 +118,28 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(sequential_benches, benches);
+/// The paired sign test: one tick pair's update plus a check (e-value and the
+/// confidence sequence's two binary searches) after 10^3..10^6 pairs.
+fn paired(c: &mut Criterion) {
+    use canary_judge::sequential::paired::SignTest;
+    let mut group = c.benchmark_group("sequential/paired_tick");
+    for n in [1_000usize, 10_000, 100_000, 1_000_000] {
+        let mut g = canary_judge::rng::SplitMix64::new(3);
+        let mut t =
+            SignTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::HigherIsWorse).unwrap();
+        let b: Vec<f64> = (0..n).map(|_| g.normal()).collect();
+        let c2: Vec<f64> = (0..n).map(|_| g.normal()).collect();
+        t.update(&b, &c2).unwrap();
+        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |bench, _| {
+            bench.iter(|| {
+                let (x, y) = (g.normal(), g.normal());
+                t.update(black_box(&[x]), black_box(&[y])).unwrap();
+                t.check().log_e_value
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(sequential_benches, benches, paired);
 criterion_main!(sequential_benches);

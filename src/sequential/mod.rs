@@ -67,6 +67,7 @@
 
 pub mod counts;
 pub mod means;
+pub mod paired;
 pub mod proportions;
 pub mod quantiles;
 pub mod sprt;

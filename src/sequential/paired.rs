@@ -1,0 +1,315 @@
+//! An anytime-valid sign test on tick-aligned pairs: a betting e-process on whether
+//! each tick's canary value lies above its baseline value.
+//!
+//! Each tick brings one value per side that share the tick's load (latency under the
+//! same traffic, errors out of the same burst). With no regression the pair is
+//! exchangeable given the past, so the sign of d = canary − baseline is + or − with
+//! probability ½ each (ties, d = 0, carry no evidence and are skipped). No Poisson
+//! or independence model is assumed: bursts, drifts and heavy tails shared by the two
+//! sides leave the test valid.
+//!
+//! For "higher is worse", the wealth of a constant bet λ ∈ (0, 1) on "+" after k
+//! plus signs among n non-zero pairs is (1 + λ)^k (1 − λ)^(n−k); under the null
+//! (P(+) ≤ ½ at every tick) each is a nonnegative supermartingale, and so is their
+//! average over the grid λ_j = j/20, j = 1..19 — the e-process E_t. Ville's
+//! inequality bounds P(∃t: E_t ≥ 1/α) by α, so the test may be checked after every
+//! tick. The mixture needs no tuning: it is never worse than the best constant bet
+//! of the grid by more than a factor 19. Pairs in a row on the bad side reach
+//! E = 30 after 7 (enough for α = 0.05), 170 after 10 (α = 0.01) and 1,028 after 13
+//! (α = 0.001): a short canary cannot fail earlier, however large the regression.
+//! "Lower is worse" bets on "−"; "either" averages the two e-processes.
+//!
+//! The confidence sequence is for the median θ of the differences: θ is excluded
+//! once the same e-process run on the signs of d − θ reaches 1/α, so its ends are
+//! order statistics of the differences seen (each end at level 1 − α; α/2 each for
+//! [`Direction::Either`]). The test rejects when E ≥ 1/α with the sequence on the
+//! bad side of 0, and accepts once the sequence lies inside the margin
+//! ([`Margin::Absolute`] in the data's units, or [`Margin::Relative`] to the
+//! baseline's running mean). Memory: the differences, 8 bytes per pair.
+//!
+//! # Example
+//! ```
+//! use canary_judge::{Alpha, Direction};
+//! use canary_judge::sequential::{paired::SignTest, SequentialTest, Signal};
+//! let mut test = SignTest::new(Alpha::FIVE_PERCENT, Direction::HigherIsWorse)?;
+//! let mut decision = Signal::Continue;
+//! for tick in 0..12 {
+//!     // The canary is 10% slower than the baseline under the same load.
+//!     let load = 100.0 + 40.0 * ((tick * 7) % 5) as f64;
+//!     test.update(&[load], &[load * 1.1])?;
+//!     decision = test.check().decision;
+//! }
+//! assert_eq!(decision, Signal::Reject);
+//! # Ok::<(), canary_judge::Error>(())
+//! ```
+
+use super::means::{check_finite, fold_signed};
+use super::{Monitor, Report, SequentialTest, check_margin};
+use crate::check::pool::Multiset;
+use crate::{Alpha, Direction, Error, Margin};
+
+/// The constant bets averaged: λ_j = j/20 for j = 1..19.
+const BETS: usize = 19;
+
+/// ln(1 + λ_j) and ln(1 − λ_j) for the grid, computed once per check.
+struct Bets {
+    win: [f64; BETS],
+    lose: [f64; BETS],
+}
+
+impl Bets {
+    fn new() -> Self {
+        let mut bets = Self {
+            win: [0.0; BETS],
+            lose: [0.0; BETS],
+        };
+        for j in 0..BETS {
+            let lambda = (j + 1) as f64 / (BETS + 1) as f64;
+            bets.win[j] = lambda.ln_1p();
+            bets.lose[j] = (-lambda).ln_1p();
+        }
+        bets
+    }
+
+    /// ln of the mixture wealth after `k` wins among `n` bets:
+    /// ln((1/19) Σ_j (1 + λ_j)^k (1 − λ_j)^(n−k)), by log-sum-exp.
+    fn ln_wealth(&self, k: u64, n: u64) -> f64 {
+        let (k, l) = (k as f64, n.saturating_sub(k) as f64);
+        let mut terms = [0.0f64; BETS];
+        for (j, t) in terms.iter_mut().enumerate() {
+            *t = k * self.win[j] + l * self.lose[j];
+        }
+        let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        top + terms.iter().map(|t| (t - top).exp()).sum::<f64>().ln() - (BETS as f64).ln()
+    }
+}
+
+/// The first i in [0, last] where the monotone (false then true) `pred` holds;
+/// `pred(last)` must hold.
+fn first_true(last: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, last);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
+/// The sign test's state: see the [module docs](self). Serialises as its
+/// configuration, the sorted differences, the baseline's running sum and count and
+/// the monitor; loading checks them (finite, sorted, α valid).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "Stored", into = "Stored")
+)]
+pub struct SignTest {
+    direction: Direction,
+    margin: Margin,
+    differences: Multiset,
+    baseline_sum: f64,
+    baseline_n: u64,
+    monitor: Monitor,
+}
+
+/// The saved form of a [`SignTest`].
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    direction: Direction,
+    margin: Margin,
+    #[serde(with = "crate::serde_float::vec")]
+    differences: Vec<f64>,
+    #[serde(with = "crate::serde_float")]
+    baseline_sum: f64,
+    baseline_n: u64,
+    monitor: Monitor,
+}
+
+#[cfg(feature = "serde")]
+impl From<SignTest> for Stored {
+    fn from(t: SignTest) -> Self {
+        Self {
+            direction: t.direction,
+            margin: t.margin,
+            differences: t.differences.to_sorted(),
+            baseline_sum: t.baseline_sum,
+            baseline_n: t.baseline_n,
+            monitor: t.monitor,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<Stored> for SignTest {
+    type Error = Error;
+    fn try_from(s: Stored) -> Result<Self, Error> {
+        check_margin(s.margin)?;
+        check_finite(&s.differences)?;
+        if s.differences.windows(2).any(|w| w[0] > w[1]) {
+            return Err(Error::Mismatch {
+                name: "stored paired differences",
+                expected: "sorted ascending",
+                got: "values out of order".into(),
+            });
+        }
+        if !s.baseline_sum.is_finite() {
+            return Err(Error::InvalidParameter {
+                name: "running sum of the baseline",
+                expected: "finite",
+                value: s.baseline_sum,
+            });
+        }
+        let differences = s.differences.into_iter().map(|d| d + 0.0).collect();
+        Ok(Self {
+            direction: s.direction,
+            margin: s.margin,
+            differences: Multiset::from_sorted(differences),
+            baseline_sum: s.baseline_sum,
+            baseline_n: s.baseline_n,
+            monitor: s.monitor,
+        })
+    }
+}
+
+impl SignTest {
+    /// A test at level `alpha` in `direction`, margin 0.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidAlpha`] never for a validated [`Alpha`]; kept fallible like
+    ///   the other sequential tests' constructors.
+    pub fn new(alpha: Alpha, direction: Direction) -> Result<Self, Error> {
+        Ok(Self {
+            direction,
+            margin: Margin::default(),
+            differences: Multiset::default(),
+            baseline_sum: 0.0,
+            baseline_n: 0,
+            monitor: Monitor::new(alpha)?,
+        })
+    }
+
+    /// The tolerated change of the median difference: [`Margin::Absolute`] in the
+    /// data's units, [`Margin::Relative`] a fraction of |the baseline's running
+    /// mean| at each check.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0.
+    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
+        check_margin(margin)?;
+        self.margin = margin;
+        Ok(self)
+    }
+
+    /// Adds the pairs of one or more ticks: `baseline[i]` and `canary[i]` come from
+    /// the same tick. O(log n) comparisons per pair.
+    ///
+    /// # Errors
+    /// - [`Error::Mismatch`] if the two sides differ in length;
+    ///   [`Error::InvalidParameter`] for a non-finite value, difference or running
+    ///   sum; the state is unchanged.
+    pub fn update(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
+        if baseline.len() != canary.len() {
+            return Err(Error::Mismatch {
+                name: "paired values",
+                expected: "one canary value per baseline value",
+                got: format!("{} baseline and {} canary", baseline.len(), canary.len()),
+            });
+        }
+        check_finite(baseline)?;
+        check_finite(canary)?;
+        let diffs: Vec<f64> = canary.iter().zip(baseline).map(|(c, b)| c - b).collect();
+        check_finite(&diffs)?;
+        let sum = self.baseline_sum + baseline.iter().sum::<f64>();
+        if !sum.is_finite() {
+            return Err(Error::InvalidParameter {
+                name: "running sum of the baseline",
+                expected: "finite",
+                value: sum,
+            });
+        }
+        for d in diffs {
+            self.differences.insert(d + 0.0); // −0 folded into +0
+        }
+        self.baseline_sum = sum;
+        self.baseline_n += baseline.len() as u64;
+        Ok(())
+    }
+
+    /// The number of pairs seen.
+    pub fn pairs(&self) -> usize {
+        self.differences.len()
+    }
+
+    /// ln E of the direction's e-process on the signs of the differences (zeros
+    /// skipped).
+    pub fn log_e_value(&self) -> f64 {
+        self.log_e_with(&Bets::new())
+    }
+
+    fn log_e_with(&self, bets: &Bets) -> f64 {
+        let ln_wealth = |k, n| bets.ln_wealth(k, n);
+        let (below, equal) = self.differences.below_and_equal(0.0);
+        let above = self.differences.len() - below - equal;
+        let (up, down, n) = (above as u64, below as u64, (above + below) as u64);
+        match self.direction {
+            Direction::HigherIsWorse => ln_wealth(up, n),
+            Direction::LowerIsWorse => ln_wealth(down, n),
+            Direction::Either => {
+                let (a, b) = (ln_wealth(up, n), ln_wealth(down, n));
+                let top = a.max(b);
+                top + ((a - top).exp() + (b - top).exp()).ln() - std::f64::consts::LN_2
+            }
+        }
+    }
+
+    /// The confidence sequence's ends at this check. For θ between d_(i−1) and
+    /// d_(i) (sorted, 0-based), i differences lie below θ and n − i above; with
+    /// k_min the fewest wins whose wealth reaches the bar, the ends are
+    /// d_(n − k_min) and d_(k_min − 1) (±∞ while no k reaches it).
+    fn interval(&self, bets: &Bets) -> (f64, f64) {
+        let ln_wealth = |k, n| bets.ln_wealth(k, n);
+        let n = self.differences.len();
+        let alpha = self.monitor.alpha();
+        let side = if self.direction == Direction::Either {
+            alpha / 2.0
+        } else {
+            alpha
+        };
+        let bar = -side.ln();
+        let nn = n as u64;
+        // W(k, n) grows with k: the fewest wins among n that reach the bar (n + 1
+        // when none do). θ in gap i has n − i differences above it and i below, so
+        // "+" bets exclude gaps i ≤ n − k_min and "−" bets gaps i ≥ k_min.
+        let k_min = first_true(n + 1, |k| k > n || ln_wealth(k as u64, nn) >= bar);
+        let (lower, upper) = if k_min > n {
+            (f64::NEG_INFINITY, f64::INFINITY)
+        } else {
+            (
+                self.differences.kth(n - k_min),
+                self.differences.kth(k_min - 1),
+            )
+        };
+        (lower, upper)
+    }
+}
+
+impl SequentialTest for SignTest {
+    fn check(&mut self) -> Report {
+        let bets = Bets::new();
+        let log_e = self.log_e_with(&bets);
+        let interval = self.interval(&bets);
+        let level = (self.baseline_n > 0).then(|| self.baseline_sum / self.baseline_n as f64);
+        let margin = self.margin.resolve(level);
+        fold_signed(&mut self.monitor, (log_e, interval), self.direction, margin)
+    }
+
+    fn last_report(&self) -> Report {
+        self.monitor.last()
+    }
+}
