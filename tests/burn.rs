@@ -532,7 +532,7 @@ fn hold_makes_a_tier_pending_first() {
 fn sequential_burn_test_vector() {
     use canary_judge::burn::safeguards::{BurnDecision, SequentialBurnTest};
     // policy-burnrate.md section D: H0 rate ≤ 0.001 against burn 14.4, alpha 0.01.
-    let test = SequentialBurnTest::new(slo(), 14.4, 0.01).unwrap();
+    let test = SequentialBurnTest::new(slo(), 14.4, canary_judge::Alpha::ONE_PERCENT).unwrap();
     for (errors, e) in [(5u64, 0.904), (6, 13.2), (7, 192.7)] {
         let got = test.ln_e_value(counts(errors, 1000)).exp();
         assert!((got - e).abs() / e < 2e-3, "{errors}: {got}");
@@ -542,8 +542,7 @@ fn sequential_burn_test_vector() {
     let e70 = test.ln_e_value(counts(1, 70)).exp();
     assert!((e70 - 5.67).abs() < 0.01, "{e70}");
     assert_eq!(test.decide(counts(1, 70)), BurnDecision::Continue);
-    assert!(SequentialBurnTest::new(slo(), 0.5, 0.01).is_err());
-    assert!(SequentialBurnTest::new(slo(), 14.4, 1.0).is_err());
+    assert!(SequentialBurnTest::new(slo(), 0.5, canary_judge::Alpha::ONE_PERCENT).is_err());
     // Finite after 10^9 events.
     assert!(
         test.ln_e_value(counts(1_000_000, 1_000_000_000))
@@ -557,7 +556,8 @@ fn sequential_burn_test_false_alarms_under_continuous_monitoring() {
     // requests in each of 1000 seeded runs: rejections must stay at or below alpha.
     use canary_judge::burn::safeguards::{BurnDecision, SequentialBurnTest};
     let alpha = 0.05;
-    let test = SequentialBurnTest::new(slo(), 14.4, alpha).unwrap();
+    let test =
+        SequentialBurnTest::new(slo(), 14.4, canary_judge::Alpha::new(alpha).unwrap()).unwrap();
     let mut state = 0x1234_5678_9abc_def0u64;
     let mut rejected = 0;
     for _ in 0..1000 {

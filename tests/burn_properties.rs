@@ -49,7 +49,7 @@ proptest! {
     #[test]
     fn sequential_evidence_grows_with_errors(c in counts(), factor in 1.5f64..100.0) {
         let o = Objective::new(0.999).unwrap();
-        let t = SequentialBurnTest::new(o, factor, 0.01).unwrap();
+        let t = SequentialBurnTest::new(o, factor, canary_judge::Alpha::ONE_PERCENT).unwrap();
         let e = t.ln_e_value(c);
         prop_assert!(e.is_finite());
         if c.events() < c.total() {

@@ -284,3 +284,19 @@ fn sketches_and_exponential_histograms_validate_on_load() {
         v["positive_offset"] = json!(i32::MAX)
     });
 }
+
+/// The burn module's sequential test loads only with the constructor's invariants.
+#[test]
+fn sequential_burn_test_validates_on_load() {
+    use canary_judge::burn::{Objective, safeguards::SequentialBurnTest};
+    let t = SequentialBurnTest::new(
+        Objective::new(0.999).unwrap(),
+        14.4,
+        canary_judge::Alpha::ONE_PERCENT,
+    )
+    .unwrap();
+    assert_eq!(edited(&t, |_| {}).unwrap(), t);
+    assert_refused(&t, "ln threshold", |v| v["ln_threshold"] = json!(-1.0));
+    assert_refused(&t, "per error", |v| v["ln_per_error"] = json!("-inf"));
+    assert_refused(&t, "per success", |v| v["ln_per_success"] = json!(0.5));
+}

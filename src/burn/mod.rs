@@ -46,7 +46,7 @@
 //! let (baseline, canary) = (EventCounts::new(19, 95_000)?, EventCounts::new(4, 5_000)?);
 //! let burn = slo.burn_rate(canary).value().unwrap_or(0.0); // 0.8
 //! let versus = canary::compare_burn(baseline, canary);
-//! let harmful = safeguards::SequentialBurnTest::new(slo, 14.4, 0.01)?.decide(canary);
+//! let harmful = safeguards::SequentialBurnTest::new(slo, 14.4, canary_judge::Alpha::ONE_PERCENT)?.decide(canary);
 //! assert!(versus.p_value > 0.01 && harmful == safeguards::BurnDecision::Continue);
 //!
 //! // 4. Would the rest of the rollout fit the budget?

@@ -3,7 +3,7 @@
 //! be checked after every request without inflating false alarms.
 
 use super::{Objective, Ratio};
-use crate::{Error, EventCounts};
+use crate::{Alpha, Error, EventCounts};
 
 /// A one-sided lower confidence bound on a window's burn rate: the exact
 /// (Clopper–Pearson) lower bound of the error ratio at `level`, divided by the
@@ -74,33 +74,77 @@ pub enum BurnDecision {
 ///
 /// # Example
 /// ```
-/// use canary_judge::{EventCounts, burn::{Objective, safeguards::{BurnDecision, SequentialBurnTest}}};
-/// let test = SequentialBurnTest::new(Objective::new(0.999)?, 14.4, 0.01)?;
+/// use canary_judge::{Alpha, EventCounts, burn::{Objective, safeguards::{BurnDecision, SequentialBurnTest}}};
+/// let test = SequentialBurnTest::new(Objective::new(0.999)?, 14.4, Alpha::ONE_PERCENT)?;
 /// // 7 errors in 1000 requests: E ≈ 193 ≥ 100, reject.
 /// assert_eq!(test.decide(EventCounts::new(7, 1000)?), BurnDecision::Reject);
 /// // 1 error in 70 requests: E ≈ 5.7; a plain 14.4 threshold would page here.
 /// assert_eq!(test.decide(EventCounts::new(1, 70)?), BurnDecision::Continue);
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
+///
+/// Loading checks the invariants the constructor guarantees (a positive step per
+/// error, a negative one per success, a positive threshold, all finite).
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct SequentialBurnTest {
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     ln_per_error: f64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     ln_per_success: f64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     ln_threshold: f64,
+}
+
+validated_serde!(SequentialBurnTest);
+
+impl crate::validated::Validate for SequentialBurnTest {
+    fn validate(&self) -> Result<(), Error> {
+        let checks = [
+            (
+                "ln likelihood ratio per error",
+                self.ln_per_error > 0.0,
+                "finite and > 0",
+                self.ln_per_error,
+            ),
+            (
+                "ln likelihood ratio per success",
+                self.ln_per_success < 0.0,
+                "finite and < 0",
+                self.ln_per_success,
+            ),
+            (
+                "ln threshold 1/alpha",
+                self.ln_threshold > 0.0,
+                "finite and > 0",
+                self.ln_threshold,
+            ),
+        ];
+        for (name, ok, expected, value) in checks {
+            if !(ok && value.is_finite()) {
+                return Err(Error::InvalidParameter {
+                    name,
+                    expected,
+                    value,
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 impl SequentialBurnTest {
     /// A test of burning faster than 1 against the alternative `factor`, at level `alpha`.
     ///
     /// # Errors
-    /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
     /// - [`Error::InvalidParameter`] unless 1 < factor < 1/b (the alternative rate must
     ///   be a rate above the budget's).
-    pub fn new(objective: Objective, factor: f64, alpha: f64) -> Result<Self, Error> {
-        if !(alpha > 0.0 && alpha < 1.0) {
-            return Err(Error::InvalidAlpha { value: alpha });
-        }
+    pub fn new(objective: Objective, factor: f64, alpha: Alpha) -> Result<Self, Error> {
+        let alpha = alpha.get();
         let b = objective.budget();
         if !(factor > 1.0 && factor * b < 1.0) {
             return Err(Error::InvalidParameter {

@@ -208,7 +208,6 @@ impl Sprt {
     }
 }
 
-/// The constructor's checks, shared with validation on deserialisation.
 /// The Bernoulli log-likelihood ratio of p1 against p0 per event and per non-event:
 /// (ln(p1/p0), ln((1 − p1)/(1 − p0))). Shared with the burn module's sequential
 /// test ([`crate::burn::safeguards::SequentialBurnTest`]).
@@ -216,6 +215,7 @@ pub(crate) fn bernoulli_steps(p0: f64, p1: f64) -> (f64, f64) {
     ((p1 / p0).ln(), ((1.0 - p1) / (1.0 - p0)).ln())
 }
 
+/// The constructor's checks, shared with validation on deserialisation.
 fn check_config(hypotheses: Hypotheses, alpha: f64, beta: f64) -> Result<(), Error> {
     check_alpha(alpha)?;
     let bad = |name: &'static str, expected: &'static str, value: f64| {
