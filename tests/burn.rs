@@ -833,3 +833,30 @@ mod periods {
         assert!(thirty.bounds(i64::MAX).is_err());
     }
 }
+
+/// The exact one-sided Clopper–Pearson bound behind `burn_lower_bound`, against R's
+/// qbeta (scripts/gen_burn_bound_fixtures.R): counts from 1 to 2^32, levels 0.5 to
+/// 0.999999, within 1e-10 relative, and never above R's value by more than that
+/// (the bound is conservative).
+#[test]
+fn lower_bound_matches_r_qbeta_up_to_2_pow_32() {
+    use canary_judge::burn::safeguards::burn_lower_bound;
+    let data: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/burn_bound.json")).unwrap();
+    let cases = data["cases"].as_array().unwrap();
+    assert!(cases.len() >= 100);
+    for c in cases {
+        let (x, n) = (c["events"].as_u64().unwrap(), c["total"].as_u64().unwrap());
+        let level = c["level"].as_f64().unwrap();
+        let want = c["lower"].as_f64().unwrap();
+        let got = burn_lower_bound(slo(), counts(x, n), level)
+            .unwrap()
+            .value()
+            .unwrap()
+            * slo().budget();
+        assert!(
+            ((got - want) / want).abs() < 1e-10,
+            "{x}/{n} at {level}: {got} vs R {want}"
+        );
+    }
+}
