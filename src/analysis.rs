@@ -186,8 +186,15 @@ impl MetricSpec {
 }
 
 /// The policy document an [`Analysis`] is built from.
+///
+/// Loading validates as [`Plan::validate`] does, so a plan read from a file is
+/// checked before any [`Analysis`] is built from it.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct Plan {
     /// The metrics, in the order findings are reported.
     pub metrics: Vec<MetricSpec>,
@@ -202,6 +209,14 @@ pub struct Plan {
 
 fn default_ticks() -> u64 {
     60
+}
+
+validated_serde!(Plan);
+
+impl crate::validated::Validate for Plan {
+    fn validate(&self) -> Result<(), Error> {
+        Plan::validate(self)
+    }
 }
 
 impl Plan {
@@ -857,6 +872,14 @@ fn apply(
                     )?;
                     updated[i] = Some(State::Spent(spent));
                 }
+            }
+            (Check::Paired, _) => {
+                let mut test = match s {
+                    State::Paired(t) => t.clone(),
+                    _ => check::new_paired_test(&ctx)?,
+                };
+                test.update(&points.0, &points.1)?;
+                updated[i] = Some(State::Paired(test));
             }
             (Check::Mean, _) => {
                 let mut test = match s {

@@ -215,6 +215,8 @@ pub enum SequentialKind {
     Quantile,
     /// [`crate::sequential::means::TTest`]: difference of means.
     Mean,
+    /// [`crate::sequential::paired::SignTest`]: median of tick-paired differences.
+    Paired,
 }
 
 /// The result behind a judgement, as each test reported it.

@@ -566,6 +566,25 @@ mod saved_state {
         );
     }
 
+    /// A plan read on its own is validated as `Plan::validate` does: zero planned
+    /// ticks, a repeated metric or a check that does not fit its metric do not load.
+    #[test]
+    fn plans_validate_on_load() {
+        let good = serde_json::to_value(plan()).unwrap();
+        let back: Plan = serde_json::from_value(good.clone()).unwrap();
+        assert_eq!(back, plan());
+        let mut zero = good.clone();
+        zero["planned_ticks"] = serde_json::json!(0);
+        let e = serde_json::from_value::<Plan>(zero)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("planned_ticks"), "{e}");
+        let mut twice = good.clone();
+        let first = twice["metrics"][0].clone();
+        twice["metrics"].as_array_mut().unwrap().push(first);
+        assert!(serde_json::from_value::<Plan>(twice).is_err());
+    }
+
     /// A loaded state that breaks an invariant is an error, never a verdict.
     #[test]
     fn invalid_states_do_not_load() {
@@ -916,4 +935,46 @@ fn budget_gate_check_is_the_burn_gate() {
     assert!(bad(0.5, 60, 0.25, f64::NAN).contains("max_spend"));
     assert!(bad(f64::INFINITY, 60, 0.25, 0.05).contains("remaining_budget"));
     assert!(bad(0.5, 0, 0.25, 0.05).contains("period_seconds"));
+}
+
+/// The paired check is the sign test on the pairs of each tick (values by position,
+/// counts as rates), judged by the one rule; unequal sides are refused and change
+/// nothing.
+#[test]
+fn paired_check_is_the_sign_test() {
+    use canary_judge::sequential::paired::SignTest;
+    let plan = Plan::new(vec![
+        MetricSpec::new("latency", [Check::Paired]).direction(Direction::HigherIsWorse),
+        MetricSpec::new("errors", [Check::Paired]).direction(Direction::HigherIsWorse),
+    ]);
+    let mut a = Analysis::new(plan).unwrap();
+    let mut lat = SignTest::new(Alpha::ONE_PERCENT, Direction::HigherIsWorse).unwrap();
+    let mut err = SignTest::new(Alpha::ONE_PERCENT, Direction::HigherIsWorse).unwrap();
+    let mut g = Gen::new(12);
+    for t in 0..40u64 {
+        let load = 100.0 * (0.5 * g.normal()).exp();
+        let (b, c) = (load, load * 1.2 + g.normal());
+        a.observe(t, "latency", &values(&[b], &[c])).unwrap();
+        lat.update(&[b], &[c]).unwrap();
+        let (be, ce) = (g.below(20), g.below(30));
+        a.observe(t, "errors", &counts(be, 1000, ce, 1000)).unwrap();
+        err.update(&[be as f64 / 1000.0], &[ce as f64 / 1000.0])
+            .unwrap();
+    }
+    let v = a.verdict(40).unwrap();
+    for (f, test) in v.findings.iter().zip([&mut lat, &mut err]) {
+        let want = test.check();
+        let Some(Evidence::Sequential { report, .. }) = &f.evidence else {
+            panic!("no sequential evidence: {f:?}");
+        };
+        assert_eq!(report, &want, "{}", f.metric);
+    }
+    assert_eq!(v.findings[0].judgement, Judgement::Fail(Side::High));
+    assert_eq!(v.decision, Decision::Fail);
+    let before = a.clone();
+    let e = a
+        .observe(41, "latency", &values(&[1.0, 2.0], &[1.0]))
+        .unwrap_err();
+    assert!(e.to_string().contains("latency"), "{e}");
+    assert_eq!(a, before);
 }

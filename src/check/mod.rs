@@ -10,6 +10,7 @@
 //! | [`Check::CountRate`] | counts | confidence sequence of the rate ratio − 1 | anytime | relative only (a fraction of the baseline's rate) |
 //! | [`Check::Quantile`] | values, classic histograms | confidence sequence of the quantile difference | anytime | lower end of the baseline's quantile sequence |
 //! | [`Check::Mean`] | values, counts | confidence sequence of the mean difference | anytime | the baseline's mean |
+//! | [`Check::Paired`] | values (equal counts per side per tick), counts (the two rates) | confidence sequence of the median paired difference | anytime | the baseline's mean |
 //! | [`Check::Threshold`] | values, counts | the canary's level at the latest tick against fixed bounds | final | none (the bounds are absolute) |
 //!
 //! On binned data the rank test has no shift interval (values inside a bucket are
@@ -52,6 +53,7 @@ use crate::input::histogram::ClassicHistogram;
 use crate::params::{Alpha, Margin};
 use crate::sequential::counts::CountRateTest;
 use crate::sequential::means::TTest;
+use crate::sequential::paired::SignTest;
 use crate::sequential::quantiles::QuantileTest;
 use crate::sequential::{ConfidenceSequence, Report, SequentialTest, Signal};
 
@@ -108,6 +110,12 @@ pub enum Check {
     },
     /// The anytime-valid t-test of means ([`TTest`], effect size 0.1 by default).
     Mean,
+    /// The anytime-valid sign test on tick-aligned pairs
+    /// ([`SignTest`]): values pair by position
+    /// within a tick (`baseline[i]` with `canary[i]`, so both sides must bring as
+    /// many), counts pair as the two rates. Valid without any Poisson or
+    /// independence model when each tick's pair shares its load.
+    Paired,
     /// The canary's error budget burn against an SLO: the SRE Workbook's paging
     /// tiers (burn rate above 14.4 over both 1 h and 5 min, or above 6 over both 6 h
     /// and 30 min; [`crate::burn::tiers::workbook`]) evaluated on the canary's event
@@ -185,6 +193,7 @@ impl fmt::Display for Check {
             Self::CountRate { .. } => f.write_str("count rate"),
             Self::Quantile { p, .. } => write!(f, "quantile p{}", Num(100.0 * p)),
             Self::Mean => f.write_str("mean"),
+            Self::Paired => f.write_str("paired sign"),
             Self::Threshold { .. } => f.write_str("threshold"),
             Self::BurnRate { .. } => f.write_str("burn rate"),
             Self::BudgetGate { .. } => f.write_str("budget gate"),
@@ -246,14 +255,16 @@ impl Check {
                 kind == Kind::Counts
             }
             Self::Quantile { .. } => matches!(kind, Kind::Values | Kind::Histograms),
-            Self::Mean | Self::Threshold { .. } => matches!(kind, Kind::Values | Kind::Counts),
+            Self::Mean | Self::Paired | Self::Threshold { .. } => {
+                matches!(kind, Kind::Values | Kind::Counts)
+            }
         }
     }
 
     /// The check's own parameters, and how they fit the metric's direction and margin.
     pub(crate) fn validate(&self, direction: Direction, margin: Margin) -> Result<(), Error> {
         match *self {
-            Self::Rank | Self::Mean => Ok(()),
+            Self::Rank | Self::Mean | Self::Paired => Ok(()),
             Self::BudgetGate {
                 objective,
                 remaining_budget,
@@ -363,7 +374,9 @@ impl Check {
     /// The check's running state before any observation.
     pub(crate) fn initial_state(&self) -> State {
         match self {
-            Self::CountRate { .. } | Self::Quantile { .. } | Self::Mean => State::Pending,
+            Self::CountRate { .. } | Self::Quantile { .. } | Self::Mean | Self::Paired => {
+                State::Pending
+            }
             Self::Rank | Self::Percentile { .. } | Self::Threshold { .. } => State::Shared,
             Self::BurnRate { .. } => State::Burn(Vec::new()),
             Self::BudgetGate { .. } => State::Spent(crate::EventCounts::default()),
@@ -385,6 +398,7 @@ pub(crate) enum State {
     CountRate(CountRateTest),
     Quantile(QuantileTest),
     Mean(TTest),
+    Paired(SignTest),
     /// The canary's counts per tick, the latest `burn_buckets` of them.
     Burn(Vec<crate::EventCounts>),
     /// The canary's cumulative counts (the budget gate).
@@ -409,10 +423,11 @@ impl State {
                 Check::Rank | Check::Percentile { .. } | Check::Threshold { .. }
             ) | (
                 Self::Pending,
-                Check::CountRate { .. } | Check::Quantile { .. } | Check::Mean
+                Check::CountRate { .. } | Check::Quantile { .. } | Check::Mean | Check::Paired
             ) | (Self::CountRate(_), Check::CountRate { .. })
                 | (Self::Quantile(_), Check::Quantile { .. })
                 | (Self::Mean(_), Check::Mean)
+                | (Self::Paired(_), Check::Paired)
                 | (Self::Spent(_), Check::BudgetGate { .. })
         ) || matches!((self, check), (Self::Burn(v), Check::BurnRate { tick_seconds, .. })
                 if *tick_seconds > 0 && v.len() <= burn_buckets(*tick_seconds))
@@ -904,6 +919,12 @@ pub(crate) fn look_own_state(
             let estimate = (b.n() > 0 && c.n() > 0).then(|| c.mean() - b.mean());
             sequential(ctx, check, SequentialKind::Mean, report, level, estimate)
         }
+        State::Paired(t) => {
+            let report = t.check();
+            let level = t.baseline_mean();
+            let estimate = t.median_difference();
+            sequential(ctx, check, SequentialKind::Paired, report, level, estimate)
+        }
     })
 }
 
@@ -945,6 +966,12 @@ pub(crate) fn new_quantile_test(
 /// The t-test of a mean check.
 pub(crate) fn new_mean_test(ctx: &Context<'_>) -> Result<TTest, Error> {
     TTest::new(ctx.alpha, ctx.direction)
+}
+
+/// The paired sign test of a check, at the metric's α and direction (its margin is
+/// judged by the check, against the baseline's mean).
+pub(crate) fn new_paired_test(ctx: &Context<'_>) -> Result<SignTest, Error> {
+    SignTest::new(ctx.alpha, ctx.direction)
 }
 
 /// The tiers of the burn-rate check: the SRE Workbook's paging tiers.

@@ -246,6 +246,17 @@ impl SignTest {
         self.differences.len()
     }
 
+    /// The baseline's running mean (None before any pair): the level a relative
+    /// margin is a fraction of.
+    pub fn baseline_mean(&self) -> Option<f64> {
+        (self.baseline_n > 0).then(|| self.baseline_sum / self.baseline_n as f64)
+    }
+
+    /// The median of the differences canary − baseline (None before any pair).
+    pub fn median_difference(&self) -> Option<f64> {
+        self.differences.median()
+    }
+
     /// ln E of the direction's e-process on the signs of the differences (zeros
     /// skipped).
     pub fn log_e_value(&self) -> f64 {
@@ -304,8 +315,7 @@ impl SequentialTest for SignTest {
         let bets = Bets::new();
         let log_e = self.log_e_with(&bets);
         let interval = self.interval(&bets);
-        let level = (self.baseline_n > 0).then(|| self.baseline_sum / self.baseline_n as f64);
-        let margin = self.margin.resolve(level);
+        let margin = self.margin.resolve(self.baseline_mean());
         fold_signed(&mut self.monitor, (log_e, interval), self.direction, margin)
     }
 
