@@ -873,6 +873,14 @@ fn apply(
                     updated[i] = Some(State::Spent(spent));
                 }
             }
+            (Check::SignedRank, _) => {
+                let mut pairs = match s {
+                    State::Pairs(p) => p.clone(),
+                    _ => check::Pairs::default(),
+                };
+                pairs.push(&points.0, &points.1)?;
+                updated[i] = Some(State::Pairs(pairs));
+            }
             (Check::Paired, _) => {
                 let mut test = match s {
                     State::Paired(t) => t.clone(),

@@ -192,11 +192,32 @@ impl Display for DistributionChange {
     }
 }
 
+impl Display for crate::compare::signed_rank::SignedRankResult {
+    /// `signed-rank V = 52 (n 10, 0 zeros, exact), p = 0.004883`.
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "signed-rank V = {} (n {}, {} zeros, {}{}), p = {}",
+            Num(self.statistic),
+            self.n,
+            self.zeros,
+            if self.method == crate::compare::Method::Exact {
+                "exact"
+            } else {
+                "normal approximation"
+            },
+            if self.ties { ", ties" } else { "" },
+            Num(self.p_value)
+        )
+    }
+}
+
 impl Display for Evidence {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             Self::Rank(r) => r.fmt(f),
             Self::Percentile(d) => d.fmt(f),
+            Self::SignedRank(r) => r.fmt(f),
             Self::Sequential { test, report } => write!(f, "{test:?} test {report}"),
             Self::Kayenta(k) => k.fmt(f),
             Self::Threshold { value } => write!(f, "canary level {}", Num(*value)),

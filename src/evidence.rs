@@ -229,6 +229,9 @@ pub enum Evidence {
     Rank(MannWhitneyResult),
     /// A percentile delta with its distribution-free intervals.
     Percentile(PercentileDelta),
+    /// A Wilcoxon signed-rank test on tick-paired differences (shifted by the
+    /// margin when there is one).
+    SignedRank(crate::compare::signed_rank::SignedRankResult),
     /// A sequential test's report at this look (e-value, always-valid p-value,
     /// confidence sequence in the test's own scale).
     Sequential {

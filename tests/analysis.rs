@@ -978,3 +978,48 @@ fn paired_check_is_the_sign_test() {
     assert!(e.to_string().contains("latency"), "{e}");
     assert_eq!(a, before);
 }
+
+/// The signed-rank check is the Wilcoxon signed-rank test on the tick pairs seen,
+/// shifted by the margin toward the bad side.
+#[test]
+fn signed_rank_check_is_the_test_on_shifted_pairs() {
+    use canary_judge::compare::signed_rank::SignedRank;
+    let margin = 2.0;
+    let plan = Plan::new(vec![
+        MetricSpec::new("latency", [Check::SignedRank])
+            .direction(Direction::HigherIsWorse)
+            .margin(Margin::Absolute(margin)),
+        MetricSpec::new("either", [Check::SignedRank]).direction(Direction::Either),
+    ]);
+    let mut a = Analysis::new(plan).unwrap();
+    let mut g = Gen::new(8);
+    let mut d = Vec::new();
+    for t in 0..30u64 {
+        let load = 100.0 + 20.0 * g.normal();
+        let (b, c) = (load, load + 3.0 + g.normal());
+        a.observe(t, "latency", &values(&[b], &[c])).unwrap();
+        a.observe(t, "either", &values(&[b], &[c])).unwrap();
+        d.push(c - b);
+    }
+    let v = a.verdict(30).unwrap();
+    let shifted: Vec<f64> = d.iter().map(|x| x - margin).collect();
+    let want = SignedRank::new()
+        .alternative(Alternative::Greater)
+        .test(&shifted)
+        .unwrap();
+    let Some(Evidence::SignedRank(got)) = &v.findings[0].evidence else {
+        panic!("{:?}", v.findings[0]);
+    };
+    assert_eq!(got, &want);
+    assert_eq!(v.findings[0].judgement.is_fail(), want.p_value < 0.01);
+    // Either: twice the smaller one-sided p-value on the unshifted pairs.
+    let up = SignedRank::new()
+        .alternative(Alternative::Greater)
+        .test(&d)
+        .unwrap();
+    assert_eq!(v.findings[1].p_value, Some((2.0 * up.p_value).min(1.0)));
+    assert_eq!(v.findings[1].judgement, Judgement::Fail(Side::High));
+    let before = a.clone();
+    assert!(a.observe(31, "latency", &values(&[1.0], &[])).is_err());
+    assert_eq!(a, before);
+}

@@ -53,6 +53,15 @@ fn matches_r() {
     assert!(exact_cases >= 15, "{exact_cases} exact cases");
 }
 
+/// At V exactly at its mean the two-sided continuity correction is 0 (R's sign(0)):
+/// p = 1. Found by the sign-flip property ([−26, 26]).
+#[test]
+fn statistic_at_the_mean_gives_p_one() {
+    let r = SignedRank::new().test(&[-26.0, 26.0]).unwrap();
+    assert_eq!(r.statistic, 1.5);
+    assert_eq!(r.p_value, 1.0);
+}
+
 /// R's documented example (?wilcox.test, Hollander & Wolfe p. 29): V = 40,
 /// p = 0.039 two-sided, 0.0195 for "greater" (x − y: before − after).
 #[test]

@@ -10,6 +10,7 @@
 //! | [`Check::CountRate`] | counts | confidence sequence of the rate ratio − 1 | anytime | relative only (a fraction of the baseline's rate) |
 //! | [`Check::Quantile`] | values, classic histograms | confidence sequence of the quantile difference | anytime | lower end of the baseline's quantile sequence |
 //! | [`Check::Mean`] | values, counts | confidence sequence of the mean difference | anytime | the baseline's mean |
+//! | [`Check::SignedRank`] | as [`Check::Paired`] | the signed-rank test of the differences shifted by the margin (no interval) | final | the baseline's mean |
 //! | [`Check::Paired`] | values (equal counts per side per tick), counts (the two rates) | confidence sequence of the median paired difference | anytime | the baseline's mean |
 //! | [`Check::Threshold`] | values, counts | the canary's level at the latest tick against fixed bounds | final | none (the bounds are absolute) |
 //!
@@ -116,6 +117,12 @@ pub enum Check {
     /// many), counts pair as the two rates. Valid without any Poisson or
     /// independence model when each tick's pair shares its load.
     Paired,
+    /// The Wilcoxon signed-rank test on the same tick-aligned pairs as
+    /// [`Check::Paired`], at the final look ([`crate::compare::signed_rank`]): with a
+    /// margin m it tests the differences shifted by m (H₀: the median difference is
+    /// at most m in the bad direction). Fails when p < α; the estimate is the median
+    /// difference.
+    SignedRank,
     /// The canary's error budget burn against an SLO: the SRE Workbook's paging
     /// tiers (burn rate above 14.4 over both 1 h and 5 min, or above 6 over both 6 h
     /// and 30 min; [`crate::burn::tiers::workbook`]) evaluated on the canary's event
@@ -194,6 +201,7 @@ impl fmt::Display for Check {
             Self::Quantile { p, .. } => write!(f, "quantile p{}", Num(100.0 * p)),
             Self::Mean => f.write_str("mean"),
             Self::Paired => f.write_str("paired sign"),
+            Self::SignedRank => f.write_str("signed rank"),
             Self::Threshold { .. } => f.write_str("threshold"),
             Self::BurnRate { .. } => f.write_str("burn rate"),
             Self::BudgetGate { .. } => f.write_str("budget gate"),
@@ -255,7 +263,7 @@ impl Check {
                 kind == Kind::Counts
             }
             Self::Quantile { .. } => matches!(kind, Kind::Values | Kind::Histograms),
-            Self::Mean | Self::Paired | Self::Threshold { .. } => {
+            Self::Mean | Self::Paired | Self::SignedRank | Self::Threshold { .. } => {
                 matches!(kind, Kind::Values | Kind::Counts)
             }
         }
@@ -264,7 +272,7 @@ impl Check {
     /// The check's own parameters, and how they fit the metric's direction and margin.
     pub(crate) fn validate(&self, direction: Direction, margin: Margin) -> Result<(), Error> {
         match *self {
-            Self::Rank | Self::Mean | Self::Paired => Ok(()),
+            Self::Rank | Self::Mean | Self::Paired | Self::SignedRank => Ok(()),
             Self::BudgetGate {
                 objective,
                 remaining_budget,
@@ -380,6 +388,7 @@ impl Check {
             Self::Rank | Self::Percentile { .. } | Self::Threshold { .. } => State::Shared,
             Self::BurnRate { .. } => State::Burn(Vec::new()),
             Self::BudgetGate { .. } => State::Spent(crate::EventCounts::default()),
+            Self::SignedRank => State::Pairs(Pairs::default()),
         }
     }
 }
@@ -399,6 +408,8 @@ pub(crate) enum State {
     Quantile(QuantileTest),
     Mean(TTest),
     Paired(SignTest),
+    /// The tick-paired differences (the signed-rank check).
+    Pairs(Pairs),
     /// The canary's counts per tick, the latest `burn_buckets` of them.
     Burn(Vec<crate::EventCounts>),
     /// The canary's cumulative counts (the budget gate).
@@ -428,6 +439,7 @@ impl State {
                 | (Self::Quantile(_), Check::Quantile { .. })
                 | (Self::Mean(_), Check::Mean)
                 | (Self::Paired(_), Check::Paired)
+                | (Self::Pairs(_), Check::SignedRank)
                 | (Self::Spent(_), Check::BudgetGate { .. })
         ) || matches!((self, check), (Self::Burn(v), Check::BurnRate { tick_seconds, .. })
                 if *tick_seconds > 0 && v.len() <= burn_buckets(*tick_seconds))
@@ -887,6 +899,7 @@ pub(crate) fn look_own_state(
             })
         }
         State::Burn(counts) => return burn(ctx, check, counts),
+        State::Pairs(pairs) => return signed_rank(ctx, check, pairs),
         State::Spent(spent) => return budget_gate(ctx, check, *spent),
         State::CountRate(t) => {
             let report = t.check();
@@ -966,6 +979,156 @@ pub(crate) fn new_quantile_test(
 /// The t-test of a mean check.
 pub(crate) fn new_mean_test(ctx: &Context<'_>) -> Result<TTest, Error> {
     TTest::new(ctx.alpha, ctx.direction)
+}
+
+/// The differences canary − baseline of tick-aligned pairs, in arrival order, and the
+/// baseline's running sum and count (for a relative margin). Memory: 8 bytes a pair.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
+pub(crate) struct Pairs {
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float::vec"))]
+    differences: Vec<f64>,
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+    baseline_sum: f64,
+    baseline_n: u64,
+}
+
+validated_serde!(Pairs);
+
+impl crate::validated::Validate for Pairs {
+    fn validate(&self) -> Result<(), Error> {
+        if let Some(&d) = self.differences.iter().find(|d| !d.is_finite()) {
+            return Err(invalid("stored paired difference", "finite", d));
+        }
+        if !self.baseline_sum.is_finite() {
+            return Err(invalid("stored baseline sum", "finite", self.baseline_sum));
+        }
+        Ok(())
+    }
+}
+
+impl Pairs {
+    /// Adds one tick's pairs (`baseline[i]` with `canary[i]`), all or nothing.
+    pub(crate) fn push(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
+        if baseline.len() != canary.len() {
+            return Err(Error::Mismatch {
+                name: "paired values",
+                expected: "one canary value per baseline value",
+                got: format!("{} baseline and {} canary", baseline.len(), canary.len()),
+            });
+        }
+        let d: Vec<f64> = canary.iter().zip(baseline).map(|(c, b)| c - b).collect();
+        if let Some(&bad) = d.iter().find(|d| !d.is_finite()) {
+            return Err(invalid("paired difference", "finite", bad));
+        }
+        let sum = self.baseline_sum + baseline.iter().sum::<f64>();
+        if !sum.is_finite() {
+            return Err(invalid("running sum of the baseline", "finite", sum));
+        }
+        self.differences.extend(d);
+        self.baseline_sum = sum;
+        self.baseline_n += baseline.len() as u64;
+        Ok(())
+    }
+}
+
+/// Judges a signed-rank check: the test on the differences shifted by the margin,
+/// one-sided toward the bad direction (two-sided: twice the smaller side).
+fn signed_rank(ctx: &Context<'_>, check: &Check, pairs: &Pairs) -> Result<Finding, Error> {
+    use crate::compare::signed_rank::SignedRank;
+    let n = pairs.differences.len();
+    if n == 0 {
+        return Ok(
+            ctx.finding(check, Judgement::NoData(Lack::NotObserved), || {
+                "no pairs yet".into()
+            }),
+        );
+    }
+    let sides = if ctx.direction == Direction::Either {
+        2.0
+    } else {
+        1.0
+    };
+    let floor = sides * 0.5f64.powi(n.min(2000) as i32);
+    if floor >= ctx.alpha.get() {
+        return Ok(ctx.finding(check, Judgement::NoData(Lack::TooFew), || {
+            format!(
+                "{n} pairs: the smallest attainable p-value {} is not below alpha {}",
+                Num(floor),
+                ctx.alpha
+            )
+        }));
+    }
+    let level = (pairs.baseline_n > 0).then(|| pairs.baseline_sum / pairs.baseline_n as f64);
+    let margin = ctx.margin.resolve(level).abs();
+    let shifted = |by: f64| -> Vec<f64> { pairs.differences.iter().map(|d| d - by).collect() };
+    let up = || {
+        SignedRank::new()
+            .alternative(Alternative::Greater)
+            .test(&shifted(margin))
+    };
+    let down = || {
+        SignedRank::new()
+            .alternative(Alternative::Less)
+            .test(&shifted(-margin))
+    };
+    let (result, side) = match ctx.direction {
+        Direction::HigherIsWorse => (up()?, Side::High),
+        Direction::LowerIsWorse => (down()?, Side::Low),
+        Direction::Either => {
+            let (u, d) = (up()?, down()?);
+            let (mut r, side) = if u.p_value <= d.p_value {
+                (u, Side::High)
+            } else {
+                (d, Side::Low)
+            };
+            r.p_value = (2.0 * r.p_value).min(1.0);
+            r.ln_p_value = (std::f64::consts::LN_2 + r.ln_p_value).min(0.0);
+            (r, side)
+        }
+    };
+    let significant = result.p_value < ctx.alpha.get();
+    let judgement = if significant {
+        Judgement::Fail(side)
+    } else {
+        Judgement::Pass
+    };
+    let mut sorted = pairs.differences.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        let (lo, hi) = (sorted[n / 2 - 1], sorted[n / 2]);
+        lo + (hi - lo) / 2.0
+    };
+    let p = result.p_value;
+    let mut f = ctx.finding(check, judgement, || {
+        if significant {
+            format!(
+                "the paired differences lie beyond the margin {}: p = {} < alpha (median difference {})",
+                Num(margin),
+                Num(p),
+                Num(median)
+            )
+        } else {
+            format!(
+                "no significant paired change beyond the margin {}: p = {} (median difference {})",
+                Num(margin),
+                Num(p),
+                Num(median)
+            )
+        }
+    });
+    f.estimate = Some(median);
+    f.margin = margin;
+    f.alpha = Some(ctx.alpha);
+    f.p_value = Some(p);
+    f.evidence = Some(Evidence::SignedRank(result));
+    Ok(f)
 }
 
 /// The paired sign test of a check, at the metric's α and direction (its margin is

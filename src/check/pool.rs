@@ -174,7 +174,8 @@ impl Multiset {
         &self.main
     }
 
-    /// A sorted copy, without changing the runs.
+    /// A sorted copy, without changing the runs (saving state).
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     pub(crate) fn to_sorted(&self) -> Vec<f64> {
         let mut copy = self.clone();
         copy.merge_tail();

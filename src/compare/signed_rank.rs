@@ -61,9 +61,10 @@ impl Default for SignedRank {
 
 /// The result of [`SignedRank::test`].
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SignedRankResult {
     /// V: the sum of the (mid-)ranks of |d| over the positive differences.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub statistic: f64,
     /// The number of non-zero differences ranked.
     pub n: usize,
@@ -74,10 +75,20 @@ pub struct SignedRankResult {
     /// The method that produced the p-value (never `Auto`).
     pub method: Method,
     /// The standardised statistic of the asymptotic method (None when exact).
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::serde_float::option"
+        )
+    )]
     pub z: Option<f64>,
     /// The p-value for the configured alternative (1 when nothing is left to rank).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub p_value: f64,
     /// ln of the p-value, finite where the p-value underflows.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub ln_p_value: f64,
 }
 
@@ -237,7 +248,10 @@ impl SignedRank {
             0.0
         } else {
             match self.alternative {
-                Alternative::TwoSided => 0.5 * diff.signum(),
+                // R's sign(): 0 at the mean (f64::signum would give 1 there).
+                Alternative::TwoSided if diff > 0.0 => 0.5,
+                Alternative::TwoSided if diff < 0.0 => -0.5,
+                Alternative::TwoSided => 0.0,
                 Alternative::Greater => 0.5,
                 Alternative::Less => -0.5,
             }

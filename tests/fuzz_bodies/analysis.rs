@@ -65,6 +65,7 @@ fn fuzz_analysis(data: &[u8]) {
                 Check::Rank,
                 Check::Mean,
                 Check::Paired,
+                Check::SignedRank,
                 Check::Threshold { min: None, max: Some(0.5) },
                 Check::BurnRate { objective: 0.99, tick_seconds: 60 },
                 Check::BudgetGate {
