@@ -4,6 +4,9 @@
 //! `scripts/gen_mwu_fixtures.py` (scipy 1.17.1, R 4.2, numpy). No value in it was
 //! produced by this crate.
 
+mod common;
+use common::floats;
+
 use canary_judge::Sample;
 use canary_judge::compare::{Alternative, MannWhitney, MannWhitneyResult, Method};
 use serde_json::Value;
@@ -11,18 +14,6 @@ use serde_json::Value;
 fn fixtures() -> Value {
     let raw = include_str!("fixtures/mann_whitney.json");
     serde_json::from_str(raw).expect("fixture parses")
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| match x.as_str() {
-            Some("inf") => f64::INFINITY,
-            Some("-inf") => f64::NEG_INFINITY,
-            _ => x.as_f64().unwrap(),
-        })
-        .collect()
 }
 
 fn alternative(name: &str) -> Alternative {

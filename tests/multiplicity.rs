@@ -2,6 +2,9 @@
 //! the adjusted p-values to 1e-12 relative and the rejections at several α, and the
 //! e-value procedures against a brute-force reading of their definitions.
 
+mod common;
+use common::floats;
+
 use canary_judge::Alpha;
 use canary_judge::policy::multiplicity::{
     Procedure, adjust, e_benjamini_hochberg, e_bonferroni, weighted_bonferroni,
@@ -11,14 +14,6 @@ use serde_json::Value;
 
 fn fixtures() -> Value {
     serde_json::from_str(include_str!("fixtures/multiplicity.json")).unwrap()
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
 }
 
 #[test]

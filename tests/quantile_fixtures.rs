@@ -8,14 +8,7 @@ use canary_judge::compare::quantile::{
 use serde_json::Value;
 
 mod common;
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
+use common::floats;
 
 #[test]
 fn all_methods_equal_numpy_exactly() {

@@ -3,18 +3,13 @@
 //! n = 1000, ties and zero differences with and without continuity correction, and
 //! per-tick error counts.
 
+mod common;
+use common::floats;
+
 use canary_judge::compare::signed_rank::SignedRank;
 use canary_judge::compare::{Alternative, Method};
 use proptest::prelude::*;
 use serde_json::Value;
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
 
 #[test]
 fn matches_r() {
