@@ -66,6 +66,7 @@
 //!   a count against a known expected count (Lindon & Kallus 2025).
 
 pub mod counts;
+pub mod exceedance;
 pub mod means;
 pub mod paired;
 pub mod proportions;
