@@ -876,7 +876,7 @@ fn apply(
             (Check::SignedRank, _) => {
                 let mut pairs = match s {
                     State::Pairs(p) => p.clone(),
-                    _ => check::Pairs::default(),
+                    _ => crate::sequential::paired::Pairs::default(),
                 };
                 pairs.push(&points.0, &points.1)?;
                 updated[i] = Some(State::Pairs(pairs));

@@ -144,6 +144,11 @@ pub enum Look {
     Anytime,
 }
 
+/// The margin as [`judge_interval`] applies it: |m|, and 0 for NaN.
+pub(crate) fn margin_bound(margin: f64) -> f64 {
+    if margin.is_nan() { 0.0 } else { margin.abs() }
+}
+
 /// The one rule every check uses: an interval for the change against a margin m ≥ 0
 /// in the bad direction.
 ///
@@ -176,7 +181,7 @@ pub fn judge_interval(
     look: Look,
 ) -> Judgement {
     let (lo, hi) = (interval.lower, interval.upper);
-    let m = if margin.is_nan() { 0.0 } else { margin.abs() };
+    let m = margin_bound(margin);
     let high = direction != Direction::LowerIsWorse;
     let low = direction != Direction::HigherIsWorse;
     if lo.is_nan() || hi.is_nan() {

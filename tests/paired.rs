@@ -193,6 +193,6 @@ fn state_resumes_bit_for_bit_and_invalid_state_does_not_load() {
         assert_eq!(t.check(), back.check());
     }
     let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    v["differences"][0] = serde_json::json!(1e9);
+    v["pairs"]["differences"][0] = serde_json::json!(1e9);
     assert!(serde_json::from_value::<SignTest>(v).is_err());
 }

@@ -54,7 +54,7 @@ use crate::input::histogram::ClassicHistogram;
 use crate::params::{Alpha, Margin};
 use crate::sequential::counts::CountRateTest;
 use crate::sequential::means::TTest;
-use crate::sequential::paired::SignTest;
+use crate::sequential::paired::{Pairs, SignTest};
 use crate::sequential::quantiles::QuantileTest;
 use crate::sequential::{ConfidenceSequence, Report, SequentialTest, Signal};
 
@@ -646,11 +646,7 @@ pub(crate) fn rank(ctx: &Context<'_>, check: &Check, data: &mut Data) -> Result<
                 let level = ctx.alpha.confidence_level();
                 let (k, _, _) = test.interval_rank(&summary, quick.method, level)?;
                 let pairs = m as u128 * n as u128;
-                let bound = if margin_units.is_nan() {
-                    0.0
-                } else {
-                    margin_units.abs()
-                };
+                let bound = crate::evidence::margin_bound(margin_units);
                 let judgement = if ctx.direction != Direction::LowerIsWorse
                     && pool.differences_below(bound, false) < k
                 {
@@ -981,73 +977,17 @@ pub(crate) fn new_mean_test(ctx: &Context<'_>) -> Result<TTest, Error> {
     TTest::new(ctx.alpha, ctx.direction)
 }
 
-/// The differences canary − baseline of tick-aligned pairs, in arrival order, and the
-/// baseline's running sum and count (for a relative margin). Memory: 8 bytes a pair.
-#[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(remote = "Self")
-)]
-pub(crate) struct Pairs {
-    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float::vec"))]
-    differences: Vec<f64>,
-    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
-    baseline_sum: f64,
-    baseline_n: u64,
-}
-
-validated_serde!(Pairs);
-
-impl crate::validated::Validate for Pairs {
-    fn validate(&self) -> Result<(), Error> {
-        if let Some(&d) = self.differences.iter().find(|d| !d.is_finite()) {
-            return Err(invalid("stored paired difference", "finite", d));
-        }
-        if !self.baseline_sum.is_finite() {
-            return Err(invalid("stored baseline sum", "finite", self.baseline_sum));
-        }
-        Ok(())
-    }
-}
-
-impl Pairs {
-    /// Adds one tick's pairs (`baseline[i]` with `canary[i]`), all or nothing.
-    pub(crate) fn push(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
-        if baseline.len() != canary.len() {
-            return Err(Error::Mismatch {
-                name: "paired values",
-                expected: "one canary value per baseline value",
-                got: format!("{} baseline and {} canary", baseline.len(), canary.len()),
-            });
-        }
-        let d: Vec<f64> = canary.iter().zip(baseline).map(|(c, b)| c - b).collect();
-        if let Some(&bad) = d.iter().find(|d| !d.is_finite()) {
-            return Err(invalid("paired difference", "finite", bad));
-        }
-        let sum = self.baseline_sum + baseline.iter().sum::<f64>();
-        if !sum.is_finite() {
-            return Err(invalid("running sum of the baseline", "finite", sum));
-        }
-        self.differences.extend(d);
-        self.baseline_sum = sum;
-        self.baseline_n += baseline.len() as u64;
-        Ok(())
-    }
-}
-
 /// Judges a signed-rank check: the test on the differences shifted by the margin,
 /// one-sided toward the bad direction (two-sided: twice the smaller side).
 fn signed_rank(ctx: &Context<'_>, check: &Check, pairs: &Pairs) -> Result<Finding, Error> {
     use crate::compare::signed_rank::SignedRank;
-    let n = pairs.differences.len();
-    if n == 0 {
+    let (n, Some(median)) = (pairs.len(), pairs.median()) else {
         return Ok(
             ctx.finding(check, Judgement::NoData(Lack::NotObserved), || {
                 "no pairs yet".into()
             }),
         );
-    }
+    };
     let sides = if ctx.direction == Direction::Either {
         2.0
     } else {
@@ -1063,9 +1003,9 @@ fn signed_rank(ctx: &Context<'_>, check: &Check, pairs: &Pairs) -> Result<Findin
             )
         }));
     }
-    let level = (pairs.baseline_n > 0).then(|| pairs.baseline_sum / pairs.baseline_n as f64);
-    let margin = ctx.margin.resolve(level).abs();
-    let shifted = |by: f64| -> Vec<f64> { pairs.differences.iter().map(|d| d - by).collect() };
+    let margin = ctx.margin.resolve(pairs.baseline_mean()).abs();
+    let differences = pairs.sorted();
+    let shifted = |by: f64| -> Vec<f64> { differences.iter().map(|d| d - by).collect() };
     let up = || {
         SignedRank::new()
             .alternative(Alternative::Greater)
@@ -1096,14 +1036,6 @@ fn signed_rank(ctx: &Context<'_>, check: &Check, pairs: &Pairs) -> Result<Findin
         Judgement::Fail(side)
     } else {
         Judgement::Pass
-    };
-    let mut sorted = pairs.differences.clone();
-    sorted.sort_by(f64::total_cmp);
-    let median = if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        let (lo, hi) = (sorted[n / 2 - 1], sorted[n / 2]);
-        lo + (hi - lo) / 2.0
     };
     let p = result.p_value;
     let mut f = ctx.finding(check, judgement, || {

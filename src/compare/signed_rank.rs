@@ -127,15 +127,7 @@ impl SignedRank {
     /// - [`Error::Mismatch`] if the two sides differ in length; otherwise as
     ///   [`SignedRank::test`].
     pub fn test_paired(&self, baseline: &[f64], canary: &[f64]) -> Result<SignedRankResult, Error> {
-        if baseline.len() != canary.len() {
-            return Err(Error::Mismatch {
-                name: "paired samples",
-                expected: "one canary value per baseline value",
-                got: format!("{} baseline and {} canary", baseline.len(), canary.len()),
-            });
-        }
-        let d: Vec<f64> = canary.iter().zip(baseline).map(|(c, b)| c - b).collect();
-        self.test(&d)
+        self.test(&crate::input::paired_differences(baseline, canary)?)
     }
 
     /// The test on the differences canary − baseline. O(n log n) plus the exact

@@ -353,6 +353,22 @@ impl<'de> serde::Deserialize<'de> for EventCounts {
     }
 }
 
+/// canary[i] − baseline[i] for tick-aligned pairs (no other check: callers validate
+/// the values and differences as their tests require).
+///
+/// # Errors
+/// - [`Error::Mismatch`] if the two sides differ in length.
+pub(crate) fn paired_differences(baseline: &[f64], canary: &[f64]) -> Result<Vec<f64>, Error> {
+    if baseline.len() != canary.len() {
+        return Err(Error::Mismatch {
+            name: "paired values",
+            expected: "one canary value per baseline value",
+            got: format!("{} baseline and {} canary", baseline.len(), canary.len()),
+        });
+    }
+    Ok(canary.iter().zip(baseline).map(|(c, b)| c - b).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,6 +54,17 @@ fn stirling_remainder(x: f64) -> f64 {
     C.iter().rev().fold(0.0, |acc, &c| acc * r + c) / x
 }
 
+/// ln((1/k) Σ e^(x_i)) for the k terms, about the largest (no overflow, no
+/// underflow of the largest term): the log of an average of e-values kept as logs.
+/// −∞ when there are no terms or all are −∞.
+pub(crate) fn ln_mean_exp(terms: &[f64]) -> f64 {
+    let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if top == f64::NEG_INFINITY {
+        return f64::NEG_INFINITY;
+    }
+    top + terms.iter().map(|t| (t - top).exp()).sum::<f64>().ln() - (terms.len() as f64).ln()
+}
+
 /// ln(1 − e^x) for x ≤ 0, accurate for x near 0 and very negative alike.
 pub(crate) fn ln_one_minus_exp(x: f64) -> f64 {
     if x > -std::f64::consts::LN_2 {

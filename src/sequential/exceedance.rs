@@ -134,21 +134,7 @@ impl TailTest {
 
     /// ln E: the log of the average wealth of the bets.
     pub fn log_e_value(&self) -> f64 {
-        let top = self
-            .ln_wealth
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max);
-        if top == f64::NEG_INFINITY {
-            return f64::NEG_INFINITY;
-        }
-        top + self
-            .ln_wealth
-            .iter()
-            .map(|w| (w - top).exp())
-            .sum::<f64>()
-            .ln()
-            - (BETS as f64).ln()
+        crate::num::special::ln_mean_exp(&self.ln_wealth)
     }
 }
 

@@ -46,6 +46,7 @@
 use super::means::{check_finite, fold_signed};
 use super::{Monitor, Report, SequentialTest, check_margin};
 use crate::check::pool::Multiset;
+use crate::num::special::ln_mean_exp;
 use crate::{Alpha, Direction, Error, Margin};
 
 /// The constant bets averaged: λ_j = j/20 for j = 1..19.
@@ -79,8 +80,7 @@ impl Bets {
         for (j, t) in terms.iter_mut().enumerate() {
             *t = k * self.win[j] + l * self.lose[j];
         }
-        let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        top + terms.iter().map(|t| (t - top).exp()).sum::<f64>().ln() - (BETS as f64).ln()
+        ln_mean_exp(&terms)
     }
 }
 
@@ -99,57 +99,49 @@ fn first_true(last: usize, pred: impl Fn(usize) -> bool) -> usize {
     lo
 }
 
-/// The sign test's state: see the [module docs](self). Serialises as its
-/// configuration, the sorted differences, the baseline's running sum and count and
-/// the monitor; loading checks them (finite, sorted, α valid).
-#[derive(Debug, Clone, PartialEq)]
+/// Tick-aligned pairs as the paired tests keep them: the differences canary −
+/// baseline as a sorted multiset (−0 folded into +0) and the baseline's running sum
+/// and count (the level a relative margin is a fraction of). Memory: 8 bytes a pair.
+/// Serialises as the sorted differences, the sum and the count; loading checks that
+/// they are finite and sorted.
+#[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(
     feature = "serde",
     derive(serde::Serialize, serde::Deserialize),
-    serde(try_from = "Stored", into = "Stored")
+    serde(try_from = "StoredPairs", into = "StoredPairs")
 )]
-pub struct SignTest {
-    direction: Direction,
-    margin: Margin,
+pub(crate) struct Pairs {
     differences: Multiset,
     baseline_sum: f64,
     baseline_n: u64,
-    monitor: Monitor,
 }
 
-/// The saved form of a [`SignTest`].
+/// The saved form of [`Pairs`].
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
-struct Stored {
-    direction: Direction,
-    margin: Margin,
+struct StoredPairs {
     #[serde(with = "crate::serde_float::vec")]
     differences: Vec<f64>,
     #[serde(with = "crate::serde_float")]
     baseline_sum: f64,
     baseline_n: u64,
-    monitor: Monitor,
 }
 
 #[cfg(feature = "serde")]
-impl From<SignTest> for Stored {
-    fn from(t: SignTest) -> Self {
+impl From<Pairs> for StoredPairs {
+    fn from(p: Pairs) -> Self {
         Self {
-            direction: t.direction,
-            margin: t.margin,
-            differences: t.differences.to_sorted(),
-            baseline_sum: t.baseline_sum,
-            baseline_n: t.baseline_n,
-            monitor: t.monitor,
+            differences: p.differences.to_sorted(),
+            baseline_sum: p.baseline_sum,
+            baseline_n: p.baseline_n,
         }
     }
 }
 
 #[cfg(feature = "serde")]
-impl TryFrom<Stored> for SignTest {
+impl TryFrom<StoredPairs> for Pairs {
     type Error = Error;
-    fn try_from(s: Stored) -> Result<Self, Error> {
-        check_margin(s.margin)?;
+    fn try_from(s: StoredPairs) -> Result<Self, Error> {
         check_finite(&s.differences)?;
         if s.differences.windows(2).any(|w| w[0] > w[1]) {
             return Err(Error::Mismatch {
@@ -158,22 +150,94 @@ impl TryFrom<Stored> for SignTest {
                 got: "values out of order".into(),
             });
         }
-        if !s.baseline_sum.is_finite() {
-            return Err(Error::InvalidParameter {
-                name: "running sum of the baseline",
-                expected: "finite",
-                value: s.baseline_sum,
-            });
-        }
+        check_sum(s.baseline_sum)?;
         let differences = s.differences.into_iter().map(|d| d + 0.0).collect();
         Ok(Self {
-            direction: s.direction,
-            margin: s.margin,
             differences: Multiset::from_sorted(differences),
             baseline_sum: s.baseline_sum,
             baseline_n: s.baseline_n,
-            monitor: s.monitor,
         })
+    }
+}
+
+fn check_sum(sum: f64) -> Result<(), Error> {
+    if sum.is_finite() {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name: "running sum of the baseline",
+            expected: "finite",
+            value: sum,
+        })
+    }
+}
+
+impl Pairs {
+    /// Adds one or more ticks' pairs (`baseline[i]` with `canary[i]`), all or nothing.
+    /// O(log n) comparisons per pair.
+    ///
+    /// # Errors
+    /// - [`Error::Mismatch`] if the two sides differ in length;
+    ///   [`Error::NonFinite`] for a non-finite value or difference and
+    ///   [`Error::InvalidParameter`] for a running sum that overflows.
+    pub(crate) fn push(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
+        let diffs = crate::input::paired_differences(baseline, canary)?;
+        check_finite(baseline)?;
+        check_finite(canary)?;
+        check_finite(&diffs)?;
+        let sum = self.baseline_sum + baseline.iter().sum::<f64>();
+        check_sum(sum)?;
+        for d in diffs {
+            self.differences.insert(d + 0.0); // −0 folded into +0
+        }
+        self.baseline_sum = sum;
+        self.baseline_n += baseline.len() as u64;
+        Ok(())
+    }
+
+    /// The number of pairs.
+    pub(crate) fn len(&self) -> usize {
+        self.differences.len()
+    }
+
+    /// The baseline's running mean (None before any pair).
+    pub(crate) fn baseline_mean(&self) -> Option<f64> {
+        (self.baseline_n > 0).then(|| self.baseline_sum / self.baseline_n as f64)
+    }
+
+    /// The median difference (None before any pair).
+    pub(crate) fn median(&self) -> Option<f64> {
+        self.differences.median()
+    }
+
+    /// The differences, sorted ascending.
+    pub(crate) fn sorted(&self) -> Vec<f64> {
+        self.differences.to_sorted()
+    }
+}
+
+/// The sign test's state: see the [module docs](self). Serialises as its
+/// configuration, its pairs (see `Pairs`) and the monitor; loading checks them
+/// (finite, sorted, α and margin valid).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
+pub struct SignTest {
+    direction: Direction,
+    margin: Margin,
+    pairs: Pairs,
+    monitor: Monitor,
+}
+
+validated_serde!(SignTest);
+
+impl crate::validated::Validate for SignTest {
+    /// The parts validate as they load (margin, pairs, monitor); nothing couples them.
+    fn validate(&self) -> Result<(), Error> {
+        check_margin(self.margin)
     }
 }
 
@@ -187,9 +251,7 @@ impl SignTest {
         Ok(Self {
             direction,
             margin: Margin::default(),
-            differences: Multiset::default(),
-            baseline_sum: 0.0,
-            baseline_n: 0,
+            pairs: Pairs::default(),
             monitor: Monitor::new(alpha)?,
         })
     }
@@ -211,50 +273,27 @@ impl SignTest {
     ///
     /// # Errors
     /// - [`Error::Mismatch`] if the two sides differ in length;
-    ///   [`Error::InvalidParameter`] for a non-finite value, difference or running
-    ///   sum; the state is unchanged.
+    ///   [`Error::NonFinite`] for a non-finite value or difference and
+    ///   [`Error::InvalidParameter`] for a running sum that overflows; the state is
+    ///   unchanged.
     pub fn update(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
-        if baseline.len() != canary.len() {
-            return Err(Error::Mismatch {
-                name: "paired values",
-                expected: "one canary value per baseline value",
-                got: format!("{} baseline and {} canary", baseline.len(), canary.len()),
-            });
-        }
-        check_finite(baseline)?;
-        check_finite(canary)?;
-        let diffs: Vec<f64> = canary.iter().zip(baseline).map(|(c, b)| c - b).collect();
-        check_finite(&diffs)?;
-        let sum = self.baseline_sum + baseline.iter().sum::<f64>();
-        if !sum.is_finite() {
-            return Err(Error::InvalidParameter {
-                name: "running sum of the baseline",
-                expected: "finite",
-                value: sum,
-            });
-        }
-        for d in diffs {
-            self.differences.insert(d + 0.0); // −0 folded into +0
-        }
-        self.baseline_sum = sum;
-        self.baseline_n += baseline.len() as u64;
-        Ok(())
+        self.pairs.push(baseline, canary)
     }
 
     /// The number of pairs seen.
     pub fn pairs(&self) -> usize {
-        self.differences.len()
+        self.pairs.len()
     }
 
     /// The baseline's running mean (None before any pair): the level a relative
     /// margin is a fraction of.
     pub fn baseline_mean(&self) -> Option<f64> {
-        (self.baseline_n > 0).then(|| self.baseline_sum / self.baseline_n as f64)
+        self.pairs.baseline_mean()
     }
 
     /// The median of the differences canary − baseline (None before any pair).
     pub fn median_difference(&self) -> Option<f64> {
-        self.differences.median()
+        self.pairs.median()
     }
 
     /// ln E of the direction's e-process on the signs of the differences (zeros
@@ -265,17 +304,13 @@ impl SignTest {
 
     fn log_e_with(&self, bets: &Bets) -> f64 {
         let ln_wealth = |k, n| bets.ln_wealth(k, n);
-        let (below, equal) = self.differences.below_and_equal(0.0);
-        let above = self.differences.len() - below - equal;
+        let (below, equal) = self.pairs.differences.below_and_equal(0.0);
+        let above = self.pairs.differences.len() - below - equal;
         let (up, down, n) = (above as u64, below as u64, (above + below) as u64);
         match self.direction {
             Direction::HigherIsWorse => ln_wealth(up, n),
             Direction::LowerIsWorse => ln_wealth(down, n),
-            Direction::Either => {
-                let (a, b) = (ln_wealth(up, n), ln_wealth(down, n));
-                let top = a.max(b);
-                top + ((a - top).exp() + (b - top).exp()).ln() - std::f64::consts::LN_2
-            }
+            Direction::Either => ln_mean_exp(&[ln_wealth(up, n), ln_wealth(down, n)]),
         }
     }
 
@@ -285,7 +320,7 @@ impl SignTest {
     /// d_(n − k_min) and d_(k_min − 1) (±∞ while no k reaches it).
     fn interval(&self, bets: &Bets) -> (f64, f64) {
         let ln_wealth = |k, n| bets.ln_wealth(k, n);
-        let n = self.differences.len();
+        let n = self.pairs.differences.len();
         let alpha = self.monitor.alpha();
         let side = if self.direction == Direction::Either {
             alpha / 2.0
@@ -302,8 +337,8 @@ impl SignTest {
             (f64::NEG_INFINITY, f64::INFINITY)
         } else {
             (
-                self.differences.kth(n - k_min),
-                self.differences.kth(k_min - 1),
+                self.pairs.differences.kth(n - k_min),
+                self.pairs.differences.kth(k_min - 1),
             )
         };
         (lower, upper)
