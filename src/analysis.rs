@@ -89,9 +89,14 @@ pub struct MetricSpec {
     /// The tolerated change in the bad direction (default none).
     #[cfg_attr(feature = "serde", serde(default))]
     pub margin: Margin,
-    /// Each check's significance level (default 0.01).
-    #[cfg_attr(feature = "serde", serde(default))]
-    pub alpha: Alpha,
+    /// Each check's significance level under the minimal policy (default 0.01 when
+    /// unset). Under a [`Family`](crate::policy::Family) policy each check's α is
+    /// derived from the family's, and setting one here is an error.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub alpha: Option<Alpha>,
     /// Whether no data (or a failed measurement) on this metric keeps the verdict
     /// inconclusive (default false: it is reported but does not block).
     #[cfg_attr(feature = "serde", serde(default))]
@@ -111,7 +116,7 @@ impl MetricSpec {
             name: name.into(),
             direction: Direction::Either,
             margin: Margin::default(),
-            alpha: Alpha::default(),
+            alpha: None,
             required: false,
             non_finite: NonFinite::Reject,
             checks: checks.into_iter().collect(),
@@ -130,9 +135,10 @@ impl MetricSpec {
         self
     }
 
-    /// Sets each check's significance level.
+    /// Sets each check's significance level (minimal policy only; see
+    /// [`MetricSpec::alpha`](struct@MetricSpec#structfield.alpha)).
     pub fn alpha(mut self, alpha: Alpha) -> Self {
-        self.alpha = alpha;
+        self.alpha = Some(alpha);
         self
     }
 
@@ -155,7 +161,7 @@ impl MetricSpec {
             metric: &self.name,
             direction: self.direction,
             margin: self.margin,
-            alpha: self.alpha,
+            alpha: self.alpha.unwrap_or_default(),
             method: crate::compare::Method::Auto,
             required: self.required,
             explain,
@@ -235,11 +241,21 @@ impl Plan {
         self
     }
 
+    /// Sets how findings become one decision and how α is spent (e.g.
+    /// [`Policy::guarded`]).
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
     /// Checks every metric and check, once.
     ///
     /// # Errors
     /// - [`Error::DuplicateMetric`] for a repeated name.
-    /// - [`Error::InvalidParameter`] for zero planned ticks.
+    /// - [`Error::InvalidParameter`] for zero planned ticks or a family's anytime share
+    ///   outside (0, 1).
+    /// - [`Error::InMetric`] around [`Error::Mismatch`] for a metric's own `alpha`
+    ///   under a family policy.
     /// - [`Error::InMetric`] around a metric's invalid margin, NaN policy or check.
     pub fn validate(&self) -> Result<(), Error> {
         if self.planned_ticks == 0 {
@@ -248,6 +264,19 @@ impl Plan {
                 expected: ">= 1",
                 value: 0.0,
             });
+        }
+        if let Some(family) = &self.policy.family {
+            family.validate()?;
+            if let Some(m) = self.metrics.iter().find(|m| m.alpha.is_some()) {
+                return Err(Error::in_metric(
+                    &m.name,
+                    Error::Mismatch {
+                        name: "alpha",
+                        expected: "none under a family policy (each check's alpha is derived from the family's)",
+                        got: format!("{}", m.alpha.unwrap_or_default()),
+                    },
+                ));
+            }
         }
         let mut seen = std::collections::HashSet::new();
         for m in &self.metrics {
@@ -343,6 +372,15 @@ struct MetricState {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     failure: Option<String>,
+    /// How many distinct times brought data (a failed measurement counts none).
+    #[cfg_attr(feature = "serde", serde(default))]
+    ticks: u64,
+    /// The latest time that brought data.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    last_time: Option<u64>,
     checks: Vec<State>,
 }
 
@@ -461,6 +499,48 @@ pub struct Analysis {
     /// plan, so never saved).
     #[cfg_attr(feature = "serde", serde(skip))]
     by_name: ByName,
+    /// Each check's α under a family policy, built on first use (derived from the
+    /// plan, so never saved).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    alphas: Alphas,
+}
+
+/// Each check's α derived from a family policy ([`crate::policy::Family::split`]);
+/// empty under the minimal policy. Derived data: always equal, never saved.
+#[derive(Debug, Clone, Default)]
+struct Alphas(Vec<Vec<Option<Alpha>>>);
+
+impl PartialEq for Alphas {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Alphas {
+    /// The α of `plan`'s metric `i`'s check `j`, or `None` to use the metric's own.
+    fn get(&mut self, plan: &Plan, i: usize, j: usize) -> Option<Alpha> {
+        let family = plan.policy.family.as_ref()?;
+        if self.0.len() != plan.metrics.len() {
+            self.0 = family.split(plan.metrics.iter().map(|m| m.checks.as_slice()));
+        }
+        self.0.get(i)?.get(j).copied().flatten()
+    }
+
+    /// Metric `i`'s row: one entry per check (empty under the minimal policy).
+    fn row(&mut self, plan: &Plan, i: usize) -> &[Option<Alpha>] {
+        if self.get(plan, i, 0).is_none() && plan.policy.family.is_none() {
+            return &[];
+        }
+        self.0.get(i).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A metric's context for its check `j`: the family's α for it when there is one.
+fn for_check<'a>(ctx: &Context<'a>, row: &[Option<Alpha>], j: usize) -> Context<'a> {
+    Context {
+        alpha: row.get(j).copied().flatten().unwrap_or(ctx.alpha),
+        ..*ctx
+    }
 }
 
 validated_serde!(Analysis);
@@ -584,6 +664,7 @@ impl Analysis {
             now: None,
             metrics,
             by_name: ByName::default(),
+            alphas: Alphas::default(),
         })
     }
 
@@ -634,9 +715,11 @@ impl Analysis {
                 name: metric.to_owned(),
             })?;
         let spec = &self.plan.metrics[index];
+        let alphas = self.alphas.row(&self.plan, index);
         apply(
             spec,
-            self.plan.planned_ticks,
+            alphas,
+            (now, self.plan.planned_ticks),
             &mut self.metrics[index],
             observation,
         )
@@ -674,9 +757,13 @@ impl Analysis {
         self.check_time(now)?;
         self.now = Some(now);
         let mut findings = Vec::new();
-        for (spec, state) in self.plan.metrics.iter().zip(&mut self.metrics) {
-            let ctx = spec.context(explain);
-            for (c, s) in spec.checks.iter().zip(&mut state.checks) {
+        let family = self.plan.policy.family;
+        for (index, (spec, state)) in self.plan.metrics.iter().zip(&mut self.metrics).enumerate() {
+            let metric_ctx = spec.context(explain);
+            let alphas = self.alphas.row(&self.plan, index);
+            let first = findings.len();
+            for (j, (c, s)) in spec.checks.iter().zip(&mut state.checks).enumerate() {
+                let ctx = for_check(&metric_ctx, alphas, j);
                 if let Some(message) = &state.failure {
                     findings.push(crate::evidence::Finding::bare(
                         &spec.name,
@@ -705,6 +792,14 @@ impl Analysis {
                     )
                 }));
             }
+            if let Some(family) = &family {
+                family.gate(
+                    &spec.checks,
+                    &mut findings[first..],
+                    state.ticks,
+                    self.plan.planned_ticks,
+                );
+            }
         }
         Ok(findings)
     }
@@ -713,7 +808,8 @@ impl Analysis {
 /// Applies one observation to a metric's state, all or nothing.
 fn apply(
     spec: &MetricSpec,
-    planned_ticks: u64,
+    alphas: &[Option<Alpha>],
+    (now, planned_ticks): (u64, u64),
     state: &mut MetricState,
     observation: &Observation,
 ) -> Result<(), Error> {
@@ -841,7 +937,7 @@ fn apply(
                     observation,
                     match s {
                         State::CountRate(t) => t.clone(),
-                        _ => check::new_count_test(c, &ctx)?,
+                        _ => check::new_count_test(c, &for_check(&ctx, alphas, i))?,
                     },
                 ) else {
                     continue; // unreachable: the kind was checked above
@@ -884,7 +980,7 @@ fn apply(
             (Check::Paired, _) => {
                 let mut test = match s {
                     State::Paired(t) => t.clone(),
-                    _ => check::new_paired_test(&ctx)?,
+                    _ => check::new_paired_test(&for_check(&ctx, alphas, i))?,
                 };
                 test.update(&points.0, &points.1)?;
                 updated[i] = Some(State::Paired(test));
@@ -892,7 +988,7 @@ fn apply(
             (Check::Mean, _) => {
                 let mut test = match s {
                     State::Mean(t) => t.clone(),
-                    _ => check::new_mean_test(&ctx)?,
+                    _ => check::new_mean_test(&for_check(&ctx, alphas, i))?,
                 };
                 test.update(&points.0, &points.1)?;
                 updated[i] = Some(State::Mean(test));
@@ -900,7 +996,7 @@ fn apply(
             _ => {}
         }
     }
-    for (c, s) in spec.checks.iter().zip(&mut state.checks) {
+    for (i, (c, s)) in spec.checks.iter().zip(&mut state.checks).enumerate() {
         if !matches!(c, Check::Quantile { .. }) {
             continue;
         }
@@ -912,6 +1008,7 @@ fn apply(
             State::Quantile(test) => feed(test)?,
             _ => {
                 let bounds = buckets.as_ref().map(|b| b.2.as_slice());
+                let ctx = for_check(&ctx, alphas, i);
                 let mut test =
                     check::new_quantile_test(c, &ctx, planned_ticks, first_batch, bounds)?;
                 feed(&mut test)?;
@@ -952,6 +1049,10 @@ fn apply(
     state.latest = latest;
     state.kind = Some(kind);
     state.failure = None;
+    if state.last_time != Some(now) {
+        state.ticks = state.ticks.saturating_add(1);
+        state.last_time = Some(now);
+    }
     Ok(())
 }
 

@@ -1,8 +1,10 @@
 //! Policies: from the findings of every metric and check to one verdict.
 //!
-//! [`Policy`] is the minimal rule, applied per metric then across metrics. The
-//! default policy with false-alarm control across metrics and looks replaces it in
-//! one place: [`Policy::decide`]. [`kayenta`] reproduces Kayenta's weighted group
+//! [`Policy`] applies one rule per metric then across metrics. Without a [`Family`]
+//! each check runs at its metric's own α (the minimal policy); with one
+//! ([`Policy::guarded`]) the family's α is split over every metric, check and look so
+//! that the whole canary, checked after every tick, fails a good canary with
+//! probability at most α. [`kayenta`] reproduces Kayenta's weighted group
 //! scoring; [`multiplicity`] holds the procedures that control false alarms across
 //! the metrics of a canary (Bonferroni, Holm, Hochberg, Benjamini–Hochberg and
 //! –Yekutieli for p-values; e-Bonferroni and e-BH for e-values).
@@ -16,11 +18,12 @@ use std::collections::HashSet;
 use crate::Error;
 use crate::check::pool::RankPool;
 use crate::check::{self, Check, Context, Data};
-use crate::evidence::{Finding, Judgement};
+use crate::evidence::{Finding, Judgement, Look};
+use crate::params::Alpha;
 use crate::verdict::{Decision, Verdict};
 pub use metric::{Metric, MetricConfig};
 
-/// The minimal verdict policy.
+/// How findings become one decision, and how α is spent.
 ///
 /// Per metric, its checks combine as: any check failed → the metric failed; else
 /// any measurement error → error; else every check without data → no data; else
@@ -34,9 +37,215 @@ pub use metric::{Metric, MetricConfig};
 ///   [`Decision::Inconclusive`];
 /// - otherwise → [`Decision::Pass`]. Metrics that are not required and have no data
 ///   or an error are listed in the reasons but do not block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+///
+/// With a [`Family`] (see its documentation) each check's α is derived from the
+/// family's, and the fixed-horizon checks decide only at the planned end.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Policy {}
+pub struct Policy {
+    /// False-alarm control over the whole canary; `None` (the default): each check
+    /// at its metric's own α, the minimal policy.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub family: Option<Family>,
+}
+
+/// Family-wise false-alarm control over a whole canary: its metrics, their checks and
+/// every look, for a controller that asks for a decision after every tick.
+///
+/// # The rule
+/// Let α be the family's level, M the number of metrics with a check that spends α
+/// ([`Check::spends_alpha`]) and s the anytime share (default ½).
+///
+/// 1. **Across metrics** (Bonferroni): each such metric gets α / M.
+/// 2. **Within a metric, across time**: its anytime checks (sequential tests, valid
+///    at every look) share s · α / M equally and its fixed-horizon checks share
+///    (1 − s) · α / M equally; a metric with checks of one look only gives them all
+///    of α / M.
+/// 3. **Fixed-horizon checks look once**: before the metric has seen the plan's
+///    planned ticks their pass or fail is reported as inconclusive ("decides at the
+///    planned end"); from the planned end on they decide.
+/// 4. **Early stop**: an anytime check may fail at any tick. A metric whose anytime
+///    checks all pass (every confidence sequence inside its margin) passes early,
+///    without waiting for its fixed-horizon checks.
+/// 5. **At the planned end** an anytime check that is still open did not reject: it
+///    counts as a pass, and the fixed-horizon checks decide.
+///
+/// By the union bound a good canary (no metric changed beyond its margin) fails with
+/// probability at most the sum of the checks' α, which is α, however many ticks are
+/// looked at before the planned end (the anytime checks are valid at every look and
+/// each fixed-horizon check is used once). Looking again after the planned end with
+/// more data is a second fixed-horizon look and is not covered: stop at the planned
+/// end. Rules without α (burn-rate tiers, thresholds) add their own alarms.
+///
+/// # Example
+/// ```
+/// use canary_judge::policy::{Family, Policy};
+/// use canary_judge::{Alpha, Check};
+/// let family = Family::new(Alpha::FIVE_PERCENT);
+/// let plan = [vec![Check::Paired, Check::SignedRank], vec![Check::Rank]];
+/// let alphas = family.split(plan.iter().map(Vec::as_slice));
+/// // two metrics at 2.5% each; the first splits its share between time's two looks
+/// assert!((alphas[0][0].unwrap().get() - 0.0125).abs() < 1e-15);
+/// assert!((alphas[0][1].unwrap().get() - 0.0125).abs() < 1e-15);
+/// assert!((alphas[1][0].unwrap().get() - 0.025).abs() < 1e-15);
+/// let policy = Policy::guarded(Alpha::FIVE_PERCENT);
+/// assert_eq!(policy.family, Some(family));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
+pub struct Family {
+    /// The probability, over the whole canary, of failing a good one.
+    pub alpha: Alpha,
+    /// The share of α spent by the anytime checks, in (0, 1) (default ½).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default = "half", with = "crate::serde_float")
+    )]
+    pub anytime_share: f64,
+}
+
+#[cfg(feature = "serde")]
+fn half() -> f64 {
+    0.5
+}
+
+validated_serde!(Family);
+
+impl crate::validated::Validate for Family {
+    fn validate(&self) -> Result<(), Error> {
+        Family::validate(self)
+    }
+}
+
+impl Family {
+    /// Control at `alpha`, half of it for the anytime checks.
+    pub fn new(alpha: Alpha) -> Self {
+        Self {
+            alpha,
+            anytime_share: 0.5,
+        }
+    }
+
+    /// Sets the anytime checks' share of α (validated by [`Family::validate`]).
+    pub fn anytime_share(mut self, share: f64) -> Self {
+        self.anytime_share = share;
+        self
+    }
+
+    /// Checks the anytime share.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] naming `anytime_share` unless it lies in (0, 1).
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.anytime_share > 0.0 && self.anytime_share < 1.0 {
+            Ok(())
+        } else {
+            Err(Error::InvalidParameter {
+                name: "anytime_share",
+                expected: "in (0, 1)",
+                value: self.anytime_share,
+            })
+        }
+    }
+
+    /// Each check's α under the rule above, per metric (given as its checks) and
+    /// check, in order; `None` for a check that spends no α.
+    pub fn split<'a>(
+        &self,
+        metrics: impl IntoIterator<Item = &'a [Check]>,
+    ) -> Vec<Vec<Option<Alpha>>> {
+        let metrics: Vec<&[Check]> = metrics.into_iter().collect();
+        let count = |checks: &[Check], look: Look| {
+            checks
+                .iter()
+                .filter(|c| c.spends_alpha() == Some(look))
+                .count()
+        };
+        let spending = metrics
+            .iter()
+            .filter(|m| m.iter().any(|c| c.spends_alpha().is_some()))
+            .count()
+            .max(1);
+        let per_metric = self.alpha.get() / spending as f64;
+        metrics
+            .iter()
+            .map(|checks| {
+                let (anytime, fixed) = (count(checks, Look::Anytime), count(checks, Look::Final));
+                let share = |look: Look| match (anytime > 0, fixed > 0, look) {
+                    (true, true, Look::Anytime) => self.anytime_share / anytime as f64,
+                    (true, true, Look::Final) => (1.0 - self.anytime_share) / fixed as f64,
+                    (_, _, Look::Anytime) => 1.0 / anytime.max(1) as f64,
+                    (_, _, Look::Final) => 1.0 / fixed.max(1) as f64,
+                };
+                checks
+                    .iter()
+                    .map(|c| {
+                        c.spends_alpha()
+                            .and_then(|look| Alpha::new(per_metric * share(look)).ok())
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Applies rules 3–5 to one metric's findings (one per check, in order) after
+    /// `ticks` of `planned` ticks.
+    pub(crate) fn gate(
+        &self,
+        checks: &[Check],
+        findings: &mut [Finding],
+        ticks: u64,
+        planned: u64,
+    ) {
+        let at_end = ticks >= planned;
+        let looks: Vec<Option<Look>> = checks.iter().map(Check::spends_alpha).collect();
+        let anytime: Vec<usize> = (0..checks.len())
+            .filter(|&i| looks[i] == Some(Look::Anytime))
+            .collect();
+        let early_pass = !at_end
+            && !anytime.is_empty()
+            && anytime.iter().all(|&i| {
+                findings
+                    .get(i)
+                    .is_some_and(|f| f.judgement == Judgement::Pass)
+            });
+        for (look, f) in looks.iter().zip(findings.iter_mut()) {
+            match (look, f.judgement) {
+                (Some(Look::Final), Judgement::Pass | Judgement::Fail(_)) if !at_end => {
+                    if early_pass {
+                        f.judgement = Judgement::Pass;
+                        f.reason = format!(
+                            "passed early with the metric's anytime checks (tick {ticks} of {planned}); \
+                             at this look: {}",
+                            f.reason
+                        );
+                    } else {
+                        f.judgement = Judgement::Inconclusive;
+                        f.reason = format!(
+                            "decides at the planned end (tick {ticks} of {planned}); at this look: {}",
+                            f.reason
+                        );
+                    }
+                }
+                (Some(Look::Anytime), Judgement::Inconclusive) if at_end => {
+                    f.judgement = Judgement::Pass;
+                    f.reason = format!(
+                        "did not reject by the planned end (tick {ticks} of {planned}): {}",
+                        f.reason
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
 
 /// One metric's findings combined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,11 +258,21 @@ enum Status {
 }
 
 impl Policy {
+    /// The policy with family-wise control at `alpha` ([`Family::new`]).
+    pub fn guarded(alpha: Alpha) -> Self {
+        Self {
+            family: Some(Family::new(alpha)),
+        }
+    }
+
     /// Judges samples already collected (one fixed-horizon look): every metric's
     /// rank check ([`Check::Rank`]) with its configuration, then [`Policy::decide`].
+    /// Under a [`Family`] each metric is tested at the family's α / M instead of its
+    /// own.
     ///
     /// # Errors
     /// - [`Error::DuplicateMetric`] if two metrics share a name.
+    /// - [`Error::InvalidParameter`] for a family's anytime share outside (0, 1).
     /// - [`Error::InMetric`] around an invalid margin ([`Error::InvalidParameter`]) or
     ///   an exact test beyond its budget ([`Error::ExactTooLarge`]).
     ///
@@ -76,9 +295,18 @@ impl Policy {
                 });
             }
         }
+        // Under a family policy each metric's one rank check gets α / M (this is the
+        // one, final, look).
+        let alpha = match &self.family {
+            Some(f) => {
+                f.validate()?;
+                Some(Alpha::new(f.alpha.get() / metrics.len().max(1) as f64)?)
+            }
+            None => None,
+        };
         let findings = metrics
             .iter()
-            .map(|m| m.judge().map_err(|e| Error::in_metric(&m.name, e)))
+            .map(|m| judge_metric(m, alpha).map_err(|e| Error::in_metric(&m.name, e)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(self.decide(findings))
     }
@@ -168,13 +396,13 @@ fn combine(a: Status, b: Status) -> Status {
 }
 
 /// One metric's rank check on its samples.
-pub(crate) fn judge_metric(m: &Metric) -> Result<Finding, Error> {
+pub(crate) fn judge_metric(m: &Metric, alpha: Option<Alpha>) -> Result<Finding, Error> {
     let margin = m.config.margin.validate()?;
     let ctx = Context {
         metric: &m.name,
         direction: m.config.direction,
         margin,
-        alpha: m.config.alpha,
+        alpha: alpha.unwrap_or(m.config.alpha),
         method: m.config.method,
         required: m.config.required,
         explain: true,

@@ -391,6 +391,22 @@ impl Check {
             Self::SignedRank => State::Pairs(Pairs::default()),
         }
     }
+
+    /// When the check may decide, if it is a statistical test that spends α:
+    /// [`Look::Final`] for the fixed-horizon tests, [`Look::Anytime`] for the
+    /// sequential tests and the budget gate (whose α sets its burn rate's lower
+    /// bound); `None` for the rules without α (burn-rate tiers, thresholds).
+    pub fn spends_alpha(&self) -> Option<Look> {
+        match self {
+            Self::Rank | Self::Percentile { .. } | Self::SignedRank => Some(Look::Final),
+            Self::CountRate { .. }
+            | Self::Quantile { .. }
+            | Self::Mean
+            | Self::Paired
+            | Self::BudgetGate { .. } => Some(Look::Anytime),
+            Self::BurnRate { .. } | Self::Threshold { .. } => None,
+        }
+    }
 }
 
 /// A check's own running state: sequential tests carry theirs; fixed-horizon checks

@@ -127,6 +127,6 @@ impl Metric {
     /// # Ok::<(), canary_judge::Error>(())
     /// ```
     pub fn judge(&self) -> Result<Finding, Error> {
-        crate::policy::judge_metric(self)
+        crate::policy::judge_metric(self, None)
     }
 }

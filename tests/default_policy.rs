@@ -1,0 +1,289 @@
+//! The family policy ([`Policy::guarded`]): how it splits α, when its checks decide,
+//! and by seeded simulation that a canary checked after every tick fails a good
+//! canary at most α of the time across several metrics.
+
+mod common;
+
+use canary_judge::analysis::{Analysis, MetricSpec, Observation, Plan};
+use canary_judge::policy::{Family, Policy};
+use canary_judge::{Alpha, Check, Decision, Direction, Error, EventCounts, Judgement, Margin};
+use common::Rng;
+
+fn guarded(metrics: Vec<MetricSpec>, ticks: u64) -> Plan {
+    Plan::new(metrics)
+        .planned_ticks(ticks)
+        .policy(Policy::guarded(Alpha::FIVE_PERCENT))
+}
+
+fn values(b: f64, c: f64) -> Observation {
+    Observation::Values {
+        baseline: vec![b],
+        canary: vec![c],
+    }
+}
+
+#[test]
+fn split_spends_exactly_alpha_across_metrics_and_looks() {
+    let family = Family::new(Alpha::new(0.06).unwrap()).anytime_share(0.25);
+    let metrics = [
+        vec![
+            Check::Paired,
+            Check::SignedRank,
+            Check::Percentile { p: 0.9 },
+        ],
+        vec![Check::Rank],
+        vec![Check::Threshold {
+            min: None,
+            max: Some(1.0),
+        }],
+        vec![Check::Mean, Check::Paired],
+    ];
+    let a = family.split(metrics.iter().map(Vec::as_slice));
+    let get = |i: usize, j: usize| a[i][j].map(Alpha::get);
+    // Three metrics spend α (the threshold does not): 0.02 each.
+    let close = |x: Option<f64>, y: f64| (x.unwrap() - y).abs() < 1e-15;
+    assert!(close(get(0, 0), 0.02 * 0.25));
+    assert!(close(get(0, 1), 0.02 * 0.75 / 2.0));
+    assert!(close(get(0, 2), 0.02 * 0.75 / 2.0));
+    assert!(close(get(1, 0), 0.02)); // only fixed-horizon: all of its share
+    assert_eq!(get(2, 0), None);
+    assert!(close(get(3, 0), 0.01)); // only anytime: all of its share, split in two
+    assert!(close(get(3, 1), 0.01));
+    let total: f64 = a.iter().flatten().flatten().map(|x| x.get()).sum();
+    assert!((total - 0.06).abs() < 1e-15, "{total}");
+}
+
+#[test]
+fn invalid_family_settings_are_refused_naming_the_field() {
+    for share in [0.0, 1.0, -0.5, f64::NAN, f64::INFINITY] {
+        let plan = Plan::new(vec![MetricSpec::new("m", [Check::Paired])]).policy(Policy {
+            family: Some(Family::new(Alpha::FIVE_PERCENT).anytime_share(share)),
+        });
+        let err = Analysis::new(plan).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidParameter {
+                    name: "anytime_share",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+    // A metric's own α would be silently overridden: refused.
+    let plan = guarded(
+        vec![MetricSpec::new("latency", [Check::Paired]).alpha(Alpha::ONE_PERCENT)],
+        10,
+    );
+    let err = Analysis::new(plan).unwrap_err();
+    assert!(err.to_string().contains("alpha"), "{err}");
+    assert!(err.to_string().contains("latency"), "{err}");
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn family_loads_only_when_valid_and_round_trips() {
+    let policy: Policy =
+        serde_json::from_str(r#"{"family":{"alpha":0.05,"anytime_share":0.25}}"#).unwrap();
+    assert_eq!(
+        policy.family,
+        Some(Family::new(Alpha::FIVE_PERCENT).anytime_share(0.25))
+    );
+    let back: Policy = serde_json::from_str(&serde_json::to_string(&policy).unwrap()).unwrap();
+    assert_eq!(back, policy);
+    let default: Policy = serde_json::from_str(r#"{"family":{"alpha":0.05}}"#).unwrap();
+    assert_eq!(default.family.unwrap().anytime_share, 0.5);
+    for bad in [
+        r#"{"family":{"alpha":0.05,"anytime_share":1.5}}"#,
+        r#"{"family":{"alpha":0.05,"anytime_share":0}}"#,
+        r#"{"family":{"alpha":1.5}}"#,
+    ] {
+        assert!(serde_json::from_str::<Policy>(bad).is_err(), "{bad}");
+    }
+    // A plan under a family whose metric sets its own α does not load.
+    let plan = r#"{"metrics":[{"name":"m","alpha":0.01,"checks":["paired"]}],
+                   "policy":{"family":{"alpha":0.05}}}"#;
+    assert!(serde_json::from_str::<Plan>(plan).is_err());
+    // The minimal policy still writes as an empty object.
+    assert_eq!(serde_json::to_string(&Policy::default()).unwrap(), "{}");
+}
+
+#[test]
+fn fixed_horizon_checks_decide_only_at_the_planned_end() {
+    // A steady, small regression: the signed-rank test is significant long before the
+    // end, the sign test (every pair worse by 1%, but only at α/2) too, eventually.
+    let plan = guarded(
+        vec![MetricSpec::new("latency", [Check::SignedRank]).direction(Direction::HigherIsWorse)],
+        30,
+    );
+    let mut a = Analysis::new(plan).unwrap();
+    for t in 0..29u64 {
+        let b = 100.0 + (t % 7) as f64;
+        a.observe(t, "latency", &values(b, b * 1.2)).unwrap();
+        let v = a.verdict(t).unwrap();
+        assert_ne!(v.decision, Decision::Fail, "tick {t}");
+        if t >= 10 {
+            assert_eq!(v.findings[0].judgement, Judgement::Inconclusive);
+            assert!(v.findings[0].reason.contains("decides at the planned end"));
+            // The numbers of the look are still reported.
+            assert!(v.findings[0].p_value.unwrap() < 0.01);
+        }
+    }
+    a.observe(29, "latency", &values(100.0, 120.0)).unwrap();
+    assert_eq!(a.decide(29).unwrap(), Decision::Fail);
+}
+
+#[test]
+fn anytime_checks_fail_early_and_pass_at_the_end() {
+    // Every pair worse: the sign test fails once its e-value clears 1 / (α/2).
+    let plan = guarded(
+        vec![
+            MetricSpec::new("latency", [Check::Paired, Check::SignedRank])
+                .direction(Direction::HigherIsWorse),
+        ],
+        100,
+    );
+    let mut a = Analysis::new(plan.clone()).unwrap();
+    let mut failed_at = None;
+    for t in 0..100u64 {
+        a.observe(t, "latency", &values(100.0 + (t % 5) as f64, 130.0))
+            .unwrap();
+        if a.decide(t).unwrap() == Decision::Fail {
+            failed_at = Some(t + 1);
+            break;
+        }
+    }
+    let failed_at = failed_at.expect("fails before the end");
+    assert!((5..=15).contains(&failed_at), "{failed_at}");
+
+    // Identical sides: no rejection; at the end the open sign test counts as a pass.
+    let mut a = Analysis::new(plan).unwrap();
+    let mut rng = Rng::new(7);
+    for t in 0..100u64 {
+        let x = 100.0 + rng.normal();
+        let y = 100.0 + rng.normal();
+        a.observe(t, "latency", &values(x, y)).unwrap();
+        let d = a.decide(t).unwrap();
+        if t < 99 {
+            assert_eq!(d, Decision::Inconclusive, "tick {t}");
+        } else {
+            assert_eq!(d, Decision::Pass);
+        }
+    }
+    let v = a.verdict(99).unwrap();
+    assert!(
+        v.findings[0]
+            .reason
+            .contains("did not reject by the planned end")
+    );
+}
+
+#[test]
+fn metric_passes_early_when_its_anytime_checks_clear_the_margin() {
+    // The canary is far better than a 5% margin allows for: the sign test's
+    // confidence sequence for the median difference lies inside the margin.
+    let plan = guarded(
+        vec![
+            MetricSpec::new("latency", [Check::Paired, Check::SignedRank])
+                .direction(Direction::HigherIsWorse)
+                .margin(Margin::Relative(0.05)),
+        ],
+        200,
+    );
+    let mut a = Analysis::new(plan).unwrap();
+    let mut passed_at = None;
+    for t in 0..200u64 {
+        let b = 100.0 + (t % 5) as f64;
+        a.observe(t, "latency", &values(b, b * 0.7)).unwrap();
+        if a.decide(t).unwrap() == Decision::Pass {
+            passed_at = Some(t + 1);
+            break;
+        }
+    }
+    let t = passed_at.expect("passes early");
+    assert!(t < 200, "{t}");
+    let v = a.verdict(t).unwrap();
+    assert!(
+        v.findings[1].reason.contains("passed early"),
+        "{}",
+        v.findings[1].reason
+    );
+}
+
+/// One tick of three metrics sharing a load: latency and CPU values and error
+/// counts, bursty (the load varies 10x between ticks) but identical in law on the
+/// two sides; `scale` multiplies the canary's latency.
+fn tick(rng: &mut Rng, a: &mut Analysis, t: u64, scale: f64) {
+    let load = (2.0 * rng.normal()).exp();
+    let lat = |rng: &mut Rng| 50.0 * load.sqrt() * (0.3 * rng.normal()).exp();
+    let (lb, lc) = (lat(rng), lat(rng) * scale);
+    a.observe(t, "latency", &values(lb, lc)).unwrap();
+    let cpu = |rng: &mut Rng| (20.0 + 5.0 * load.min(10.0) + rng.normal()).max(0.0);
+    let (cb, cc) = (cpu(rng), cpu(rng));
+    a.observe(t, "cpu", &values(cb, cc)).unwrap();
+    // Over-dispersed errors: a gamma-ish burst multiplier per side.
+    let errors = |rng: &mut Rng| {
+        let burst = (rng.normal() * 0.8).exp();
+        ((10.0 * load * burst).round() as u64).min(1_000_000)
+    };
+    let counts = Observation::Counts {
+        baseline: EventCounts::new(errors(rng), 1_000_000).unwrap(),
+        canary: EventCounts::new(errors(rng), 1_000_000).unwrap(),
+    };
+    a.observe(t, "errors", &counts).unwrap();
+}
+
+fn three_metrics(ticks: u64) -> Plan {
+    let both = [Check::Paired, Check::SignedRank];
+    guarded(
+        vec![
+            MetricSpec::new("latency", both).direction(Direction::HigherIsWorse),
+            MetricSpec::new("cpu", both).direction(Direction::Either),
+            MetricSpec::new("errors", both).direction(Direction::HigherIsWorse),
+        ],
+        ticks,
+    )
+}
+
+/// Runs `reps` canaries of `ticks` ticks, deciding after every tick and stopping at
+/// the first fail or pass; returns how many failed.
+fn failures(reps: usize, ticks: u64, scale: f64, seed: u64) -> usize {
+    let mut rng = Rng::new(seed);
+    let mut failed = 0;
+    for _ in 0..reps {
+        let mut a = Analysis::new(three_metrics(ticks)).unwrap();
+        for t in 0..ticks {
+            tick(&mut rng, &mut a, t, scale);
+            match a.decide(t).unwrap() {
+                Decision::Fail => {
+                    failed += 1;
+                    break;
+                }
+                Decision::Pass => break,
+                _ => {}
+            }
+        }
+    }
+    failed
+}
+
+#[test]
+fn family_wise_false_alarms_stay_at_alpha_when_checked_every_tick() {
+    // Three metrics, 60 ticks, a decision after every tick: under the family policy
+    // a good canary fails at most α = 5% of the time overall.
+    let reps = 1000;
+    let failed = failures(reps, 60, 1.0, 0x00fa_0001);
+    let allowed = 0.05 + 3.0 * (0.05 * 0.95 / reps as f64).sqrt();
+    assert!(
+        (failed as f64 / reps as f64) <= allowed,
+        "{failed} of {reps} good canaries failed"
+    );
+}
+
+#[test]
+fn family_policy_detects_a_latency_regression() {
+    let reps = 200;
+    let failed = failures(reps, 60, 1.25, 0x00fa_0002);
+    assert!(failed as f64 >= 0.8 * reps as f64, "{failed} of {reps}");
+}
