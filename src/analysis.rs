@@ -40,6 +40,15 @@
 //! # Ok::<(), canary_judge::Error>(())
 //! ```
 //!
+//! # Checked after every tick: the default policy
+//! A controller that decides after every tick should build its plan with
+//! [`Policy::guarded`] and [`MetricSpec::default_for`]: the family's α bounds the
+//! chance that a good canary fails anywhere, across metrics and ticks (see
+//! [`crate::policy::Family`] for the rule), the fixed-horizon checks decide once at
+//! the planned end, and the tick-paired checks need no model of the data. Under the
+//! minimal policy ([`Policy::default`]) each check runs at its metric's own α and a
+//! fixed-horizon check re-run every tick fails good canaries far more often than α.
+//!
 //! # Observations and checks
 //! An observation is what one tick brought for one metric: a batch of values per
 //! side, event counts with totals per side, a Prometheus classic histogram per side
@@ -109,7 +118,56 @@ pub struct MetricSpec {
     pub checks: Vec<Check>,
 }
 
+/// What a metric measures: picks its checks and direction in
+/// [`MetricSpec::default_for`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MetricKind {
+    /// A latency or duration per tick (a tick's median or mean per side, or one value
+    /// per request paired by position): higher is worse.
+    Latency,
+    /// A level sampled per tick (CPU, memory, bytes, throughput): either direction is
+    /// worse until the caller says which.
+    Level,
+    /// Events out of a total per tick ([`Observation::Counts`]: errors out of
+    /// requests): judged as the two sides' rates, higher is worse.
+    Count,
+}
+
 impl MetricSpec {
+    /// The default checks for a kind of metric, meant for [`Policy::guarded`]
+    /// (checked after every tick):
+    ///
+    /// - [`Check::PairedWithTails`] at every tick: the sign of each tick's canary −
+    ///   baseline difference, plus bets on the largest relative spreads for heavier
+    ///   tails. It assumes no model (bursts, drift and heavy tails shared by the two
+    ///   sides of a tick leave it valid, counts included) and needs no tuning.
+    /// - [`Check::SignedRank`] at the planned end: the full-power fixed-horizon test
+    ///   on the same pairs (it beat both the sign test and Mann–Whitney at the final
+    ///   look on tick-aligned real metrics).
+    ///
+    /// Direction: higher is worse for latency and counts, either for levels. Margin 0
+    /// (the tail bets need it; for a tolerated change use [`Check::Paired`] with a
+    /// margin). Every other parameter follows from the plan: each check's α from the
+    /// family's ([`crate::policy::Family`]), and the planned ticks fix when the final
+    /// look is. Both sides must bring as many values per tick; where they cannot be
+    /// aligned, judge with [`Check::Rank`] at the planned end instead.
+    ///
+    /// # Example
+    /// ```
+    /// use canary_judge::analysis::{MetricKind, MetricSpec};
+    /// use canary_judge::{Check, Direction};
+    /// let cpu = MetricSpec::default_for("cpu", MetricKind::Level).direction(Direction::HigherIsWorse);
+    /// assert_eq!(cpu.checks, [Check::PairedWithTails, Check::SignedRank]);
+    /// ```
+    pub fn default_for(name: impl Into<String>, kind: MetricKind) -> Self {
+        let direction = match kind {
+            MetricKind::Latency | MetricKind::Count => Direction::HigherIsWorse,
+            MetricKind::Level => Direction::Either,
+        };
+        Self::new(name, [Check::PairedWithTails, Check::SignedRank]).direction(direction)
+    }
+
     /// A metric with these checks and the defaults above.
     pub fn new(name: impl Into<String>, checks: impl IntoIterator<Item = Check>) -> Self {
         Self {
@@ -977,10 +1035,10 @@ fn apply(
                 pairs.push(&points.0, &points.1)?;
                 updated[i] = Some(State::Pairs(pairs));
             }
-            (Check::Paired, _) => {
+            (Check::Paired | Check::PairedWithTails, _) => {
                 let mut test = match s {
                     State::Paired(t) => t.clone(),
-                    _ => check::new_paired_test(&for_check(&ctx, alphas, i))?,
+                    _ => check::new_paired_test(c, &for_check(&ctx, alphas, i))?,
                 };
                 test.update(&points.0, &points.1)?;
                 updated[i] = Some(State::Paired(test));

@@ -20,8 +20,10 @@
 //!    [`Alpha`].
 //! 4. **Evidence** ([`evidence`]): the one [`Judgement`] (pass, fail with its side,
 //!    inconclusive, no data with its reason, error) and the [`Evidence`] behind it.
-//! 5. **Policy** ([`policy`]): findings to one [`Decision`]; [`policy::kayenta`]
-//!    reproduces Kayenta's weighted group score and [`check::kayenta`] its judge.
+//! 5. **Policy** ([`policy`]): findings to one [`Decision`]; [`Policy::guarded`]
+//!    bounds false fails across metrics and ticks for a canary checked after every
+//!    tick; [`policy::kayenta`] reproduces Kayenta's weighted group score and
+//!    [`check::kayenta`] its judge.
 //! 6. **Analysis** ([`analysis`]): the tick-by-tick state machine a controller
 //!    drives: [`Analysis::observe`] with the time and what the tick brought,
 //!    [`Analysis::verdict`] whenever it wants; the whole state serialises and
@@ -149,7 +151,7 @@ mod serde_float;
 
 #[cfg(feature = "ndarray")]
 pub use analysis::Replay;
-pub use analysis::{Analysis, MetricSpec, Observation, Plan};
+pub use analysis::{Analysis, MetricKind, MetricSpec, Observation, Plan};
 pub use check::Check;
 pub use error::Error;
 pub use evidence::{Evidence, Finding, Judgement, Side};

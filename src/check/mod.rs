@@ -12,6 +12,7 @@
 //! | [`Check::Mean`] | values, counts | confidence sequence of the mean difference | anytime | the baseline's mean |
 //! | [`Check::SignedRank`] | as [`Check::Paired`] | the signed-rank test of the differences shifted by the margin (no interval) | final | the baseline's mean |
 //! | [`Check::Paired`] | values (equal counts per side per tick), counts (the two rates) | confidence sequence of the median paired difference | anytime | the baseline's mean |
+//! | [`Check::PairedWithTails`] | as [`Check::Paired`] | as [`Check::Paired`]; its e-process also bets on the tails | anytime | the baseline's mean |
 //! | [`Check::Threshold`] | values, counts | the canary's level at the latest tick against fixed bounds | final | none (the bounds are absolute) |
 //!
 //! On binned data the rank test has no shift interval (values inside a bucket are
@@ -117,6 +118,11 @@ pub enum Check {
     /// many), counts pair as the two rates. Valid without any Poisson or
     /// independence model when each tick's pair shares its load.
     Paired,
+    /// [`Check::Paired`] with its tail bets on ([`SignTest::with_tails`]): the sign
+    /// e-process averaged with bets on the signs of the pairs whose relative spread
+    /// is largest, so that a heavier tail (a few much worse values) is caught while
+    /// the median stays put. Same data, same validity; with a zero margin.
+    PairedWithTails,
     /// The Wilcoxon signed-rank test on the same tick-aligned pairs as
     /// [`Check::Paired`], at the final look ([`crate::compare::signed_rank`]): with a
     /// margin m it tests the differences shifted by m (H₀: the median difference is
@@ -201,6 +207,7 @@ impl fmt::Display for Check {
             Self::Quantile { p, .. } => write!(f, "quantile p{}", Num(100.0 * p)),
             Self::Mean => f.write_str("mean"),
             Self::Paired => f.write_str("paired sign"),
+            Self::PairedWithTails => f.write_str("paired sign with tails"),
             Self::SignedRank => f.write_str("signed rank"),
             Self::Threshold { .. } => f.write_str("threshold"),
             Self::BurnRate { .. } => f.write_str("burn rate"),
@@ -263,7 +270,11 @@ impl Check {
                 kind == Kind::Counts
             }
             Self::Quantile { .. } => matches!(kind, Kind::Values | Kind::Histograms),
-            Self::Mean | Self::Paired | Self::SignedRank | Self::Threshold { .. } => {
+            Self::Mean
+            | Self::Paired
+            | Self::PairedWithTails
+            | Self::SignedRank
+            | Self::Threshold { .. } => {
                 matches!(kind, Kind::Values | Kind::Counts)
             }
         }
@@ -273,6 +284,16 @@ impl Check {
     pub(crate) fn validate(&self, direction: Direction, margin: Margin) -> Result<(), Error> {
         match *self {
             Self::Rank | Self::Mean | Self::Paired | Self::SignedRank => Ok(()),
+            Self::PairedWithTails => match margin {
+                Margin::Absolute(m) | Margin::Relative(m) if m != 0.0 => {
+                    Err(Error::InvalidParameter {
+                        name: "margin",
+                        expected: "0 for the paired check with tails (its tail bets test the signs themselves; use the paired check for a margin)",
+                        value: m,
+                    })
+                }
+                _ => Ok(()),
+            },
             Self::BudgetGate {
                 objective,
                 remaining_budget,
@@ -382,9 +403,11 @@ impl Check {
     /// The check's running state before any observation.
     pub(crate) fn initial_state(&self) -> State {
         match self {
-            Self::CountRate { .. } | Self::Quantile { .. } | Self::Mean | Self::Paired => {
-                State::Pending
-            }
+            Self::CountRate { .. }
+            | Self::Quantile { .. }
+            | Self::Mean
+            | Self::Paired
+            | Self::PairedWithTails => State::Pending,
             Self::Rank | Self::Percentile { .. } | Self::Threshold { .. } => State::Shared,
             Self::BurnRate { .. } => State::Burn(Vec::new()),
             Self::BudgetGate { .. } => State::Spent(crate::EventCounts::default()),
@@ -403,6 +426,7 @@ impl Check {
             | Self::Quantile { .. }
             | Self::Mean
             | Self::Paired
+            | Self::PairedWithTails
             | Self::BudgetGate { .. } => Some(Look::Anytime),
             Self::BurnRate { .. } | Self::Threshold { .. } => None,
         }
@@ -450,15 +474,20 @@ impl State {
                 Check::Rank | Check::Percentile { .. } | Check::Threshold { .. }
             ) | (
                 Self::Pending,
-                Check::CountRate { .. } | Check::Quantile { .. } | Check::Mean | Check::Paired
+                Check::CountRate { .. }
+                    | Check::Quantile { .. }
+                    | Check::Mean
+                    | Check::Paired
+                    | Check::PairedWithTails
             ) | (Self::CountRate(_), Check::CountRate { .. })
                 | (Self::Quantile(_), Check::Quantile { .. })
                 | (Self::Mean(_), Check::Mean)
-                | (Self::Paired(_), Check::Paired)
                 | (Self::Pairs(_), Check::SignedRank)
                 | (Self::Spent(_), Check::BudgetGate { .. })
         ) || matches!((self, check), (Self::Burn(v), Check::BurnRate { tick_seconds, .. })
                 if *tick_seconds > 0 && v.len() <= burn_buckets(*tick_seconds))
+            || matches!((self, check), (Self::Paired(t), Check::Paired) if !t.has_tails())
+            || matches!((self, check), (Self::Paired(t), Check::PairedWithTails) if t.has_tails())
     }
 }
 
@@ -948,7 +977,16 @@ pub(crate) fn look_own_state(
             let report = t.check();
             let level = t.baseline_mean();
             let estimate = t.median_difference();
-            sequential(ctx, check, SequentialKind::Paired, report, level, estimate)
+            let mut f = sequential(ctx, check, SequentialKind::Paired, report, level, estimate);
+            // A rejection by the tail bets has the side of the bets that won.
+            if t.has_tails()
+                && ctx.direction == Direction::Either
+                && f.judgement == Judgement::Fail(Side::High)
+                && !t.rejects_up()
+            {
+                f.judgement = Judgement::Fail(Side::Low);
+            }
+            f
         }
     })
 }
@@ -1081,8 +1119,13 @@ fn signed_rank(ctx: &Context<'_>, check: &Check, pairs: &Pairs) -> Result<Findin
 
 /// The paired sign test of a check, at the metric's α and direction (its margin is
 /// judged by the check, against the baseline's mean).
-pub(crate) fn new_paired_test(ctx: &Context<'_>) -> Result<SignTest, Error> {
-    SignTest::new(ctx.alpha, ctx.direction)
+pub(crate) fn new_paired_test(check: &Check, ctx: &Context<'_>) -> Result<SignTest, Error> {
+    let test = SignTest::new(ctx.alpha, ctx.direction)?;
+    Ok(if *check == Check::PairedWithTails {
+        test.with_tails()
+    } else {
+        test
+    })
 }
 
 /// The tiers of the burn-rate check: the SRE Workbook's paging tiers.

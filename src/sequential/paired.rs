@@ -27,6 +27,22 @@
 //! ([`Margin::Absolute`] in the data's units, or [`Margin::Relative`] to the
 //! baseline's running mean). Memory: the differences, 8 bytes per pair.
 //!
+//! # Tails ([`SignTest::with_tails`])
+//! A heavier upper tail (a few requests much slower) moves few signs. With tails on,
+//! the test also bets on the signs of the pairs whose relative spread
+//! r = |c − b| / (|c| + |b|) is large: for each level q ∈ {0.8, 0.95}, a pair is
+//! selected when its r exceeds the order statistic of rank ⌊q·m⌋ of the m spreads
+//! seen before it (once m ≥ 1/(1 − q)), and the same mixture of constant bets runs on
+//! the selected pairs' signs. r does not change when a pair's two values swap, so
+//! under the null the selected signs are still fair coins given the past, and each
+//! selected-sign wealth is a nonnegative supermartingale. The e-process is the
+//! average ½ E(all signs) + ¼ E(q = 0.8) + ¼ E(q = 0.95): valid by the same
+//! argument, never below half of the plain test's (about one more pair in a row to
+//! reject), and far above it when a small share of pairs is much worse. With a zero
+//! margin a rejection by this e-process fails the check; the confidence sequence
+//! stays the median's (the tails say nothing about the median, so with a margin the
+//! tail bets do not decide). Memory: 8 more bytes per pair.
+//!
 //! # Example
 //! ```
 //! use canary_judge::{Alpha, Direction};
@@ -43,7 +59,7 @@
 //! # Ok::<(), canary_judge::Error>(())
 //! ```
 
-use super::means::{check_finite, fold_signed};
+use super::means::{check_finite, fold_signed, within_margin};
 use super::{Monitor, Report, SequentialTest, check_margin};
 use crate::check::pool::Multiset;
 use crate::num::special::ln_mean_exp;
@@ -216,6 +232,118 @@ impl Pairs {
     }
 }
 
+/// The tail levels q: a pair is bet on at level q when its relative spread exceeds
+/// the q-quantile of the spreads before it.
+const TAIL_LEVELS: [f64; 2] = [0.8, 0.95];
+
+/// The relative spread |c − b| / (|c| + |b|) of a pair (0 when both are 0): the same
+/// for (b, c) and (c, b), in [0, 1].
+fn spread(b: f64, c: f64) -> f64 {
+    let scale = b.abs() + c.abs();
+    if scale > 0.0 {
+        ((c - b).abs() / scale).min(1.0)
+    } else {
+        0.0
+    }
+}
+
+/// The tail bets' state: every pair's relative spread, and per tail level the signs
+/// of the pairs selected at it (see the module docs).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "StoredTails", into = "StoredTails")
+)]
+pub(crate) struct Tails {
+    spreads: Multiset,
+    /// Per level: selected pairs with d > 0 and with d < 0.
+    selected: [(u64, u64); TAIL_LEVELS.len()],
+}
+
+/// The saved form of [`Tails`].
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredTails {
+    #[serde(with = "crate::serde_float::vec")]
+    spreads: Vec<f64>,
+    selected: [(u64, u64); TAIL_LEVELS.len()],
+}
+
+#[cfg(feature = "serde")]
+impl From<Tails> for StoredTails {
+    fn from(t: Tails) -> Self {
+        Self {
+            spreads: t.spreads.to_sorted(),
+            selected: t.selected,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<StoredTails> for Tails {
+    type Error = Error;
+    fn try_from(s: StoredTails) -> Result<Self, Error> {
+        if let Some(&bad) = s.spreads.iter().find(|r| !(0.0..=1.0).contains(*r)) {
+            return Err(Error::InvalidParameter {
+                name: "stored relative spreads",
+                expected: "in [0, 1]",
+                value: bad,
+            });
+        }
+        if s.spreads.windows(2).any(|w| w[0] > w[1]) {
+            return Err(Error::Mismatch {
+                name: "stored relative spreads",
+                expected: "sorted ascending",
+                got: "values out of order".into(),
+            });
+        }
+        let m = s.spreads.len() as u64;
+        if let Some((up, down)) = s
+            .selected
+            .iter()
+            .find(|(up, down)| up.checked_add(*down).is_none_or(|n| n > m))
+        {
+            return Err(Error::Mismatch {
+                name: "stored tail selections",
+                expected: "at most one per pair seen",
+                got: format!("{up} + {down} selected of {m} pairs"),
+            });
+        }
+        let spreads = s.spreads.into_iter().map(|r| r + 0.0).collect();
+        Ok(Self {
+            spreads: Multiset::from_sorted(spreads),
+            selected: s.selected,
+        })
+    }
+}
+
+impl Tails {
+    /// Adds pairs in order (the values are already checked finite and of equal
+    /// length). O(log m) per pair.
+    fn push(&mut self, baseline: &[f64], canary: &[f64]) {
+        for (&b, &c) in baseline.iter().zip(canary) {
+            let r = spread(b, c);
+            let m = self.spreads.len();
+            let d = c - b;
+            for (q, sel) in TAIL_LEVELS.iter().zip(&mut self.selected) {
+                let warm = m as f64 >= 1.0 / (1.0 - q) - 1e-9;
+                if warm && d != 0.0 {
+                    let rank = ((q * m as f64) as usize).min(m - 1);
+                    if r > self.spreads.kth(rank) {
+                        if d > 0.0 {
+                            sel.0 += 1;
+                        } else {
+                            sel.1 += 1;
+                        }
+                    }
+                }
+            }
+            self.spreads.insert(r + 0.0);
+        }
+    }
+}
+
 /// The sign test's state: see the [module docs](self). Serialises as its
 /// configuration, its pairs (see `Pairs`) and the monitor; loading checks them
 /// (finite, sorted, α and margin valid).
@@ -229,15 +357,30 @@ pub struct SignTest {
     direction: Direction,
     margin: Margin,
     pairs: Pairs,
+    /// The tail bets, when on.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    tails: Option<Tails>,
     monitor: Monitor,
 }
 
 validated_serde!(SignTest);
 
 impl crate::validated::Validate for SignTest {
-    /// The parts validate as they load (margin, pairs, monitor); nothing couples them.
+    /// The parts validate as they load (margin, pairs, tails, monitor); the tails
+    /// must have seen as many pairs as the test.
     fn validate(&self) -> Result<(), Error> {
-        check_margin(self.margin)
+        check_margin(self.margin)?;
+        match &self.tails {
+            Some(t) if t.spreads.len() != self.pairs.len() => Err(Error::Mismatch {
+                name: "stored relative spreads",
+                expected: "one per pair",
+                got: format!("{} for {} pairs", t.spreads.len(), self.pairs.len()),
+            }),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -252,8 +395,24 @@ impl SignTest {
             direction,
             margin: Margin::default(),
             pairs: Pairs::default(),
+            tails: None,
             monitor: Monitor::new(alpha)?,
         })
+    }
+
+    /// Also bets on the signs of the pairs with the largest relative spreads (see
+    /// [Tails](self#tails-signtestwith_tails)), for heavier tails. Set before the
+    /// first pair (later, it starts from no pairs and leaves the test unchanged).
+    pub fn with_tails(mut self) -> Self {
+        if self.pairs.len() == 0 {
+            self.tails = Some(Tails::default());
+        }
+        self
+    }
+
+    /// Whether the tail bets are on.
+    pub fn has_tails(&self) -> bool {
+        self.tails.is_some()
     }
 
     /// The tolerated change of the median difference: [`Margin::Absolute`] in the
@@ -277,7 +436,11 @@ impl SignTest {
     ///   [`Error::InvalidParameter`] for a running sum that overflows; the state is
     ///   unchanged.
     pub fn update(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
-        self.pairs.push(baseline, canary)
+        self.pairs.push(baseline, canary)?;
+        if let Some(t) = &mut self.tails {
+            t.push(baseline, canary);
+        }
+        Ok(())
     }
 
     /// The number of pairs seen.
@@ -303,15 +466,52 @@ impl SignTest {
     }
 
     fn log_e_with(&self, bets: &Bets) -> f64 {
-        let ln_wealth = |k, n| bets.ln_wealth(k, n);
         let (below, equal) = self.pairs.differences.below_and_equal(0.0);
         let above = self.pairs.differences.len() - below - equal;
-        let (up, down, n) = (above as u64, below as u64, (above + below) as u64);
+        let signs = self.signs_log_e(bets, above as u64, below as u64);
+        match &self.tails {
+            None => signs,
+            Some(t) => {
+                // ½ E + (½ / L) Σ E_q as a mean of 2L terms.
+                let mut terms = [signs; 2 * TAIL_LEVELS.len()];
+                for (term, &(up, down)) in terms[TAIL_LEVELS.len()..].iter_mut().zip(&t.selected) {
+                    *term = self.signs_log_e(bets, up, down);
+                }
+                ln_mean_exp(&terms)
+            }
+        }
+    }
+
+    /// ln E of the direction's mixture on `up` plus and `down` minus signs.
+    fn signs_log_e(&self, bets: &Bets, up: u64, down: u64) -> f64 {
+        let ln_wealth = |k, n| bets.ln_wealth(k, n);
+        let n = up + down;
         match self.direction {
             Direction::HigherIsWorse => ln_wealth(up, n),
             Direction::LowerIsWorse => ln_wealth(down, n),
             Direction::Either => ln_mean_exp(&[ln_wealth(up, n), ln_wealth(down, n)]),
         }
+    }
+
+    /// Whether the evidence points up: the side whose bets (on all signs, and on
+    /// the tails when on, weighted as in the e-process) have won more.
+    pub fn rejects_up(&self) -> bool {
+        self.evidence_up(&Bets::new())
+    }
+
+    fn evidence_up(&self, bets: &Bets) -> bool {
+        let (below, equal) = self.pairs.differences.below_and_equal(0.0);
+        let above = (self.pairs.differences.len() - below - equal) as u64;
+        let levels = TAIL_LEVELS.len();
+        let mut up = vec![bets.ln_wealth(above, above + below as u64); levels];
+        let mut down = vec![bets.ln_wealth(below as u64, above + below as u64); levels];
+        if let Some(t) = &self.tails {
+            for &(u, d) in &t.selected {
+                up.push(bets.ln_wealth(u, u + d));
+                down.push(bets.ln_wealth(d, u + d));
+            }
+        }
+        ln_mean_exp(&up) >= ln_mean_exp(&down)
     }
 
     /// The confidence sequence's ends at this check. For θ between d_(i−1) and
@@ -351,7 +551,19 @@ impl SequentialTest for SignTest {
         let log_e = self.log_e_with(&bets);
         let interval = self.interval(&bets);
         let margin = self.margin.resolve(self.baseline_mean());
-        fold_signed(&mut self.monitor, (log_e, interval), self.direction, margin)
+        if self.tails.is_none() {
+            return fold_signed(&mut self.monitor, (log_e, interval), self.direction, margin);
+        }
+        // The tail bets can cross while the median's sequence still holds 0: every
+        // bet is on a bad side, so crossing the bar is a rejection (its side, for
+        // "either", is `rejects_up`).
+        let direction = self.direction;
+        self.monitor.fold(
+            log_e,
+            interval,
+            |_, _| true,
+            |lo, hi| within_margin(direction, margin, lo, hi),
+        )
     }
 
     fn last_report(&self) -> Report {

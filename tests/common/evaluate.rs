@@ -6,9 +6,9 @@
 
 #![allow(dead_code)] // each includer uses part of it
 
-use canary_judge::analysis::{Analysis, MetricSpec, Observation, Plan};
+use canary_judge::analysis::{Analysis, MetricKind, MetricSpec, Observation, Plan};
 use canary_judge::check::kayenta::{KayentaConfig, KayentaLabel, classify};
-use canary_judge::{Alpha, Check, Decision, Direction, EventCounts, Policy, Sample};
+use canary_judge::{Alpha, Check, Decision, Direction, EventCounts, Margin, Policy, Sample};
 
 use super::corpus::{Canary, Kind};
 
@@ -19,8 +19,9 @@ const EXPOSURE: u64 = 1 << 40;
 /// A way of judging a canary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    /// The default: [`Policy::guarded`] with the paired sign test at every tick and
-    /// the signed-rank test at the planned end.
+    /// The default: [`Policy::guarded`] over [`MetricSpec::default_for`]'s checks
+    /// (the paired sign test with tails at every tick, the signed-rank test at the
+    /// planned end).
     Default,
     /// Mann–Whitney at α once, at the planned end.
     RankFinal,
@@ -29,6 +30,10 @@ pub enum Method {
     /// Kayenta's judge (its production defaults) on the data so far at 10 evenly
     /// spaced looks.
     KayentaGrowing,
+    /// The default's looks with a relative margin of this many per mille: the paired
+    /// sign test (no tail bets: they need a zero margin) and the signed-rank test
+    /// against the margin, under [`Policy::guarded`].
+    DefaultWithMargin(u32),
 }
 
 impl Method {
@@ -41,12 +46,13 @@ impl Method {
     ];
 
     /// The method's name in tables.
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> String {
         match self {
-            Self::Default => "default",
-            Self::RankFinal => "MW final",
-            Self::RankEveryTick => "MW every tick",
-            Self::KayentaGrowing => "Kayenta x10",
+            Self::Default => "default".into(),
+            Self::RankFinal => "MW final".into(),
+            Self::RankEveryTick => "MW every tick".into(),
+            Self::KayentaGrowing => "Kayenta x10".into(),
+            Self::DefaultWithMargin(m) => format!("default, margin {}%", f64::from(m) / 10.0),
         }
     }
 }
@@ -74,8 +80,17 @@ fn observation(kind: Kind, b: f64, c: f64) -> Observation {
 /// The default policy's plan for one metric of this kind over `ticks` ticks.
 pub fn default_plan(ticks: usize, alpha: Alpha) -> Plan {
     Plan::new(vec![
+        MetricSpec::default_for("m", MetricKind::Level).direction(Direction::HigherIsWorse),
+    ])
+    .planned_ticks(ticks as u64)
+    .policy(Policy::guarded(alpha))
+}
+
+fn margin_plan(ticks: usize, alpha: Alpha, per_mille: u32) -> Plan {
+    Plan::new(vec![
         MetricSpec::new("m", [Check::Paired, Check::SignedRank])
-            .direction(Direction::HigherIsWorse),
+            .direction(Direction::HigherIsWorse)
+            .margin(Margin::Relative(f64::from(per_mille) / 1000.0)),
     ])
     .planned_ticks(ticks as u64)
     .policy(Policy::guarded(alpha))
@@ -142,6 +157,7 @@ pub fn run(method: Method, canary: &Canary, alpha: Alpha) -> FailedAt {
         Method::RankFinal => drive(rank_plan(n, alpha), canary, false, false),
         Method::RankEveryTick => drive(rank_plan(n, alpha), canary, true, false),
         Method::KayentaGrowing => kayenta(canary),
+        Method::DefaultWithMargin(m) => drive(margin_plan(n, alpha, m), canary, true, true),
     }
 }
 

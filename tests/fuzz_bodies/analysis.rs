@@ -2,8 +2,9 @@
 // (via `include!`) and by `tests/fuzz_analysis.rs`, which replays the committed
 // corpus.
 //
-// Bytes 0–2 build a plan of three metrics (values, counts, histograms) with every
-// kind of check, directions, margins and a NaN policy; the rest is a sequence of at
+// Bytes 0–2 build a plan of five metrics (values, counts, histograms, pairs) with
+// every kind of check, directions, margins, a NaN policy and, for half of the
+// inputs, the family policy; the rest is a sequence of at
 // most 48 operations (at most 4 looks and 2 round trips, which dominate the cost): observations of every kind (hostile floats, times going back,
 // unknown metrics, wrong kinds, changing histogram bounds, failed measurements),
 // looks (`verdict` and `decide`) and JSON round trips. After every refused call the
@@ -16,7 +17,7 @@ fn fuzz_analysis(data: &[u8]) {
     use canary_judge::input::histogram::{ClassicHistogram, ExponentialHistogram};
     use canary_judge::{
         Alpha, Analysis, Check, Direction, EventCounts, Judgement, Margin, MetricSpec, NonFinite,
-        Observation, Plan,
+        Observation, Plan, Policy,
     };
 
     if data.len() < 3 {
@@ -42,6 +43,16 @@ fn fuzz_analysis(data: &[u8]) {
     } else {
         Direction::Either
     };
+    // Under a family policy (half of the inputs) the metrics carry no α of their own.
+    let family = head[1] & 0x40 != 0;
+    trait AlphaUnless {
+        fn alpha_unless(self, family: bool, alpha: Alpha) -> Self;
+    }
+    impl AlphaUnless for MetricSpec {
+        fn alpha_unless(self, family: bool, alpha: Alpha) -> Self {
+            if family { self } else { self.alpha(alpha) }
+        }
+    }
     let plan = Plan::new(vec![
         MetricSpec::new(
             "v",
@@ -55,7 +66,7 @@ fn fuzz_analysis(data: &[u8]) {
         )
         .direction(dir(head[0]))
         .margin(margin(head[0] >> 2))
-        .alpha(alpha)
+        .alpha_unless(family, alpha)
         .non_finite(policy)
         .required(head[0] & 0x80 != 0),
         MetricSpec::new(
@@ -80,18 +91,22 @@ fn fuzz_analysis(data: &[u8]) {
         )
         .direction(count_dir)
         .margin(if head[1] & 2 == 0 { Margin::Absolute(0.0) } else { Margin::Relative(0.1) })
-        .alpha(alpha)
+        .alpha_unless(family, alpha)
         .required(head[1] & 0x80 != 0),
         MetricSpec::new("h", [Check::Rank, Check::Percentile { p: 0.5 }, Check::Quantile { p: 0.9, t_opt: Some(50.0) }])
             .direction(dir(head[1] >> 2))
             .margin(margin(head[1] >> 4))
-            .alpha(alpha),
+            .alpha_unless(family, alpha),
         MetricSpec::new("x", [Check::Rank, Check::Percentile { p: 0.99 }])
             .direction(dir(head[2] >> 4))
             .margin(margin(head[2] >> 2))
-            .alpha(alpha),
+            .alpha_unless(family, alpha),
+        MetricSpec::new("p", [Check::PairedWithTails, Check::SignedRank])
+            .direction(dir(head[0] >> 4))
+            .alpha_unless(family, alpha),
     ])
-    .planned_ticks(u64::from(head[2]) + 1);
+    .planned_ticks(u64::from(head[2]) + 1)
+    .policy(if family { Policy::guarded(alpha) } else { Policy::default() });
     let mut analysis = Analysis::new(plan).expect("a valid plan");
 
     let mut next = || -> Option<u8> {
@@ -122,7 +137,7 @@ fn fuzz_analysis(data: &[u8]) {
             1 | 2 => now,
             _ => now + u64::from(op >> 5),
         };
-        let metric = ["v", "c", "h", "x", "nope"][((op >> 3) % 5) as usize];
+        let metric = ["v", "c", "h", "x", "p", "nope"][((op >> 3) % 6) as usize];
         let observation = match op & 7 {
             0 | 1 => {
                 let n = next().unwrap_or(0);
