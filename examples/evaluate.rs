@@ -37,7 +37,7 @@ const GROUPS: [&str; 5] = [
 
 /// The methods compared: the default, the three baselines, and the default's
 /// looks with relative margins (for adjacent windows, which are not exchangeable).
-const METHODS: [Method; 7] = [
+const METHODS: [Method; 8] = [
     Method::Default,
     Method::RankFinal,
     Method::RankEveryTick,
@@ -45,6 +45,7 @@ const METHODS: [Method; 7] = [
     Method::DefaultWithMargin(5),
     Method::DefaultWithMargin(10),
     Method::DefaultWithMargin(20),
+    Method::CountRateEveryTick,
 ];
 
 fn main() {
@@ -82,6 +83,9 @@ fn main() {
             groups.push(4);
         }
         for (m, method) in METHODS.iter().enumerate() {
+            if !method.applies(c.kind) {
+                continue;
+            }
             let failed = evaluate::run(*method, c, alpha);
             for &g in &groups {
                 for kind in [c.kind.name(), "all"] {

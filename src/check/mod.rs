@@ -79,7 +79,11 @@ pub enum Check {
     },
     /// The anytime-valid count-rate test ([`CountRateTest`]) on event counts, for
     /// metrics where higher is worse (or either). Valid for Poisson event streams
-    /// with a known, stable traffic split; see its documentation.
+    /// with a known, stable traffic split (requests routed one by one); see its
+    /// documentation. Not for bursty per-bucket counts: on real load-balancer
+    /// request counts split A/A it failed 38 of 80 canaries checked every tick
+    /// (`cargo run --release --example evaluate`), where the tick-paired checks
+    /// ([`Check::PairedWithTails`], [`Check::SignedRank`]) failed 1.
     CountRate {
         /// The canary's share of the traffic the two arms receive together, in
         /// (0, 1): 0.5 (the default) when baseline and canary are equally sized, as

@@ -34,6 +34,9 @@ pub enum Method {
     /// sign test (no tail bets: they need a zero margin) and the signed-rank test
     /// against the margin, under [`Policy::guarded`].
     DefaultWithMargin(u32),
+    /// The anytime count-rate test (Poisson arms, equal traffic) checked after every
+    /// tick; counts only.
+    CountRateEveryTick,
 }
 
 impl Method {
@@ -53,7 +56,13 @@ impl Method {
             Self::RankEveryTick => "MW every tick".into(),
             Self::KayentaGrowing => "Kayenta x10".into(),
             Self::DefaultWithMargin(m) => format!("default, margin {}%", f64::from(m) / 10.0),
+            Self::CountRateEveryTick => "count rate every tick".into(),
         }
+    }
+
+    /// Whether the method judges this kind of metric.
+    pub fn applies(self, kind: Kind) -> bool {
+        self != Self::CountRateEveryTick || kind == Kind::Count
     }
 }
 
@@ -94,6 +103,15 @@ fn margin_plan(ticks: usize, alpha: Alpha, per_mille: u32) -> Plan {
     ])
     .planned_ticks(ticks as u64)
     .policy(Policy::guarded(alpha))
+}
+
+fn count_rate_plan(ticks: usize, alpha: Alpha) -> Plan {
+    Plan::new(vec![
+        MetricSpec::new("m", [Check::CountRate { canary_share: 0.5 }])
+            .direction(Direction::HigherIsWorse)
+            .alpha(alpha),
+    ])
+    .planned_ticks(ticks as u64)
 }
 
 fn rank_plan(ticks: usize, alpha: Alpha) -> Plan {
@@ -158,6 +176,7 @@ pub fn run(method: Method, canary: &Canary, alpha: Alpha) -> FailedAt {
         Method::RankEveryTick => drive(rank_plan(n, alpha), canary, true, false),
         Method::KayentaGrowing => kayenta(canary),
         Method::DefaultWithMargin(m) => drive(margin_plan(n, alpha, m), canary, true, true),
+        Method::CountRateEveryTick => drive(count_rate_plan(n, alpha), canary, true, false),
     }
 }
 
