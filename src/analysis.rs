@@ -358,8 +358,10 @@ pub enum Observation {
     /// [`NonFinite`] policy.
     Values {
         /// The baseline's new values.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float::vec_nan"))]
         baseline: Vec<f64>,
         /// The canary's new values.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float::vec_nan"))]
         canary: Vec<f64>,
     },
     /// Events out of a total per side during the tick (errors out of requests).

@@ -10,7 +10,9 @@
 //! of arithmetic such as 0.010010020000000001, or 1e300) is written as a JSON string
 //! of the same shortest decimal, which reading parses with Rust's correctly rounded
 //! parser; infinities are written as `"inf"` and `"-inf"`. No value is written as
-//! null, and NaN never reaches here (states with NaN do not validate).
+//! null. NaN is written as `"nan"`, which only [`vec_nan`] (raw observations, where
+//! a NaN is data the metric's NaN policy handles) reads back; everywhere else a
+//! NaN is an invalid state and does not load.
 //!
 //! **Reading** accepts a number or such a string.
 
@@ -54,6 +56,8 @@ pub(crate) fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error>
         } else {
             s.serialize_str(&scientific)
         }
+    } else if v.is_nan() {
+        s.serialize_str("nan")
     } else if *v > 0.0 {
         s.serialize_str("inf")
     } else {
@@ -165,6 +169,36 @@ pub(crate) mod vec {
         Ok(Vec::<Float>::deserialize(d)?
             .into_iter()
             .map(|f| f.0)
+            .collect())
+    }
+}
+
+/// `Vec<f64>` of raw observed values: like [`vec`], and `"nan"` reads back as NaN.
+pub(crate) mod vec_nan {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+        super::vec::serialize(v, s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Entry {
+            Nan(Nan),
+            Value(#[serde(with = "super")] f64),
+        }
+        #[derive(Deserialize)]
+        enum Nan {
+            #[serde(rename = "nan")]
+            Nan,
+        }
+        Ok(Vec::<Entry>::deserialize(d)?
+            .into_iter()
+            .map(|e| match e {
+                Entry::Nan(Nan::Nan) => f64::NAN,
+                Entry::Value(v) => v,
+            })
             .collect())
     }
 }

@@ -28,6 +28,24 @@ fn interpolation_and_special_cases() {
     assert_eq!(neg.quantile(0.75).unwrap(), Some(-0.5));
 }
 
+/// Found by the `quantiles` fuzz target: a rank in the bucket just above
+/// `le = -Inf` interpolated from −∞ (NaN), and bounds of opposite signs near
+/// ±f64::MAX overflowed the bucket's width.
+#[test]
+fn quantiles_at_extreme_bounds_are_never_nan() {
+    let h = ClassicHistogram::new(&[(f64::NEG_INFINITY, 1.0), (0.0, 10.0), (INF, 10.0)]).unwrap();
+    // rank 5 lies in (−∞, 0]: no finite start, so the bucket's upper bound.
+    assert_eq!(h.quantile(0.5).unwrap(), Some(0.0));
+    // rank ≤ 1 is reached by the −∞ bucket itself: its bound, as for any bound ≤ 0.
+    assert_eq!(h.quantile(0.05).unwrap(), Some(f64::NEG_INFINITY));
+    let wide = ClassicHistogram::new(&[(-f64::MAX, 2.0), (f64::MAX, 4.0), (INF, 4.0)]).unwrap();
+    // rank 3 in (−MAX, MAX], halfway: −MAX·½ + MAX·½ = 0 (the width MAX − (−MAX)
+    // overflows).
+    assert_eq!(wide.quantile(0.75).unwrap(), Some(0.0));
+    let q = wide.quantile(0.625).unwrap().unwrap();
+    assert!(q.is_finite() && q < 0.0 && q > -f64::MAX, "{q}");
+}
+
 #[test]
 fn no_data_outcomes_and_errors() {
     let empty = ClassicHistogram::new(&[(1.0, 0.0), (INF, 0.0)]).unwrap();

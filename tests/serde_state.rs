@@ -300,3 +300,124 @@ fn sequential_burn_test_validates_on_load() {
     assert_refused(&t, "per error", |v| v["ln_per_error"] = json!("-inf"));
     assert_refused(&t, "per success", |v| v["ln_per_success"] = json!(0.5));
 }
+
+#[test]
+fn burn_tiers_with_bad_factors_do_not_load_or_evaluate() {
+    use canary_judge::burn::evaluate::{Options, Series, TierState, evaluate};
+    use canary_judge::burn::tiers::{self, Tier};
+    use std::time::Duration;
+    let tier = tiers::workbook()[0];
+    assert_eq!(edited(&tier, |_| {}).unwrap(), tier);
+    for bad in [json!(0.0), json!(-1.0), json!("inf")] {
+        assert_refused(&tier, "tier factor", |v| v["factor"] = bad);
+    }
+    assert!(edited(&tier, |v| v["factor"] = json!("nan")).is_err());
+    // A NaN factor would never fire: evaluate refuses it instead of saying Inactive.
+    let minute = Duration::from_secs(60);
+    let counts = vec![canary_judge::EventCounts::new(900, 1000).unwrap(); 120];
+    let series = Series::new(minute, &counts).unwrap();
+    let slo = Objective::new(0.999).unwrap();
+    let mut broken = tier;
+    broken.factor = f64::NAN;
+    let e = evaluate(slo, &[broken], &series, &Options::default()).unwrap_err();
+    assert!(e.to_string().contains("tier factor"), "{e}");
+    let fine = evaluate(slo, &[tier], &series, &Options::default()).unwrap();
+    assert_eq!(fine.tiers[0].state, TierState::Firing);
+    let _: Tier = tier;
+}
+
+#[test]
+fn kayenta_configs_and_mann_whitney_configs_validate_on_load() {
+    use canary_judge::check::kayenta::KayentaConfig;
+    use canary_judge::compare::MannWhitney;
+    let k = KayentaConfig::default();
+    assert_eq!(edited(&k, |_| {}).unwrap(), k);
+    assert_refused(&k, "confidence level", |v| {
+        v["confidence_level"] = json!(1.5)
+    });
+    assert_refused(&k, "tolerance", |v| v["tolerance"] = json!(-0.1));
+    assert_refused(&k, "outlier factor", |v| v["outlier_factor"] = json!(-2.0));
+    assert_refused(&k, "allowed increase", |v| {
+        v["allowed_increase"] = json!("inf")
+    });
+    let m = MannWhitney::new().confidence_level(0.9);
+    assert_eq!(edited(&m, |_| {}).unwrap(), m);
+    assert_refused(&m, "confidence level", |v| {
+        v["confidence_level"] = json!(1.0)
+    });
+    assert_refused(&m, "confidence level", |v| {
+        v["confidence_level"] = json!("-inf")
+    });
+    assert!(edited(&m, |v| v["confidence_level"] = json!("nan")).is_err());
+}
+
+#[test]
+fn observations_round_trip_bit_for_bit_with_nan_and_infinities() {
+    use canary_judge::Observation;
+    let values = vec![
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        0.1 + 0.2,
+        1e300,
+        -0.0,
+        5e-324,
+    ];
+    let obs = Observation::Values {
+        baseline: values.clone(),
+        canary: values.iter().rev().copied().collect(),
+    };
+    let json = serde_json::to_string(&obs).unwrap();
+    assert!(!json.contains("null"), "{json}");
+    let back: Observation = serde_json::from_str(&json).unwrap();
+    let bits = |o: &Observation| match o {
+        Observation::Values { baseline, canary } => baseline
+            .iter()
+            .chain(canary)
+            .map(|v| v.to_bits())
+            .collect::<Vec<_>>(),
+        _ => unreachable!(),
+    };
+    // NaN payloads aside, every value comes back with the same bits.
+    let canon = |v: Vec<u64>| {
+        v.into_iter()
+            .map(|b| {
+                if f64::from_bits(b).is_nan() {
+                    f64::NAN.to_bits()
+                } else {
+                    b
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(canon(bits(&back)), canon(bits(&obs)));
+    // Elsewhere NaN is not a value: a margin of "nan" does not load.
+    assert!(serde_json::from_str::<canary_judge::Margin>(r#"{"absolute":"nan"}"#).is_err());
+}
+
+#[test]
+fn results_with_infinite_numbers_are_not_written_as_null() {
+    use canary_judge::Sample;
+    use canary_judge::check::kayenta::{KayentaConfig, classify};
+    use canary_judge::compare::quantile::PercentileDelta;
+    // Kayenta's deviation and effect size when the baseline's mean is tiny.
+    let b = Sample::new([1e-310, 2e-310, 1e-310, 3e-310, 2e-310]).unwrap();
+    let c = Sample::new([1e300, 2e300, 1.5e300, 1e300, 2e300]).unwrap();
+    let outcome = classify(&b, &c, &KayentaConfig::default()).unwrap();
+    let json = serde_json::to_string(&outcome).unwrap();
+    assert!(!json.contains("null"), "{json}");
+    assert_eq!(
+        serde_json::from_str::<canary_judge::check::kayenta::KayentaOutcome>(&json).unwrap(),
+        outcome
+    );
+    let d = PercentileDelta {
+        p: 0.99,
+        baseline: f64::NEG_INFINITY,
+        canary: 1e300,
+        absolute: (f64::NEG_INFINITY, f64::INFINITY),
+        relative: None,
+        level: 0.95,
+    };
+    let json = serde_json::to_string(&d).unwrap();
+    assert!(!json.contains("null"), "{json}");
+}

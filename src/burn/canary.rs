@@ -51,6 +51,7 @@ pub struct BurnComparison {
     /// the canary's count is binomial with its share of the traffic under equal
     /// rates; p = P(X ≥ canary errors). Exact for Poisson counts, conservative-ish
     /// for rare binomial errors. 1 when there are no errors at all.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub p_value: f64,
 }
 

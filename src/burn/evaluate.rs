@@ -176,7 +176,8 @@ impl Evaluation {
 /// last `hold`.
 ///
 /// # Errors
-/// - [`Error::InvalidParameter`] if a window or hold is not a whole number of buckets.
+/// - [`Error::InvalidParameter`] if a window or hold is not a whole number of buckets,
+///   or a tier's factor is not finite and > 0 ([`Tier::validate`]).
 ///
 /// # Example
 /// ```
@@ -222,6 +223,7 @@ pub fn evaluate_at(
         });
     }
     let b = objective.budget();
+    tiers.iter().try_for_each(Tier::validate)?;
     let mut results = Vec::with_capacity(tiers.len());
     for t in tiers {
         let (kl, ks, kh) = (

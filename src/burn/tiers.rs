@@ -19,10 +19,20 @@ pub enum Severity {
 
 /// One multi-window burn-rate rule: it fires when the burn rate over both the long
 /// and the short window exceeds `factor` (for at least `hold`, if set).
+///
+/// The factor must be finite and > 0 ([`Tier::validate`]); [`evaluate`] refuses a
+/// tier that is not, and loading one fails.
+///
+/// [`evaluate`]: crate::burn::evaluate::evaluate
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct Tier {
     /// The burn-rate threshold β*.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub factor: f64,
     /// The long window (how much budget must have been spent).
     pub long: Duration,
@@ -34,7 +44,31 @@ pub struct Tier {
     pub severity: Severity,
 }
 
+validated_serde!(Tier);
+
+impl crate::validated::Validate for Tier {
+    fn validate(&self) -> Result<(), Error> {
+        Tier::validate(self)
+    }
+}
+
 impl Tier {
+    /// Checks the factor: a NaN or infinite threshold would never (or always) fire.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] naming `tier factor` unless it is finite and > 0.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.factor.is_finite() && self.factor > 0.0 {
+            Ok(())
+        } else {
+            Err(Error::InvalidParameter {
+                name: "tier factor",
+                expected: "finite and > 0",
+                value: self.factor,
+            })
+        }
+    }
+
     /// A tier that fires once `share` of the budget of `period` would be spent within
     /// `long` at the current rate: factor = share·P/long.
     ///
@@ -192,8 +226,10 @@ pub enum Warning {
         /// Index of the tier.
         tier: usize,
         /// Its factor.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
         factor: f64,
         /// 1/b.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
         max_burn_rate: f64,
     },
     /// A window is zero, the short window is not shorter than the long one, or the

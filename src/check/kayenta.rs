@@ -109,9 +109,13 @@ pub enum EffectMeasure {
 }
 
 /// Configuration of the Kayenta-compatible classifier. Defaults are Kayenta's
-/// production values.
+/// production values. Loading validates as [`classify`] does.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct KayentaConfig {
     /// Which way fails (Kayenta's `direction`; default either).
     pub direction: Direction,
@@ -120,7 +124,11 @@ pub struct KayentaConfig {
     /// IQR outlier removal factor; `None` keeps outliers (the default).
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::serde_float::option"
+        )
     )]
     pub outlier_factor: Option<f64>,
     /// Whether the metric is critical.
@@ -130,19 +138,33 @@ pub struct KayentaConfig {
     /// Effect-size measure for the veto.
     pub effect_measure: EffectMeasure,
     /// Smallest effect for `High` (default 1.0 for the mean ratio, 0.5 for CLES).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub allowed_increase: f64,
     /// Largest effect for `Low` (default 1.0 / 0.5).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub allowed_decrease: f64,
     /// Smallest effect for a critical `High` (default 1.0 / 0.5).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub critical_increase: f64,
     /// Largest effect for a critical `Low` (default 1.0 / 0.5).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub critical_decrease: f64,
     /// Fraction of |estimate| the interval must clear (hard-coded 0.25 in Kayenta).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub tolerance: f64,
     /// Confidence level of the interval (hard-coded 0.98 in Kayenta).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub confidence_level: f64,
     /// Seed of the jitter for constant samples.
     pub seed: u64,
+}
+
+validated_serde!(KayentaConfig);
+
+impl crate::validated::Validate for KayentaConfig {
+    fn validate(&self) -> Result<(), Error> {
+        KayentaConfig::validate(self)
+    }
 }
 
 impl Default for KayentaConfig {
@@ -236,10 +258,13 @@ impl KayentaConfig {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct KayentaInterval {
     /// Lower end (may exceed `upper`: Kayenta's intervals can come out inverted).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub lower: f64,
     /// Upper end.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub upper: f64,
     /// The root of the standardised statistic.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub estimate: f64,
 }
 
@@ -255,13 +280,21 @@ pub struct KayentaOutcome {
     /// NaN (a zero mean); 1.0 on the early-exit paths.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::serde_float::option"
+        )
     )]
     pub deviation: Option<f64>,
     /// The effect size used for the veto (`None` when undefined).
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::serde_float::option"
+        )
     )]
     pub effect_size: Option<f64>,
     /// The interval, when the test ran.

@@ -105,7 +105,11 @@ pub enum Method {
 /// # Ok::<(), canary_judge::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct MannWhitney {
     alternative: Alternative,
     method: Method,
@@ -120,6 +124,16 @@ pub struct MannWhitney {
         )
     )]
     confidence_level: Option<f64>,
+}
+
+validated_serde!(MannWhitney);
+
+impl crate::validated::Validate for MannWhitney {
+    /// The interval level, if any, lies in (0, 1), as [`MannWhitney::compare`]
+    /// requires.
+    fn validate(&self) -> Result<(), Error> {
+        self.check_level()
+    }
 }
 
 impl Default for MannWhitney {

@@ -193,7 +193,10 @@ impl ClassicHistogram {
     /// is positive, and returns its bound when that is ≤ 0; a quantile in the +Inf
     /// bucket returns the highest finite bound. `None` (Prometheus: NaN) when there
     /// are no observations or no finite bucket. Where Prometheus divides 0 by 0 (a
-    /// zero-count bucket at rank 0) this returns the bucket's start instead of NaN.
+    /// zero-count bucket at rank 0) this returns the bucket's start instead of NaN;
+    /// where it would compute −∞ + ∞ (a bucket just above `le = -Inf`) this returns
+    /// the bucket's upper bound; and bounds of opposite signs near ±`f64::MAX`
+    /// interpolate without overflowing. Never NaN.
     ///
     /// # Errors
     /// - [`Error::InvalidParameter`] if q is NaN or outside [0, 1] (Prometheus returns
@@ -226,7 +229,20 @@ impl ClassicHistogram {
         if count == 0.0 {
             return Ok(Some(start));
         }
-        Ok(Some(start + (end - start) * (rank / count)))
+        if start == f64::NEG_INFINITY {
+            // A bucket above `le = -Inf` has no finite lower end to interpolate
+            // from: its upper bound, as the +Inf bucket gives its lower one.
+            return Ok(Some(end));
+        }
+        let fraction = rank / count;
+        let width = end - start;
+        Ok(Some(if width.is_finite() {
+            start + width * fraction
+        } else {
+            // Ends of opposite signs near ±f64::MAX: the same point, without the
+            // overflowing width.
+            start * (1.0 - fraction) + end * fraction
+        }))
     }
 
     /// The histogram of observations between two cumulative snapshots of the same

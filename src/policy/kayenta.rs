@@ -56,6 +56,7 @@ pub struct GroupScore {
     /// The group's name.
     pub name: String,
     /// 100 · passes / counted, or 0 when nothing was counted.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub score: f64,
     /// Whether nothing in the group was counted.
     pub no_data: bool,
@@ -66,6 +67,7 @@ pub struct GroupScore {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct KayentaScore {
     /// The summary score, rounded to two decimals.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub summary: f64,
     /// Its classification against the thresholds.
     pub class: ScoreClass,

@@ -61,6 +61,7 @@ pub enum Procedure {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Adjusted {
     /// The adjusted p-values, each in [p_i, 1].
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float::vec"))]
     pub adjusted: Vec<f64>,
     /// Whether each hypothesis is rejected at α (adjusted ≤ α).
     pub rejected: Vec<bool>,

@@ -300,10 +300,13 @@ pub struct QuantileTest {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DistributionChange {
     /// sup over x of |F̂_b(x) − F̂_c(x)|.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub statistic: f64,
     /// sup over x of F̂_b(x) − F̂_c(x): positive when the canary is stochastically larger.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub canary_larger_by: f64,
     /// ε_b + ε_c, the sum of the two arms' LIL radii at α/2 each.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub threshold: f64,
     /// The distributions differ somewhere (statistic > threshold).
     pub changed: bool,

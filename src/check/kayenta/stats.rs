@@ -9,12 +9,16 @@ use crate::Sample;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Summary {
     /// Smallest value.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub min: f64,
     /// Largest value.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub max: f64,
     /// Arithmetic mean.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub mean: f64,
     /// Sample standard deviation (0 for one value).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub std: f64,
     /// Number of values.
     pub count: usize,

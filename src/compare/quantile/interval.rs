@@ -132,6 +132,7 @@ pub enum QuantileInterval {
         upper_rank: u64,
         /// P(lower_rank ≤ B < upper_rank) for B ~ Binomial(n, p): at least the
         /// requested level.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
         achieved_level: f64,
     },
     /// Too few observations: no pair of order statistics reaches the level. `needed`
@@ -349,10 +350,13 @@ pub fn quantile_interval<S: QuantileSource + ?Sized>(
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PercentileDelta {
     /// The probability p.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub p: f64,
     /// The baseline's point estimate of the p-quantile (the source's own estimator).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub baseline: f64,
     /// The canary's point estimate of the p-quantile.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub canary: f64,
     /// Interval for the change canary − baseline (ends may be infinite for binned
     /// data with open-ended bins).
@@ -371,6 +375,7 @@ pub struct PercentileDelta {
     )]
     pub relative: Option<(f64, f64)>,
     /// The level both intervals hold jointly at least.
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub level: f64,
 }
 
