@@ -1,6 +1,15 @@
 //! The crate's one error type.
 
 impl Error {
+    /// [`Error::InvalidParameter`]: `name` should have been `expected`, was `value`.
+    pub(crate) fn invalid(name: &'static str, expected: &'static str, value: f64) -> Self {
+        Self::InvalidParameter {
+            name,
+            expected,
+            value,
+        }
+    }
+
     /// `error` as having happened in `metric`.
     pub(crate) fn in_metric(metric: &str, error: Error) -> Self {
         Self::InMetric {

@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+use crate::Error;
 use crate::compare::MannWhitneyResult;
 use crate::compare::quantile::PercentileDelta;
 use crate::input::Direction;
@@ -102,7 +103,11 @@ pub enum Sides {
 /// An interval for the change canary − baseline in the metric's units (or, for a
 /// threshold, for the canary's level), at a confidence level.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct Interval {
     /// Lower end (may be −∞).
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
@@ -115,6 +120,23 @@ pub struct Interval {
     pub level: f64,
     /// One- or two-sided.
     pub sides: Sides,
+}
+
+validated_serde!(Interval);
+
+impl crate::validated::Validate for Interval {
+    /// The ends are ordered and the level lies in [0, 1].
+    fn validate(&self) -> Result<(), Error> {
+        crate::validated::probability("interval level", self.level)?;
+        if self.lower > self.upper {
+            return Err(Error::InvalidParameter {
+                name: "interval lower end",
+                expected: "at most the upper end",
+                value: self.lower,
+            });
+        }
+        Ok(())
+    }
 }
 
 impl fmt::Display for Interval {
@@ -269,8 +291,14 @@ pub enum Evidence {
 }
 
 /// One check's judgement of one metric, with everything needed to explain it.
+/// Loading checks its numbers as [`Interval`] and the tests' results do (no NaN,
+/// probabilities in [0, 1], e-values ≥ 0).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct Finding {
     /// The metric's name.
     pub metric: String,
@@ -335,6 +363,28 @@ pub struct Finding {
     pub evidence: Option<Evidence>,
     /// A sentence explaining the judgement with the numbers behind it.
     pub reason: String,
+}
+
+validated_serde!(Finding);
+
+impl crate::validated::Validate for Finding {
+    /// The p-value lies in [0, 1] and the e-value is ≥ 0 (the interval and the
+    /// evidence validate as they load).
+    fn validate(&self) -> Result<(), Error> {
+        if let Some(p) = self.p_value {
+            crate::validated::probability("p_value", p)?;
+        }
+        if let Some(e) = self.e_value
+            && e < 0.0
+        {
+            return Err(Error::InvalidParameter {
+                name: "e_value",
+                expected: ">= 0",
+                value: e,
+            });
+        }
+        Ok(())
+    }
 }
 
 impl Finding {

@@ -37,6 +37,32 @@ macro_rules! validated_serde {
     };
 }
 
+/// A loaded probability (p-value, level): within [0, 1].
+pub(crate) fn probability(name: &'static str, value: f64) -> Result<(), Error> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name,
+            expected: "within [0, 1]",
+            value,
+        })
+    }
+}
+
+/// A loaded ln p: ≤ 0 and not NaN (−∞ for p = 0).
+pub(crate) fn ln_probability(name: &'static str, value: f64) -> Result<(), Error> {
+    if value <= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name,
+            expected: "<= 0 (the log of a probability)",
+            value,
+        })
+    }
+}
+
 /// A loaded field that must not be NaN (infinities may be legitimate, e.g. ln E).
 pub(crate) fn not_nan(name: &'static str, value: f64) -> Result<(), Error> {
     if value.is_nan() {

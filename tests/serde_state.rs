@@ -421,3 +421,59 @@ fn results_with_infinite_numbers_are_not_written_as_null() {
     let json = serde_json::to_string(&d).unwrap();
     assert!(!json.contains("null"), "{json}");
 }
+
+#[test]
+fn results_with_impossible_numbers_do_not_load() {
+    use canary_judge::compare::MannWhitney;
+    use canary_judge::compare::signed_rank::SignedRank;
+    use canary_judge::sequential::paired::SignTest;
+    use canary_judge::{Alpha, Analysis, Check, Direction, MetricSpec, Observation, Plan, Sample};
+    let b = Sample::new([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
+    let c = Sample::new([3.5, 4.5, 5.5, 6.5, 7.5, 8.5]).unwrap();
+    let mw = MannWhitney::new().compare(&b, &c).unwrap();
+    assert_eq!(edited(&mw, |_| {}).unwrap(), mw);
+    assert_refused(&mw, "p_value", |v| v["p_value"] = json!(1.5));
+    assert_refused(&mw, "ln_p_value", |v| v["ln_p_value"] = json!(0.5));
+    assert_refused(&mw, "u_canary", |v| v["u_canary"] = json!(1000.0));
+    assert_refused(&mw, "cles", |v| v["cles"] = json!(-0.1));
+    assert_refused(&mw, "rank_biserial", |v| v["rank_biserial"] = json!(2.0));
+    assert_refused(&mw, "interval lower end", |v| {
+        v["interval"]["lower"] = json!(1e9)
+    });
+
+    let sr = SignedRank::new()
+        .test(&[0.5, -1.0, 2.0, 3.5, 1.5, 2.5, -0.25])
+        .unwrap();
+    assert_eq!(edited(&sr, |_| {}).unwrap(), sr);
+    assert_refused(&sr, "p_value", |v| v["p_value"] = json!(-0.5));
+    assert_refused(&sr, "statistic", |v| v["statistic"] = json!(-1.0));
+
+    let mut t = SignTest::new(Alpha::FIVE_PERCENT, Direction::HigherIsWorse).unwrap();
+    for i in 0..20 {
+        t.update(&[f64::from(i)], &[f64::from(i) + 1.0]).unwrap();
+    }
+    let report = t.check();
+    assert_eq!(edited(&report, |_| {}).unwrap(), report);
+    assert_refused(&report, "p-value", |v| v["p_value"] = json!(3.0));
+
+    // A finding from a verdict: its numbers and its interval are checked too.
+    let plan = Plan::new(vec![
+        MetricSpec::new("m", [Check::Rank]).direction(Direction::HigherIsWorse),
+    ]);
+    let mut a = Analysis::new(plan).unwrap();
+    let obs = Observation::Values {
+        baseline: b.values().to_vec(),
+        canary: c.values().to_vec(),
+    };
+    a.observe(0, "m", &obs).unwrap();
+    let finding = a.verdict(0).unwrap().findings.remove(0);
+    assert_eq!(edited(&finding, |_| {}).unwrap(), finding);
+    assert_refused(&finding, "p_value", |v| v["p_value"] = json!(1.01));
+    assert_refused(&finding, "interval lower end", |v| {
+        v["interval"]["lower"] = json!(1e9);
+        v["interval"]["upper"] = json!(0.0);
+    });
+    assert_refused(&finding, "p_value", |v| {
+        v["evidence"]["rank"]["p_value"] = json!(7.0)
+    });
+}

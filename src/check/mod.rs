@@ -249,19 +249,11 @@ fn half() -> f64 {
     0.5
 }
 
-fn invalid(name: &'static str, expected: &'static str, value: f64) -> Error {
-    Error::InvalidParameter {
-        name,
-        expected,
-        value,
-    }
-}
-
 fn probability(name: &'static str, p: f64) -> Result<(), Error> {
     if p > 0.0 && p < 1.0 {
         Ok(())
     } else {
-        Err(invalid(name, "within (0, 1)", p))
+        Err(Error::invalid(name, "within (0, 1)", p))
     }
 }
 
@@ -308,24 +300,24 @@ impl Check {
             } => {
                 crate::burn::Objective::new(objective)?;
                 if !remaining_budget.is_finite() {
-                    return Err(invalid(
+                    return Err(Error::invalid(
                         "budget gate's remaining_budget",
                         "finite",
                         remaining_budget,
                     ));
                 }
                 if period_seconds == 0 {
-                    return Err(invalid("budget gate's period_seconds", ">= 1", 0.0));
+                    return Err(Error::invalid("budget gate's period_seconds", ">= 1", 0.0));
                 }
                 if !(0.0..=1.0).contains(&min_remaining) {
-                    return Err(invalid(
+                    return Err(Error::invalid(
                         "budget gate's min_remaining",
                         "within [0, 1]",
                         min_remaining,
                     ));
                 }
                 if !(max_spend.is_finite() && max_spend >= 0.0) {
-                    return Err(invalid(
+                    return Err(Error::invalid(
                         "budget gate's max_spend",
                         "finite and >= 0",
                         max_spend,
@@ -343,7 +335,7 @@ impl Check {
                         .iter()
                         .any(|t| t.short.as_secs() % tick_seconds != 0)
                 {
-                    return Err(invalid(
+                    return Err(Error::invalid(
                         "burn rate check's tick_seconds",
                         "a divisor of 300 (every window a whole number of ticks)",
                         tick_seconds as f64,
@@ -355,9 +347,11 @@ impl Check {
             Self::Quantile { p, t_opt } => {
                 probability("quantile check's p", p)?;
                 match t_opt {
-                    Some(t) if !(t.is_finite() && t >= 1.0) => {
-                        Err(invalid("quantile check's t_opt", "finite and >= 1", t))
-                    }
+                    Some(t) if !(t.is_finite() && t >= 1.0) => Err(Error::invalid(
+                        "quantile check's t_opt",
+                        "finite and >= 1",
+                        t,
+                    )),
                     _ => Ok(()),
                 }
             }
@@ -386,7 +380,7 @@ impl Check {
                     if let Some(b) = bound
                         && !b.is_finite()
                     {
-                        return Err(invalid(name, "finite", b));
+                        return Err(Error::invalid(name, "finite", b));
                     }
                 }
                 match (min, max) {
@@ -396,7 +390,7 @@ impl Check {
                         got: "neither".into(),
                     }),
                     (Some(lo), Some(hi)) if lo > hi => {
-                        Err(invalid("threshold's min", "at most its max", lo))
+                        Err(Error::invalid("threshold's min", "at most its max", lo))
                     }
                     _ => Ok(()),
                 }

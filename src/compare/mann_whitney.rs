@@ -544,7 +544,11 @@ impl ShiftInterval {
 
 /// The outcome of [`MannWhitney::compare`].
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct MannWhitneyResult {
     /// Baseline size n.
     pub n_baseline: usize,
@@ -603,4 +607,50 @@ pub struct MannWhitneyResult {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub interval: Option<ShiftInterval>,
+}
+
+validated_serde!(MannWhitneyResult);
+
+impl crate::validated::Validate for MannWhitneyResult {
+    /// U's two sides are ≥ 0 and sum to m·n; the p-value lies in [0, 1] with its log
+    /// ≤ 0; CLES in [0, 1], the rank-biserial correlation in [−1, 1]; the interval's
+    /// ends are ordered and its levels in [0, 1]. (No loaded number is NaN: the
+    /// float format refuses it.)
+    fn validate(&self) -> Result<(), Error> {
+        use crate::validated::{ln_probability, probability};
+        let pairs = self.n_baseline as f64 * self.n_canary as f64;
+        let sum = self.u_canary + self.u_baseline;
+        if self.u_canary < 0.0 || self.u_baseline < 0.0 || (sum - pairs).abs() > 1e-9 * pairs {
+            return Err(Error::Mismatch {
+                name: "u_canary and u_baseline",
+                expected: "both >= 0, summing to n_baseline x n_canary",
+                got: format!(
+                    "{} and {} for {pairs} pairs",
+                    self.u_canary, self.u_baseline
+                ),
+            });
+        }
+        probability("p_value", self.p_value)?;
+        ln_probability("ln_p_value", self.ln_p_value)?;
+        probability("cles", self.cles)?;
+        if !(-1.0..=1.0).contains(&self.rank_biserial) {
+            return Err(Error::InvalidParameter {
+                name: "rank_biserial",
+                expected: "within [-1, 1]",
+                value: self.rank_biserial,
+            });
+        }
+        if let Some(iv) = &self.interval {
+            probability("interval level", iv.level)?;
+            probability("interval achieved level", iv.achieved_level)?;
+            if iv.lower > iv.upper {
+                return Err(Error::InvalidParameter {
+                    name: "interval lower end",
+                    expected: "at most the upper end",
+                    value: iv.lower,
+                });
+            }
+        }
+        Ok(())
+    }
 }

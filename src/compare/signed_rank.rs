@@ -61,7 +61,11 @@ impl Default for SignedRank {
 
 /// The result of [`SignedRank::test`].
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct SignedRankResult {
     /// V: the sum of the (mid-)ranks of |d| over the positive differences.
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
@@ -90,6 +94,23 @@ pub struct SignedRankResult {
     /// ln of the p-value, finite where the p-value underflows.
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
     pub ln_p_value: f64,
+}
+
+validated_serde!(SignedRankResult);
+
+impl crate::validated::Validate for SignedRankResult {
+    /// The statistic is ≥ 0; the p-value lies in [0, 1] with its log ≤ 0.
+    fn validate(&self) -> Result<(), Error> {
+        if self.statistic < 0.0 {
+            return Err(Error::InvalidParameter {
+                name: "statistic",
+                expected: ">= 0 (a sum of ranks)",
+                value: self.statistic,
+            });
+        }
+        crate::validated::probability("p_value", self.p_value)?;
+        crate::validated::ln_probability("ln_p_value", self.ln_p_value)
+    }
 }
 
 impl SignedRank {

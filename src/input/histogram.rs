@@ -57,14 +57,6 @@ impl TryFrom<StoredHistogram> for ClassicHistogram {
     }
 }
 
-fn invalid(name: &'static str, expected: &'static str, value: f64) -> Error {
-    Error::InvalidParameter {
-        name,
-        expected,
-        value,
-    }
-}
-
 impl ClassicHistogram {
     /// A histogram from `(le, cumulative count)` pairs, validated strictly.
     ///
@@ -85,28 +77,36 @@ impl ClassicHistogram {
     /// ```
     pub fn new(buckets: &[(f64, f64)]) -> Result<Self, Error> {
         if buckets.is_empty() {
-            return Err(invalid("number of buckets", "at least one (+Inf)", 0.0));
+            return Err(Error::invalid(
+                "number of buckets",
+                "at least one (+Inf)",
+                0.0,
+            ));
         }
         for (i, &(le, c)) in buckets.iter().enumerate() {
             if le.is_nan() {
-                return Err(invalid("bucket bound", "a number", le));
+                return Err(Error::invalid("bucket bound", "a number", le));
             }
             if !(c.is_finite() && c >= 0.0) {
-                return Err(invalid("bucket count", "finite and >= 0", c));
+                return Err(Error::invalid("bucket count", "finite and >= 0", c));
             }
             if i > 0 {
                 let (prev_le, prev_c) = buckets[i - 1];
                 if le <= prev_le {
-                    return Err(invalid("bucket bound", "strictly increasing", le));
+                    return Err(Error::invalid("bucket bound", "strictly increasing", le));
                 }
                 if c < prev_c {
-                    return Err(invalid("cumulative bucket count", "non-decreasing", c));
+                    return Err(Error::invalid(
+                        "cumulative bucket count",
+                        "non-decreasing",
+                        c,
+                    ));
                 }
             }
         }
         let last = buckets[buckets.len() - 1].0;
         if last != f64::INFINITY {
-            return Err(invalid("last bucket bound", "+Inf", last));
+            return Err(Error::invalid("last bucket bound", "+Inf", last));
         }
         Ok(Self {
             bounds: buckets.iter().map(|b| b.0).collect(),
@@ -124,10 +124,10 @@ impl ClassicHistogram {
     ///   count, or a missing +Inf bucket.
     pub fn from_prometheus(buckets: &[(f64, f64)]) -> Result<(Self, bool), Error> {
         if buckets.iter().any(|b| b.0.is_nan()) {
-            return Err(invalid("bucket bound", "a number", f64::NAN));
+            return Err(Error::invalid("bucket bound", "a number", f64::NAN));
         }
         if let Some(&(_, c)) = buckets.iter().find(|b| !(b.1.is_finite() && b.1 >= 0.0)) {
-            return Err(invalid("bucket count", "finite and >= 0", c));
+            return Err(Error::invalid("bucket count", "finite and >= 0", c));
         }
         let mut sorted = buckets.to_vec();
         sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -139,7 +139,7 @@ impl ClassicHistogram {
             }
         }
         if merged.is_empty() || merged[merged.len() - 1].0 != f64::INFINITY {
-            return Err(invalid(
+            return Err(Error::invalid(
                 "last bucket bound",
                 "+Inf",
                 merged.last().map_or(f64::NAN, |b| b.0),
@@ -203,7 +203,7 @@ impl ClassicHistogram {
     ///   ±Inf or NaN there).
     pub fn quantile(&self, q: f64) -> Result<Option<f64>, Error> {
         if !(0.0..=1.0).contains(&q) {
-            return Err(invalid("quantile", "within [0, 1]", q));
+            return Err(Error::invalid("quantile", "within [0, 1]", q));
         }
         let n = self.bounds.len();
         let total = self.total();
@@ -307,7 +307,7 @@ impl ClassicHistogram {
             .map(|(a, b)| a + b)
             .collect();
         if let Some(&c) = counts.iter().find(|c| !c.is_finite()) {
-            return Err(invalid("summed bucket count", "finite", c));
+            return Err(Error::invalid("summed bucket count", "finite", c));
         }
         Ok(Self {
             bounds: self.bounds.clone(),
@@ -327,7 +327,11 @@ impl ClassicHistogram {
                 let c = cumulative - previous;
                 previous = cumulative;
                 if c.fract() != 0.0 || c > u64::MAX as f64 {
-                    return Err(invalid("bucket count", "a whole number of observations", c));
+                    return Err(Error::invalid(
+                        "bucket count",
+                        "a whole number of observations",
+                        c,
+                    ));
                 }
                 Ok(c as u64)
             })
@@ -400,7 +404,7 @@ impl crate::validated::Validate for ExponentialHistogram {
     /// errors.
     fn validate(&self) -> Result<(), Error> {
         if !(-10..=20).contains(&self.scale) {
-            return Err(invalid(
+            return Err(Error::invalid(
                 "exponential histogram scale",
                 "within [-10, 20]",
                 f64::from(self.scale),
@@ -411,7 +415,7 @@ impl crate::validated::Validate for ExponentialHistogram {
             (self.negative_offset, &self.negative),
         ] {
             if i64::from(offset) + run.len() as i64 > i64::from(i32::MAX) {
-                return Err(invalid(
+                return Err(Error::invalid(
                     "bucket offset plus count",
                     "within the i32 index range",
                     f64::from(offset),
@@ -419,7 +423,7 @@ impl crate::validated::Validate for ExponentialHistogram {
             }
         }
         if !(self.zero_threshold.is_finite() && self.zero_threshold >= 0.0) {
-            return Err(invalid(
+            return Err(Error::invalid(
                 "zero threshold",
                 "finite and >= 0",
                 self.zero_threshold,
@@ -517,39 +521,40 @@ impl ExponentialHistogram {
             });
         }
         let scale = self.scale.min(other.scale);
-        let merge_run =
-            |a: (i32, &[u64], i32), b: (i32, &[u64], i32)| -> Result<(i32, Vec<u64>), Error> {
-                let mut buckets: std::collections::BTreeMap<i64, u64> =
-                    std::collections::BTreeMap::new();
-                for (offset, run, from) in [a, b] {
-                    let shift = (from - scale) as u32;
-                    for (index, c) in Self::indexed(offset, run).filter(|&(_, c)| c > 0) {
-                        let slot = buckets.entry(index >> shift).or_insert(0);
-                        *slot = slot.checked_add(c).ok_or_else(|| {
-                            invalid("merged bucket count", "below 2^64", c as f64)
-                        })?;
-                    }
+        let merge_run = |a: (i32, &[u64], i32),
+                         b: (i32, &[u64], i32)|
+         -> Result<(i32, Vec<u64>), Error> {
+            let mut buckets: std::collections::BTreeMap<i64, u64> =
+                std::collections::BTreeMap::new();
+            for (offset, run, from) in [a, b] {
+                let shift = (from - scale) as u32;
+                for (index, c) in Self::indexed(offset, run).filter(|&(_, c)| c > 0) {
+                    let slot = buckets.entry(index >> shift).or_insert(0);
+                    *slot = slot.checked_add(c).ok_or_else(|| {
+                        Error::invalid("merged bucket count", "below 2^64", c as f64)
+                    })?;
                 }
-                let (Some((&first, _)), Some((&last, _))) =
-                    (buckets.first_key_value(), buckets.last_key_value())
-                else {
-                    return Ok((0, Vec::new()));
-                };
-                if last - first >= 1 << 24 {
-                    return Err(invalid(
-                        "merged bucket span",
-                        "below 2^24 buckets",
-                        (last - first) as f64,
-                    ));
-                }
-                let mut dense = vec![0u64; (last - first + 1) as usize];
-                for (k, c) in buckets {
-                    dense[(k - first) as usize] = c;
-                }
-                let offset = i32::try_from(first)
-                    .map_err(|_| invalid("merged bucket offset", "within i32", first as f64))?;
-                Ok((offset, dense))
+            }
+            let (Some((&first, _)), Some((&last, _))) =
+                (buckets.first_key_value(), buckets.last_key_value())
+            else {
+                return Ok((0, Vec::new()));
             };
+            if last - first >= 1 << 24 {
+                return Err(Error::invalid(
+                    "merged bucket span",
+                    "below 2^24 buckets",
+                    (last - first) as f64,
+                ));
+            }
+            let mut dense = vec![0u64; (last - first + 1) as usize];
+            for (k, c) in buckets {
+                dense[(k - first) as usize] = c;
+            }
+            let offset = i32::try_from(first)
+                .map_err(|_| Error::invalid("merged bucket offset", "within i32", first as f64))?;
+            Ok((offset, dense))
+        };
         let (positive_offset, positive) = merge_run(
             (self.positive_offset, &self.positive, self.scale),
             (other.positive_offset, &other.positive, other.scale),
@@ -561,7 +566,9 @@ impl ExponentialHistogram {
         let zero_count = self
             .zero_count
             .checked_add(other.zero_count)
-            .ok_or_else(|| invalid("merged zero count", "below 2^64", self.zero_count as f64))?;
+            .ok_or_else(|| {
+                Error::invalid("merged zero count", "below 2^64", self.zero_count as f64)
+            })?;
         let merged = Self {
             scale,
             zero_count,
@@ -661,7 +668,7 @@ impl ExponentialHistogram {
     /// ```
     pub fn quantile(&self, q: f64) -> Result<Option<f64>, Error> {
         if !(0.0..=1.0).contains(&q) {
-            return Err(invalid("quantile", "within [0, 1]", q));
+            return Err(Error::invalid("quantile", "within [0, 1]", q));
         }
         let total = self.total();
         if total == 0 {

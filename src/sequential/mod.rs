@@ -137,9 +137,14 @@ impl ConfidenceSequence {
     }
 }
 
-/// The state of a sequential test at one check.
+/// The state of a sequential test at one check. Loading checks that ln E is not
+/// NaN, the p-value lies in [0, 1] and the sequence's ends are ordered.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct Report {
     /// ln E at this check (may be −∞ when the data point the other way).
     #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
@@ -152,6 +157,26 @@ pub struct Report {
     pub confidence_sequence: ConfidenceSequence,
     /// Reject, accept or continue.
     pub decision: Signal,
+}
+
+validated_serde!(Report);
+
+impl crate::validated::Validate for Report {
+    fn validate(&self) -> Result<(), Error> {
+        check_report(self)?;
+        if let ConfidenceSequence::Bounds { lower, upper } = self.confidence_sequence {
+            crate::validated::not_nan("confidence sequence lower end", lower)?;
+            crate::validated::not_nan("confidence sequence upper end", upper)?;
+            if lower > upper {
+                return Err(Error::InvalidParameter {
+                    name: "confidence sequence lower end",
+                    expected: "at most the upper end",
+                    value: lower,
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Report {
