@@ -5,7 +5,8 @@
 // Bytes 0–2 build a plan of five metrics (values, counts, histograms, pairs) with
 // every kind of check, directions, margins, a NaN policy and, for half of the
 // inputs, the family policy; the rest is a sequence of at
-// most 48 operations (at most 4 looks and 2 round trips, which dominate the cost): observations of every kind (hostile floats, times going back,
+// most 48 operations (at most 4 looks, 2 round trips and 64 raw values, which
+// dominate the cost): observations of every kind (hostile floats, times going back,
 // unknown metrics, wrong kinds, changing histogram bounds, failed measurements),
 // looks (`verdict` and `decide`) and JSON round trips. After every refused call the
 // state must be unchanged; every verdict must be well formed (no NaN in a p-value,
@@ -129,6 +130,9 @@ fn fuzz_analysis(data: &[u8]) {
     };
     let mut now = 0u64;
     let (mut looks, mut trips) = (0, 0);
+    // At most 64 raw values per input: the sequential quantile tests' mixtures
+    // dominate the cost per value, and a few values per tick reach every path.
+    let values_left = std::cell::Cell::new(64usize);
     for _ in 0..48 {
         let Some(op) = next() else { break };
         // Time: usually forward, sometimes equal, rarely backwards.
@@ -141,7 +145,11 @@ fn fuzz_analysis(data: &[u8]) {
         let observation = match op & 7 {
             0 | 1 => {
                 let n = next().unwrap_or(0);
-                let mut side = |k: u8| -> Vec<f64> { (0..k % 17).filter_map(|_| next()).map(float).collect() };
+                let mut side = |k: u8| -> Vec<f64> {
+                    let k = usize::from(k % 17).min(values_left.get());
+                    values_left.set(values_left.get() - k);
+                    (0..k).filter_map(|_| next()).map(float).collect()
+                };
                 let baseline = side(n);
                 let canary = side(n >> 4);
                 Some(Observation::Values { baseline, canary })
