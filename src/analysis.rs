@@ -150,8 +150,8 @@ impl MetricSpec {
     /// (the tail bets need it; for a tolerated change use [`Check::Paired`] with a
     /// margin). Every other parameter follows from the plan: each check's α from the
     /// family's ([`crate::policy::Family`]), and the planned ticks fix when the final
-    /// look is. Both sides must bring as many values per tick; where they cannot be
-    /// aligned, judge with [`Check::Rank`] at the planned end instead.
+    /// look is. A tick whose sides bring different numbers of values pairs the two
+    /// medians; a tick where one side brought nothing adds no pair.
     ///
     /// # Example
     /// ```

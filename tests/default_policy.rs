@@ -287,3 +287,55 @@ fn family_policy_detects_a_latency_regression() {
     let failed = failures(reps, 60, 1.25, 0x00fa_0002);
     assert!(failed as f64 >= 0.8 * reps as f64, "{failed} of {reps}");
 }
+
+/// Per-request latencies with unequal counts per tick (a 5% canary): each tick pairs
+/// the two sides' medians. Checked after every tick, good canaries fail at most α of
+/// the time; a canary 20% slower is caught in nearly every run.
+#[test]
+fn unequal_batches_pair_by_tick_medians() {
+    use canary_judge::MetricKind;
+    let run = |scale: f64, seed: u64, reps: usize| {
+        let mut rng = Rng::new(seed);
+        let mut failed = 0;
+        for _ in 0..reps {
+            let plan = guarded(
+                vec![MetricSpec::default_for("latency", MetricKind::Latency)],
+                40,
+            );
+            let mut a = Analysis::new(plan).unwrap();
+            for t in 0..40u64 {
+                let load = (0.5 * rng.normal()).exp();
+                let mut side = |n: u64, s: f64| -> Vec<f64> {
+                    (0..n)
+                        .map(|_| 80.0 * load * s * (0.4 * rng.normal()).exp())
+                        .collect()
+                };
+                let nb = 30 + t % 7;
+                let nc = 3 + t % 4;
+                let obs = Observation::Values {
+                    baseline: side(nb, 1.0),
+                    canary: side(nc, scale),
+                };
+                a.observe(t, "latency", &obs).unwrap();
+                match a.decide(t).unwrap() {
+                    Decision::Fail => {
+                        failed += 1;
+                        break;
+                    }
+                    Decision::Pass => break,
+                    _ => {}
+                }
+            }
+        }
+        failed
+    };
+    let reps = 600;
+    let false_fails = run(1.0, 0x00fa_0003, reps);
+    let allowed = 0.05 + 3.0 * (0.05 * 0.95 / reps as f64).sqrt();
+    assert!(
+        (false_fails as f64 / reps as f64) <= allowed,
+        "{false_fails} of {reps}"
+    );
+    let caught = run(1.2, 0x00fa_0004, 200);
+    assert!(caught >= 180, "{caught} of 200");
+}

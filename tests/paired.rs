@@ -166,8 +166,8 @@ fn bad_input_changes_nothing() {
     let mut t = SignTest::new(Alpha::FIVE_PERCENT, Direction::Either).unwrap();
     t.update(&[1.0, 2.0], &[1.5, 2.5]).unwrap();
     let before = t.clone();
-    assert!(t.update(&[1.0], &[1.0, 2.0]).is_err());
     assert!(t.update(&[1.0, f64::NAN], &[1.0, 2.0]).is_err());
+    assert!(t.update(&[1.0, 2.0, 3.0], &[f64::INFINITY]).is_err());
     assert!(t.update(&[f64::MAX], &[-f64::MAX]).is_err()); // the difference overflows
     assert_eq!(t, before);
     assert!(t.clone().margin(Margin::Absolute(-1.0)).is_err());
@@ -386,4 +386,25 @@ fn tail_state_resumes_and_invalid_tail_state_does_not_load() {
     assert!(broken(
         &|w| w["tails"]["selected"][0] = serde_json::json!([60, 1])
     ));
+}
+
+/// Sides of different lengths pair as their medians; an empty side adds no pair;
+/// equal lengths pair by position (checked against the e-value of the signs).
+#[test]
+fn unequal_ticks_pair_their_medians_and_empty_sides_add_nothing() {
+    let mut t = SignTest::new(Alpha::FIVE_PERCENT, Direction::HigherIsWorse).unwrap();
+    t.update(&[1.0, 9.0, 2.0], &[3.0, 4.0]).unwrap(); // medians 2 and 3.5: +
+    assert_eq!(t.pairs(), 1);
+    assert_eq!(t.median_difference(), Some(1.5));
+    t.update(&[5.0], &[]).unwrap();
+    t.update(&[], &[5.0, 6.0]).unwrap();
+    assert_eq!(t.pairs(), 1);
+    t.update(&[10.0, 20.0, 30.0, 40.0], &[1.0, 2.0, 3.0])
+        .unwrap(); // 25 vs 2: −
+    assert_eq!(t.pairs(), 2);
+    t.update(&[1.0, 2.0], &[2.0, 1.0]).unwrap(); // by position: +, −
+    assert_eq!(t.pairs(), 4);
+    assert!((t.log_e_value() - wealth(2, 4).ln()).abs() < 1e-12);
+    // The baseline's level counts the paired baseline values: 2, 25, 1, 2.
+    assert_eq!(t.baseline_mean(), Some(7.5));
 }

@@ -11,7 +11,7 @@
 //! | [`Check::Quantile`] | values, classic histograms | confidence sequence of the quantile difference | anytime | lower end of the baseline's quantile sequence |
 //! | [`Check::Mean`] | values, counts | confidence sequence of the mean difference | anytime | the baseline's mean |
 //! | [`Check::SignedRank`] | as [`Check::Paired`] | the signed-rank test of the differences shifted by the margin (no interval) | final | the baseline's mean |
-//! | [`Check::Paired`] | values (equal counts per side per tick), counts (the two rates) | confidence sequence of the median paired difference | anytime | the baseline's mean |
+//! | [`Check::Paired`] | values (by position, or the two medians when the counts differ), counts (the two rates) | confidence sequence of the median paired difference | anytime | the baseline's mean |
 //! | [`Check::PairedWithTails`] | as [`Check::Paired`] | as [`Check::Paired`]; its e-process also bets on the tails | anytime | the baseline's mean |
 //! | [`Check::Threshold`] | values, counts | the canary's level at the latest tick against fixed bounds | final | none (the bounds are absolute) |
 //!
@@ -116,11 +116,12 @@ pub enum Check {
     },
     /// The anytime-valid t-test of means ([`TTest`], effect size 0.1 by default).
     Mean,
-    /// The anytime-valid sign test on tick-aligned pairs
-    /// ([`SignTest`]): values pair by position
-    /// within a tick (`baseline[i]` with `canary[i]`, so both sides must bring as
-    /// many), counts pair as the two rates. Valid without any Poisson or
-    /// independence model when each tick's pair shares its load.
+    /// The anytime-valid sign test on tick-aligned pairs ([`SignTest`]): values
+    /// pair by position within a tick (`baseline[i]` with `canary[i]`) when both
+    /// sides bring as many, and as the two sides' medians when they do not; counts
+    /// pair as the two rates; a side with nothing in a tick gives no pair. Valid
+    /// without any Poisson or independence model when each tick's pair shares its
+    /// load.
     Paired,
     /// [`Check::Paired`] with its tail bets on ([`SignTest::with_tails`]): the sign
     /// e-process averaged with bets on the signs of the pairs whose relative spread

@@ -353,6 +353,41 @@ impl<'de> serde::Deserialize<'de> for EventCounts {
     }
 }
 
+/// The pairs (baseline, canary) one tick brings to the paired tests:
+///
+/// - sides of equal length pair by position (`baseline[i]` with `canary[i]`);
+/// - sides of different lengths, both non-empty, give one pair: the two sides'
+///   medians (the middle value, or the mean of the two middle values), so that
+///   per-request values with unequal counts still pair by tick;
+/// - a side with nothing this tick gives no pair.
+///
+/// Under the null the two sides of a tick are exchangeable, and each rule is
+/// symmetric in the sides, so every pair's difference is symmetric about 0. The
+/// values must be finite (callers check them first).
+pub(crate) fn tick_pairs(baseline: &[f64], canary: &[f64]) -> Vec<(f64, f64)> {
+    if baseline.len() == canary.len() {
+        return baseline
+            .iter()
+            .copied()
+            .zip(canary.iter().copied())
+            .collect();
+    }
+    if baseline.is_empty() || canary.is_empty() {
+        return Vec::new();
+    }
+    let median = |side: &[f64]| {
+        let mut v = side.to_vec();
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            v[n / 2 - 1] + (v[n / 2] - v[n / 2 - 1]) / 2.0
+        }
+    };
+    vec![(median(baseline), median(canary))]
+}
+
 /// canary[i] − baseline[i] for tick-aligned pairs (no other check: callers validate
 /// the values and differences as their tests require).
 ///

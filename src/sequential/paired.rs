@@ -189,26 +189,31 @@ fn check_sum(sum: f64) -> Result<(), Error> {
 }
 
 impl Pairs {
-    /// Adds one or more ticks' pairs (`baseline[i]` with `canary[i]`), all or nothing.
-    /// O(log n) comparisons per pair.
+    /// Adds one tick's pairs ([`crate::input::tick_pairs`]: by position, or the two
+    /// medians when the sides differ in length, none when a side is empty), all or
+    /// nothing, and returns them. O(log n) comparisons per pair.
     ///
     /// # Errors
-    /// - [`Error::Mismatch`] if the two sides differ in length;
-    ///   [`Error::NonFinite`] for a non-finite value or difference and
+    /// - [`Error::NonFinite`] for a non-finite value or difference and
     ///   [`Error::InvalidParameter`] for a running sum that overflows.
-    pub(crate) fn push(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
-        let diffs = crate::input::paired_differences(baseline, canary)?;
+    pub(crate) fn push(
+        &mut self,
+        baseline: &[f64],
+        canary: &[f64],
+    ) -> Result<Vec<(f64, f64)>, Error> {
         check_finite(baseline)?;
         check_finite(canary)?;
+        let pairs = crate::input::tick_pairs(baseline, canary);
+        let diffs: Vec<f64> = pairs.iter().map(|&(b, c)| c - b).collect();
         check_finite(&diffs)?;
-        let sum = self.baseline_sum + baseline.iter().sum::<f64>();
+        let sum = self.baseline_sum + pairs.iter().map(|p| p.0).sum::<f64>();
         check_sum(sum)?;
         for d in diffs {
             self.differences.insert(d + 0.0); // −0 folded into +0
         }
         self.baseline_sum = sum;
-        self.baseline_n += baseline.len() as u64;
-        Ok(())
+        self.baseline_n += pairs.len() as u64;
+        Ok(pairs)
     }
 
     /// The number of pairs.
@@ -319,10 +324,9 @@ impl TryFrom<StoredTails> for Tails {
 }
 
 impl Tails {
-    /// Adds pairs in order (the values are already checked finite and of equal
-    /// length). O(log m) per pair.
-    fn push(&mut self, baseline: &[f64], canary: &[f64]) {
-        for (&b, &c) in baseline.iter().zip(canary) {
+    /// Adds pairs in order (already checked finite). O(log m) per pair.
+    fn push(&mut self, pairs: &[(f64, f64)]) {
+        for &(b, c) in pairs {
             let r = spread(b, c);
             let m = self.spreads.len();
             let d = c - b;
@@ -427,18 +431,21 @@ impl SignTest {
         Ok(self)
     }
 
-    /// Adds the pairs of one or more ticks: `baseline[i]` and `canary[i]` come from
-    /// the same tick. O(log n) comparisons per pair.
+    /// Adds one tick's values. Sides of equal length pair by position
+    /// (`baseline[i]` with `canary[i]`); sides of different lengths give one pair,
+    /// the two sides' medians (so per-request values with unequal counts still pair
+    /// by tick); a side with nothing this tick gives no pair. Each rule treats the
+    /// two sides alike, so exchangeable sides give differences symmetric about 0.
+    /// O(log n) comparisons per pair.
     ///
     /// # Errors
-    /// - [`Error::Mismatch`] if the two sides differ in length;
-    ///   [`Error::NonFinite`] for a non-finite value or difference and
+    /// - [`Error::NonFinite`] for a non-finite value or difference and
     ///   [`Error::InvalidParameter`] for a running sum that overflows; the state is
     ///   unchanged.
     pub fn update(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
-        self.pairs.push(baseline, canary)?;
+        let pairs = self.pairs.push(baseline, canary)?;
         if let Some(t) = &mut self.tails {
-            t.push(baseline, canary);
+            t.push(&pairs);
         }
         Ok(())
     }
