@@ -128,14 +128,7 @@ impl crate::validated::Validate for Interval {
     /// The ends are ordered and the level lies in [0, 1].
     fn validate(&self) -> Result<(), Error> {
         crate::validated::probability("interval level", self.level)?;
-        if self.lower > self.upper {
-            return Err(Error::InvalidParameter {
-                name: "interval lower end",
-                expected: "at most the upper end",
-                value: self.lower,
-            });
-        }
-        Ok(())
+        crate::validated::ordered("interval lower end", self.lower, self.upper)
     }
 }
 

@@ -50,6 +50,19 @@ pub(crate) fn probability(name: &'static str, value: f64) -> Result<(), Error> {
     }
 }
 
+/// Loaded interval ends: `lower` ≤ `upper`, the error naming the lower end.
+pub(crate) fn ordered(name: &'static str, lower: f64, upper: f64) -> Result<(), Error> {
+    if lower <= upper {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name,
+            expected: "at most the upper end",
+            value: lower,
+        })
+    }
+}
+
 /// A loaded ln p: ≤ 0 and not NaN (−∞ for p = 0).
 pub(crate) fn ln_probability(name: &'static str, value: f64) -> Result<(), Error> {
     if value <= 0.0 {

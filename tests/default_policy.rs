@@ -246,15 +246,20 @@ fn three_metrics(ticks: u64) -> Plan {
     )
 }
 
-/// Runs `reps` canaries of `ticks` ticks, deciding after every tick and stopping at
-/// the first fail or pass; returns how many failed.
-fn failures(reps: usize, ticks: u64, scale: f64, seed: u64) -> usize {
+/// Runs `reps` canaries of `plan`, feeding each tick with `feed` and deciding after
+/// every tick, stopping at the first fail or pass; returns how many failed.
+fn count_failures(
+    reps: usize,
+    seed: u64,
+    plan: &Plan,
+    mut feed: impl FnMut(&mut Rng, &mut Analysis, u64),
+) -> usize {
     let mut rng = Rng::new(seed);
     let mut failed = 0;
     for _ in 0..reps {
-        let mut a = Analysis::new(three_metrics(ticks)).unwrap();
-        for t in 0..ticks {
-            tick(&mut rng, &mut a, t, scale);
+        let mut a = Analysis::new(plan.clone()).unwrap();
+        for t in 0..plan.planned_ticks {
+            feed(&mut rng, &mut a, t);
             match a.decide(t).unwrap() {
                 Decision::Fail => {
                     failed += 1;
@@ -266,6 +271,13 @@ fn failures(reps: usize, ticks: u64, scale: f64, seed: u64) -> usize {
         }
     }
     failed
+}
+
+/// [`count_failures`] over the three bursty metrics of [`tick`].
+fn failures(reps: usize, ticks: u64, scale: f64, seed: u64) -> usize {
+    count_failures(reps, seed, &three_metrics(ticks), |rng, a, t| {
+        tick(rng, a, t, scale)
+    })
 }
 
 #[test]
@@ -294,40 +306,25 @@ fn family_policy_detects_a_latency_regression() {
 #[test]
 fn unequal_batches_pair_by_tick_medians() {
     use canary_judge::MetricKind;
+    let plan = guarded(
+        vec![MetricSpec::default_for("latency", MetricKind::Latency)],
+        40,
+    );
     let run = |scale: f64, seed: u64, reps: usize| {
-        let mut rng = Rng::new(seed);
-        let mut failed = 0;
-        for _ in 0..reps {
-            let plan = guarded(
-                vec![MetricSpec::default_for("latency", MetricKind::Latency)],
-                40,
-            );
-            let mut a = Analysis::new(plan).unwrap();
-            for t in 0..40u64 {
-                let load = (0.5 * rng.normal()).exp();
-                let mut side = |n: u64, s: f64| -> Vec<f64> {
-                    (0..n)
-                        .map(|_| 80.0 * load * s * (0.4 * rng.normal()).exp())
-                        .collect()
-                };
-                let nb = 30 + t % 7;
-                let nc = 3 + t % 4;
-                let obs = Observation::Values {
-                    baseline: side(nb, 1.0),
-                    canary: side(nc, scale),
-                };
-                a.observe(t, "latency", &obs).unwrap();
-                match a.decide(t).unwrap() {
-                    Decision::Fail => {
-                        failed += 1;
-                        break;
-                    }
-                    Decision::Pass => break,
-                    _ => {}
-                }
-            }
-        }
-        failed
+        count_failures(reps, seed, &plan, |rng, a, t| {
+            let load = (0.5 * rng.normal()).exp();
+            let mut side = |n: u64, s: f64| -> Vec<f64> {
+                (0..n)
+                    .map(|_| 80.0 * load * s * (0.4 * rng.normal()).exp())
+                    .collect()
+            };
+            let (nb, nc) = (30 + t % 7, 3 + t % 4);
+            let obs = Observation::Values {
+                baseline: side(nb, 1.0),
+                canary: side(nc, scale),
+            };
+            a.observe(t, "latency", &obs).unwrap();
+        })
     };
     let reps = 600;
     let false_fails = run(1.0, 0x00fa_0003, reps);

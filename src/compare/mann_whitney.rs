@@ -643,13 +643,7 @@ impl crate::validated::Validate for MannWhitneyResult {
         if let Some(iv) = &self.interval {
             probability("interval level", iv.level)?;
             probability("interval achieved level", iv.achieved_level)?;
-            if iv.lower > iv.upper {
-                return Err(Error::InvalidParameter {
-                    name: "interval lower end",
-                    expected: "at most the upper end",
-                    value: iv.lower,
-                });
-            }
+            crate::validated::ordered("interval lower end", iv.lower, iv.upper)?;
         }
         Ok(())
     }

@@ -164,18 +164,7 @@ validated_serde!(Report);
 impl crate::validated::Validate for Report {
     fn validate(&self) -> Result<(), Error> {
         check_report(self)?;
-        if let ConfidenceSequence::Bounds { lower, upper } = self.confidence_sequence {
-            crate::validated::not_nan("confidence sequence lower end", lower)?;
-            crate::validated::not_nan("confidence sequence upper end", upper)?;
-            if lower > upper {
-                return Err(Error::InvalidParameter {
-                    name: "confidence sequence lower end",
-                    expected: "at most the upper end",
-                    value: lower,
-                });
-            }
-        }
-        Ok(())
+        check_sequence(self.confidence_sequence)
     }
 }
 
@@ -244,24 +233,23 @@ impl crate::validated::Validate for Monitor {
                 value: self.max_log_e,
             });
         }
-        for cs in [self.sequence, self.last.confidence_sequence] {
-            if let ConfidenceSequence::Bounds { lower, upper } = cs {
-                not_nan("confidence sequence lower end", lower)?;
-                not_nan("confidence sequence upper end", upper)?;
-                if lower > upper {
-                    return Err(Error::InvalidParameter {
-                        name: "confidence sequence lower end",
-                        expected: "at most the upper end",
-                        value: lower,
-                    });
-                }
-            }
-        }
+        check_sequence(self.sequence)?;
+        check_sequence(self.last.confidence_sequence)?;
         check_report(&self.last)
     }
 }
 
 /// A loaded report: ln E not NaN, p-value within [0, 1].
+/// A loaded confidence sequence: no NaN end, the ends ordered.
+fn check_sequence(cs: ConfidenceSequence) -> Result<(), Error> {
+    if let ConfidenceSequence::Bounds { lower, upper } = cs {
+        crate::validated::not_nan("confidence sequence lower end", lower)?;
+        crate::validated::not_nan("confidence sequence upper end", upper)?;
+        crate::validated::ordered("confidence sequence lower end", lower, upper)?;
+    }
+    Ok(())
+}
+
 pub(crate) fn check_report(report: &Report) -> Result<(), Error> {
     crate::validated::not_nan("last report's ln E", report.log_e_value)?;
     if !(0.0..=1.0).contains(&report.p_value) {
