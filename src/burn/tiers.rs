@@ -57,6 +57,15 @@ impl Tier {
     ///
     /// # Errors
     /// - [`Error::InvalidParameter`] naming `tier factor` unless it is finite and > 0.
+    ///
+    /// # Example
+    /// ```
+    /// use canary_judge::burn::tiers;
+    /// let mut tier = tiers::workbook()[0];
+    /// assert!(tier.validate().is_ok());
+    /// tier.factor = f64::NAN;
+    /// assert!(tier.validate().is_err());
+    /// ```
     pub fn validate(&self) -> Result<(), Error> {
         if self.factor.is_finite() && self.factor > 0.0 {
             Ok(())

@@ -418,6 +418,15 @@ impl Check {
     /// [`Look::Final`] for the fixed-horizon tests, [`Look::Anytime`] for the
     /// sequential tests and the budget gate (whose α sets its burn rate's lower
     /// bound); `None` for the rules without α (burn-rate tiers, thresholds).
+    ///
+    /// # Example
+    /// ```
+    /// use canary_judge::Check;
+    /// use canary_judge::evidence::Look;
+    /// assert_eq!(Check::SignedRank.spends_alpha(), Some(Look::Final));
+    /// assert_eq!(Check::PairedWithTails.spends_alpha(), Some(Look::Anytime));
+    /// assert_eq!(Check::Threshold { min: None, max: Some(1.0) }.spends_alpha(), None);
+    /// ```
     pub fn spends_alpha(&self) -> Option<Look> {
         match self {
             Self::Rank | Self::Percentile { .. } | Self::SignedRank => Some(Look::Final),

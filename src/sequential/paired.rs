@@ -407,6 +407,32 @@ impl SignTest {
     /// Also bets on the signs of the pairs with the largest relative spreads (see
     /// [Tails](self#tails-signtestwith_tails)), for heavier tails. Set before the
     /// first pair (later, it starts from no pairs and leaves the test unchanged).
+    ///
+    /// # Example
+    /// ```
+    /// use canary_judge::{Alpha, Direction};
+    /// use canary_judge::rng::SplitMix64;
+    /// use canary_judge::sequential::{paired::SignTest, SequentialTest, Signal};
+    /// // One canary value in ten is three times slower; the rest match the baseline.
+    /// let mut rng = SplitMix64::new(1);
+    /// let mut test = SignTest::new(Alpha::FIVE_PERCENT, Direction::HigherIsWorse)?.with_tails();
+    /// let mut signal = Signal::Continue;
+    /// for tick in 0..300 {
+    ///     let load = 100.0 * (0.3 * rng.normal()).exp();
+    ///     let base = load * (0.1 * rng.normal()).exp();
+    ///     let mut canary = load * (0.1 * rng.normal()).exp();
+    ///     if tick % 10 == 0 {
+    ///         canary *= 3.0;
+    ///     }
+    ///     test.update(&[base], &[canary])?;
+    ///     signal = test.check().decision;
+    ///     if signal == Signal::Reject {
+    ///         break;
+    ///     }
+    /// }
+    /// assert_eq!(signal, Signal::Reject);
+    /// # Ok::<(), canary_judge::Error>(())
+    /// ```
     pub fn with_tails(mut self) -> Self {
         if self.pairs.len() == 0 {
             self.tails = Some(Tails::default());
