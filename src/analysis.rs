@@ -856,8 +856,8 @@ impl Analysis {
                 family.gate(
                     &spec.checks,
                     &mut findings[first..],
-                    state.ticks,
-                    self.plan.planned_ticks,
+                    (state.ticks, self.plan.planned_ticks),
+                    explain,
                 );
             }
         }

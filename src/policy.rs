@@ -196,13 +196,13 @@ impl Family {
     }
 
     /// Applies rules 3–5 to one metric's findings (one per check, in order) after
-    /// `ticks` of `planned` ticks.
+    /// `ticks` of `planned` ticks; reasons are rewritten only when `explain`.
     pub(crate) fn gate(
         &self,
         checks: &[Check],
         findings: &mut [Finding],
-        ticks: u64,
-        planned: u64,
+        (ticks, planned): (u64, u64),
+        explain: bool,
     ) {
         let at_end = ticks >= planned;
         let looks: Vec<Option<Look>> = checks.iter().map(Check::spends_alpha).collect();
@@ -221,6 +221,9 @@ impl Family {
                 (Some(Look::Final), Judgement::Pass | Judgement::Fail(_)) if !at_end => {
                     if early_pass {
                         f.judgement = Judgement::Pass;
+                        if !explain {
+                            continue;
+                        }
                         f.reason = format!(
                             "passed early with the metric's anytime checks (tick {ticks} of {planned}); \
                              at this look: {}",
@@ -228,6 +231,9 @@ impl Family {
                         );
                     } else {
                         f.judgement = Judgement::Inconclusive;
+                        if !explain {
+                            continue;
+                        }
                         f.reason = format!(
                             "decides at the planned end (tick {ticks} of {planned}); at this look: {}",
                             f.reason
@@ -236,6 +242,9 @@ impl Family {
                 }
                 (Some(Look::Anytime), Judgement::Inconclusive) if at_end => {
                     f.judgement = Judgement::Pass;
+                    if !explain {
+                        continue;
+                    }
                     f.reason = format!(
                         "did not reject by the planned end (tick {ticks} of {planned}): {}",
                         f.reason

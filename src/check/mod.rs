@@ -541,18 +541,15 @@ impl Context<'_> {
         judgement: Judgement,
         reason: impl FnOnce() -> String,
     ) -> Finding {
-        let reason = if self.explain {
-            reason()
+        // A decision reads judgements alone: no check name or reason is written.
+        let (name, reason) = if self.explain {
+            (check.to_string(), reason())
         } else {
-            String::new()
+            (String::new(), String::new())
         };
-        Finding::bare(
-            self.metric,
-            &check.to_string(),
-            judgement,
-            self.required,
-            reason,
-        )
+        let mut f = Finding::bare(self.metric, "", judgement, self.required, reason);
+        f.check = name;
+        f
     }
 
     fn alternative(&self) -> Alternative {

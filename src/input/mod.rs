@@ -123,8 +123,8 @@ impl Sample {
     }
 
     /// Arithmetic mean, or `None` for an empty sample. Summation is compensated
-    /// (Neumaier), so the mean of values near ±1e308 does not overflow to infinity
-    /// unless the true mean does.
+    /// (Neumaier) over the values divided by n, and the result is kept within the
+    /// sample's extremes, so the mean of values near ±f64::MAX is finite.
     pub fn mean(&self) -> Option<f64> {
         if self.values.is_empty() {
             return None;
@@ -142,7 +142,16 @@ impl Sample {
             }
             sum = t;
         }
-        Some(sum + c)
+        // The mean lies between the extremes; rounding of terms near ±f64::MAX/n can
+        // push the sum (or its compensation) just past them, even to ±∞ or NaN.
+        let (lo, hi) = self
+            .values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        let mean = sum + c;
+        Some(if mean.is_nan() { sum } else { mean }.clamp(lo, hi))
     }
 
     /// Median (average of the two middle values for an even count), or `None` when empty.
@@ -442,6 +451,24 @@ mod tests {
         let m = s.mean().unwrap();
         assert!((m - 1e308).abs() / 1e308 < 1e-15, "{m}");
         assert_eq!(Sample::default().mean(), None);
+        // Found by the analysis fuzz target: n copies of ±MAX with n not a power of
+        // two rounded past the extreme (the saved canary level was −∞).
+        for n in 1..=40 {
+            for v in [f64::MAX, -f64::MAX] {
+                let m = Sample::new(vec![v; n]).unwrap().mean().unwrap();
+                assert_eq!(m, v, "{n} copies of {v}");
+            }
+            let mixed: Vec<f64> = (0..n)
+                .map(|i| {
+                    if i % 3 == 0 {
+                        f64::MAX
+                    } else {
+                        -f64::MAX / 3.0
+                    }
+                })
+                .collect();
+            assert!(Sample::new(mixed).unwrap().mean().unwrap().is_finite());
+        }
     }
 
     #[test]
