@@ -6,7 +6,12 @@
 //!   tick for the rank test); `values`: a rank check and a p90 percentile check per
 //!   metric on 10 values per side per tick. Divide the time by 100,000 for the cost
 //!   per metric per tick (the target: ≤ 2 µs). `counts/rank_only` and
-//!   `counts/count_only` run each of the two checks alone on the same data.
+//!   `counts/count_only` run each of the two checks alone on the same data;
+//!   `counts/default` runs the default policy's checks
+//!   ([`MetricSpec::default_for`], [`Policy::guarded`]) on them.
+//!
+//! [`MetricSpec::default_for`]: canary_judge::MetricSpec::default_for
+//! [`Policy::guarded`]: canary_judge::Policy::guarded
 //! - `analysis/verdict/100x1000`: a full verdict with every finding explained
 //!   (Hodges–Lehmann intervals, percentile intervals) over 100 metrics holding 1,000
 //!   values per side (target: < 50 ms).
@@ -103,6 +108,22 @@ fn benches(c: &mut Criterion) {
             b.iter(|| run(black_box(&p), &counts, &names))
         });
     }
+    // The default policy: the tick-paired checks with tails and the signed-rank test
+    // at the planned end, under family-wise control, on the same counts.
+    let p = plan(metrics, &[]).policy(canary_judge::Policy::guarded(
+        canary_judge::Alpha::FIVE_PERCENT,
+    ));
+    let p = Plan {
+        metrics: p
+            .metrics
+            .into_iter()
+            .map(|m| MetricSpec::default_for(m.name, canary_judge::MetricKind::Count))
+            .collect(),
+        ..p
+    };
+    group.bench_function("100x1000/counts/default", |b| {
+        b.iter(|| run(black_box(&p), &counts, &names))
+    });
     let values = value_ticks(metrics, ticks, 10);
     let p = plan(metrics, &[Check::Rank, Check::Percentile { p: 0.9 }]);
     group.bench_function("100x1000/values", |b| {

@@ -834,6 +834,25 @@ impl Analysis {
                     ));
                     continue;
                 }
+                // Before the planned end a family policy reports a fixed-horizon pass
+                // or fail as "decides at the planned end": a decision (no
+                // explanation) skips the signed-rank test's O(n log n) when it would
+                // reach one (a pass stands in; the gate below rewrites it).
+                if !explain
+                    && family.is_some()
+                    && state.ticks < self.plan.planned_ticks
+                    && let State::Pairs(pairs) = s
+                    && check::signed_rank_decides(&ctx, pairs)
+                {
+                    findings.push(crate::evidence::Finding::bare(
+                        &spec.name,
+                        "",
+                        crate::Judgement::Pass,
+                        spec.required,
+                        String::new(),
+                    ));
+                    continue;
+                }
                 let finding = match *c {
                     Check::Rank => check::rank(&ctx, c, &mut state.data.0),
                     Check::Percentile { p } => check::percentile(&ctx, c, p, &state.data.0),

@@ -336,3 +336,59 @@ fn unequal_batches_pair_by_tick_medians() {
     let caught = run(1.2, 0x00fa_0004, 200);
     assert!(caught >= 180, "{caught} of 200");
 }
+
+/// A decision skips the signed-rank test before the planned end when it would
+/// pass or fail (either reads "decides at the planned end"): it must still agree
+/// with the explained verdict at every tick, early passes, empty ticks, tiny and
+/// overflowing differences included.
+#[test]
+fn decisions_agree_with_verdicts_at_every_tick() {
+    let specs = [
+        MetricSpec::default_for("a", canary_judge::MetricKind::Latency),
+        MetricSpec::new("b", [Check::Paired, Check::SignedRank])
+            .direction(Direction::HigherIsWorse)
+            .margin(Margin::Relative(0.05)),
+        MetricSpec::new("c", [Check::SignedRank]).direction(Direction::Either),
+    ];
+    let mut rng = Rng::new(11);
+    let mut early = 0;
+    for ticks in [3u64, 12, 40, 80] {
+        let mut a = Analysis::new(guarded(specs.to_vec(), ticks)).unwrap();
+        let mut solo = Analysis::new(guarded(vec![specs[1].clone()], ticks)).unwrap();
+        for t in 0..ticks + 2 {
+            let x = 100.0 + rng.normal();
+            let mixed = match t % 5 {
+                1 => (vec![x], vec![]),                 // no pair this tick
+                2 => (vec![-8.9e307], vec![8.9e307]),   // huge differences
+                3 => (vec![x, x + 1.0], vec![x + 2.0]), // medians
+                _ => (vec![x], vec![x + rng.normal()]),
+            };
+            // "b" is far better than its 5% margin allows: it passes early.
+            let better = (vec![x], vec![x * 0.6]);
+            let obs = |(b, c): (Vec<f64>, Vec<f64>)| Observation::Values {
+                baseline: b,
+                canary: c,
+            };
+            solo.observe(t, "b", &obs(better.clone())).unwrap();
+            for (m, sides) in [("a", mixed.clone()), ("b", better), ("c", mixed)] {
+                let _ = a.observe(t, m, &obs(sides));
+            }
+            let mut twin = solo.clone();
+            assert_eq!(
+                twin.decide(t).unwrap(),
+                solo.verdict(t).unwrap().decision,
+                "solo, tick {t}"
+            );
+            let mut twin = a.clone();
+            let verdict = a.verdict(t).unwrap();
+            assert_eq!(
+                twin.decide(t).unwrap(),
+                verdict.decision,
+                "tick {t} of {ticks}"
+            );
+            early +=
+                usize::from(t + 1 < ticks && verdict.findings[3].reason.contains("passed early"));
+        }
+    }
+    assert!(early > 0, "no early pass was exercised");
+}

@@ -1038,6 +1038,28 @@ pub(crate) fn new_mean_test(ctx: &Context<'_>) -> Result<TTest, Error> {
 
 /// Judges a signed-rank check: the test on the differences shifted by the margin,
 /// one-sided toward the bad direction (two-sided: twice the smaller side).
+/// Whether [`signed_rank`] on these pairs would reach a pass or a fail (not no data,
+/// not an error), in O(log n): at least one pair, an attainable p-value below α,
+/// and differences that stay finite once shifted by the margin. A family policy's
+/// decision before the planned end needs nothing more, since it reports either as
+/// "decides at the planned end".
+pub(crate) fn signed_rank_decides(ctx: &Context<'_>, pairs: &Pairs) -> bool {
+    let Some((lo, hi)) = pairs.extremes() else {
+        return false;
+    };
+    let sides = if ctx.direction == Direction::Either {
+        2.0
+    } else {
+        1.0
+    };
+    let floor = sides * 0.5f64.powi(pairs.len().min(2000) as i32);
+    let margin = ctx.margin.resolve(pairs.baseline_mean()).abs();
+    floor < ctx.alpha.get()
+        && [lo - margin, hi - margin, lo + margin, hi + margin]
+            .iter()
+            .all(|v| v.is_finite())
+}
+
 fn signed_rank(ctx: &Context<'_>, check: &Check, pairs: &Pairs) -> Result<Finding, Error> {
     use crate::compare::signed_rank::SignedRank;
     let (n, Some(median)) = (pairs.len(), pairs.median()) else {

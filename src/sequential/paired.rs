@@ -226,6 +226,12 @@ impl Pairs {
         (self.baseline_n > 0).then(|| self.baseline_sum / self.baseline_n as f64)
     }
 
+    /// The smallest and largest differences (None before any pair).
+    pub(crate) fn extremes(&self) -> Option<(f64, f64)> {
+        let n = self.differences.len();
+        (n > 0).then(|| (self.differences.kth(0), self.differences.kth(n - 1)))
+    }
+
     /// The median difference (None before any pair).
     pub(crate) fn median(&self) -> Option<f64> {
         self.differences.median()
