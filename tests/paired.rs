@@ -408,3 +408,25 @@ fn unequal_ticks_pair_their_medians_and_empty_sides_add_nothing() {
     // The baseline's level counts the paired baseline values: 2, 25, 1, 2.
     assert_eq!(t.baseline_mean(), Some(7.5));
 }
+
+/// The confidence sequence's bar search starts from the last check's (it never
+/// moves down as pairs come): at every check it must equal the bisection a freshly
+/// loaded test (no remembered start) does, including when checks skip ticks.
+#[cfg(feature = "serde")]
+#[test]
+fn remembered_bar_search_matches_a_fresh_one() {
+    let mut g = SplitMix64::new(5);
+    for direction in [Direction::HigherIsWorse, Direction::Either] {
+        let mut t = SignTest::new(Alpha::ONE_PERCENT, direction).unwrap();
+        for i in 0..400 {
+            let b = g.normal();
+            t.update(&[b], &[b + 0.3 + g.normal()]).unwrap();
+            if i % 7 == 3 {
+                continue; // no check this tick
+            }
+            let mut fresh: SignTest =
+                serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+            assert_eq!(t.check(), fresh.check(), "after {} pairs", i + 1);
+        }
+    }
+}

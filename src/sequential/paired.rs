@@ -68,13 +68,19 @@ use crate::{Alpha, Direction, Error, Margin};
 /// The constant bets averaged: λ_j = j/20 for j = 1..19.
 const BETS: usize = 19;
 
-/// ln(1 + λ_j) and ln(1 − λ_j) for the grid, computed once per check.
+/// ln(1 + λ_j) and ln(1 − λ_j) for the grid, computed once per process.
 struct Bets {
     win: [f64; BETS],
     lose: [f64; BETS],
 }
 
 impl Bets {
+    /// The grid's logs, computed once per process.
+    fn grid() -> &'static Self {
+        static GRID: std::sync::OnceLock<Bets> = std::sync::OnceLock::new();
+        GRID.get_or_init(Self::new)
+    }
+
     fn new() -> Self {
         let mut bets = Self {
             win: [0.0; BETS],
@@ -374,6 +380,22 @@ pub struct SignTest {
     )]
     tails: Option<Tails>,
     monitor: Monitor,
+    /// The fewest wins reaching the bar at the last check (derived, never saved).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    bar: BarCache,
+}
+
+/// (pairs, k_min) at the last check: k_min never decreases as pairs come (each new
+/// pair multiplies every constant bet's wealth at a fixed number of wins by
+/// 1 − λ < 1), so the next check searches up from it, O(1) amortised, instead of
+/// bisecting. Derived data: always equal, rebuilt after loading.
+#[derive(Debug, Clone, Copy, Default)]
+struct BarCache(Option<(usize, usize)>);
+
+impl PartialEq for BarCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 validated_serde!(SignTest);
@@ -407,6 +429,7 @@ impl SignTest {
             pairs: Pairs::default(),
             tails: None,
             monitor: Monitor::new(alpha)?,
+            bar: BarCache::default(),
         })
     }
 
@@ -501,7 +524,7 @@ impl SignTest {
     /// ln E of the direction's e-process on the signs of the differences (zeros
     /// skipped).
     pub fn log_e_value(&self) -> f64 {
-        self.log_e_with(&Bets::new())
+        self.log_e_with(Bets::grid())
     }
 
     fn log_e_with(&self, bets: &Bets) -> f64 {
@@ -535,7 +558,7 @@ impl SignTest {
     /// Whether the evidence points up: the side whose bets (on all signs, and on
     /// the tails when on, weighted as in the e-process) have won more.
     pub fn rejects_up(&self) -> bool {
-        self.evidence_up(&Bets::new())
+        self.evidence_up(Bets::grid())
     }
 
     fn evidence_up(&self, bets: &Bets) -> bool {
@@ -557,7 +580,7 @@ impl SignTest {
     /// d_(i) (sorted, 0-based), i differences lie below θ and n − i above; with
     /// k_min the fewest wins whose wealth reaches the bar, the ends are
     /// d_(n − k_min) and d_(k_min − 1) (±∞ while no k reaches it).
-    fn interval(&self, bets: &Bets) -> (f64, f64) {
+    fn interval(&mut self, bets: &Bets) -> (f64, f64) {
         let ln_wealth = |k, n| bets.ln_wealth(k, n);
         let n = self.pairs.differences.len();
         let alpha = self.monitor.alpha();
@@ -571,7 +594,12 @@ impl SignTest {
         // W(k, n) grows with k: the fewest wins among n that reach the bar (n + 1
         // when none do). θ in gap i has n − i differences above it and i below, so
         // "+" bets exclude gaps i ≤ n − k_min and "−" bets gaps i ≥ k_min.
-        let k_min = first_true(n + 1, |k| k > n || ln_wealth(k as u64, nn) >= bar);
+        let reaches = |k: usize| k > n || ln_wealth(k as u64, nn) >= bar;
+        let k_min = match self.bar.0 {
+            Some((seen, k0)) if seen <= n => (k0..).find(|&k| reaches(k)).unwrap_or(n + 1),
+            _ => first_true(n + 1, reaches),
+        };
+        self.bar.0 = Some((n, k_min));
         let (lower, upper) = if k_min > n {
             (f64::NEG_INFINITY, f64::INFINITY)
         } else {
@@ -586,9 +614,9 @@ impl SignTest {
 
 impl SequentialTest for SignTest {
     fn check(&mut self) -> Report {
-        let bets = Bets::new();
-        let log_e = self.log_e_with(&bets);
-        let interval = self.interval(&bets);
+        let bets = Bets::grid();
+        let log_e = self.log_e_with(bets);
+        let interval = self.interval(bets);
         let margin = self.margin.resolve(self.baseline_mean());
         if self.tails.is_none() {
             return fold_signed(&mut self.monitor, (log_e, interval), self.direction, margin);
