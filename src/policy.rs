@@ -66,7 +66,9 @@ pub struct Policy {
 ///    of α / M.
 /// 3. **Fixed-horizon checks look once**: before the metric has seen the plan's
 ///    planned ticks their pass or fail is reported as inconclusive ("decides at the
-///    planned end"); from the planned end on they decide.
+///    planned end"); from the planned end on they decide. A tick is a distinct time
+///    at which the metric got data, so a metric that missed ticks reaches its final
+///    look later (until then it keeps the verdict inconclusive).
 /// 4. **Early stop**: an anytime check may fail at any tick. A metric whose anytime
 ///    checks all pass (every confidence sequence inside its margin) passes early,
 ///    without waiting for its fixed-horizon checks.

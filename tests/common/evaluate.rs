@@ -34,6 +34,10 @@ pub enum Method {
     /// sign test (no tail bets: they need a zero margin) and the signed-rank test
     /// against the margin, under [`Policy::guarded`].
     DefaultWithMargin(u32),
+    /// Mann–Whitney at the planned end against a relative margin of this many per
+    /// mille (the rank check fails when significant and its shift interval lies
+    /// beyond the margin).
+    RankFinalWithMargin(u32),
     /// The anytime count-rate test (Poisson arms, equal traffic) checked after every
     /// tick; counts only.
     CountRateEveryTick,
@@ -56,6 +60,7 @@ impl Method {
             Self::RankEveryTick => "MW every tick".into(),
             Self::KayentaGrowing => "Kayenta x10".into(),
             Self::DefaultWithMargin(m) => format!("default, margin {}%", f64::from(m) / 10.0),
+            Self::RankFinalWithMargin(m) => format!("MW final, margin {}%", f64::from(m) / 10.0),
             Self::CountRateEveryTick => "count rate every tick".into(),
         }
     }
@@ -114,10 +119,11 @@ fn count_rate_plan(ticks: usize, alpha: Alpha) -> Plan {
     .planned_ticks(ticks as u64)
 }
 
-fn rank_plan(ticks: usize, alpha: Alpha) -> Plan {
+fn rank_plan(ticks: usize, alpha: Alpha, per_mille: u32) -> Plan {
     Plan::new(vec![
         MetricSpec::new("m", [Check::Rank])
             .direction(Direction::HigherIsWorse)
+            .margin(Margin::Relative(f64::from(per_mille) / 1000.0))
             .alpha(alpha),
     ])
     .planned_ticks(ticks as u64)
@@ -172,8 +178,9 @@ pub fn run(method: Method, canary: &Canary, alpha: Alpha) -> FailedAt {
     let n = canary.ticks();
     match method {
         Method::Default => drive(default_plan(n, alpha), canary, true, true),
-        Method::RankFinal => drive(rank_plan(n, alpha), canary, false, false),
-        Method::RankEveryTick => drive(rank_plan(n, alpha), canary, true, false),
+        Method::RankFinal => drive(rank_plan(n, alpha, 0), canary, false, false),
+        Method::RankEveryTick => drive(rank_plan(n, alpha, 0), canary, true, false),
+        Method::RankFinalWithMargin(m) => drive(rank_plan(n, alpha, m), canary, false, false),
         Method::KayentaGrowing => kayenta(canary),
         Method::DefaultWithMargin(m) => drive(margin_plan(n, alpha, m), canary, true, true),
         Method::CountRateEveryTick => drive(count_rate_plan(n, alpha), canary, true, false),
