@@ -165,3 +165,66 @@ fn inputs_and_verdicts_reload_bit_for_bit() {
         round_trip(&Policy::default().judge(&metrics).unwrap());
     }
 }
+
+/// The default policy's state: an Analysis under a family policy over the paired
+/// checks with tails and the signed-rank test, per-request values of unequal counts,
+/// reloaded at every tick; the sign test with tails alone; observations with NaN.
+#[test]
+fn default_policy_state_reloads_bit_for_bit() {
+    use canary_judge::policy::Family;
+    use canary_judge::sequential::paired::SignTest;
+    use canary_judge::{Analysis, MetricKind, MetricSpec, Observation, Plan};
+    let mut rng = Rng::new(777);
+    for _ in 0..20 {
+        let family = Family::new(canary_judge::Alpha::FIVE_PERCENT)
+            .anytime_share(0.1 + 0.8 * rng.uniform_open());
+        let plan = Plan::new(vec![
+            MetricSpec::default_for("latency", MetricKind::Latency),
+            MetricSpec::default_for("cpu", MetricKind::Level),
+        ])
+        .planned_ticks(15)
+        .policy(Policy {
+            family: Some(family),
+        });
+        round_trip(&plan);
+        let mut a = Analysis::new(plan).unwrap();
+        let mut tails = SignTest::new(canary_judge::Alpha::ONE_PERCENT, Direction::Either)
+            .unwrap()
+            .with_tails();
+        for t in 0..20u64 {
+            let mut side =
+                |n: usize| -> Vec<f64> { (0..n).map(|_| 100.0 * rng.uniform_open()).collect() };
+            let (b, c) = (side(1 + t as usize % 4), side(1 + t as usize % 3));
+            tails.update(&b, &c).unwrap();
+            tails.check();
+            for m in ["latency", "cpu"] {
+                let obs = Observation::Values {
+                    baseline: b.clone(),
+                    canary: c.clone(),
+                };
+                a.observe(t, m, &obs).unwrap();
+            }
+            a.decide(t).unwrap();
+            round_trip(&a);
+            round_trip(&tails);
+            round_trip(&a.verdict(t).unwrap());
+        }
+    }
+    // NaN in raw observations is data (the metric's NaN policy handles it): it
+    // survives the round trip as "nan".
+    let obs = Observation::Values {
+        baseline: vec![f64::NAN, 0.1 + 0.2],
+        canary: vec![f64::INFINITY],
+    };
+    let text = serde_json::to_string(&obs).unwrap();
+    assert!(!text.contains("null"), "{text}");
+    let back: Observation = serde_json::from_str(&text).unwrap();
+    match back {
+        Observation::Values { baseline, canary } => {
+            assert!(baseline[0].is_nan());
+            assert_eq!(baseline[1], 0.1 + 0.2);
+            assert_eq!(canary, vec![f64::INFINITY]);
+        }
+        _ => panic!("{text}"),
+    }
+}
