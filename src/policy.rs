@@ -219,40 +219,28 @@ impl Family {
                     .is_some_and(|f| f.judgement == Judgement::Pass)
             });
         for (look, f) in looks.iter().zip(findings.iter_mut()) {
-            match (look, f.judgement) {
-                (Some(Look::Final), Judgement::Pass | Judgement::Fail(_)) if !at_end => {
-                    if early_pass {
-                        f.judgement = Judgement::Pass;
-                        if !explain {
-                            continue;
-                        }
-                        f.reason = format!(
-                            "passed early with the metric's anytime checks (tick {ticks} of {planned}); \
-                             at this look: {}",
-                            f.reason
-                        );
-                    } else {
-                        f.judgement = Judgement::Inconclusive;
-                        if !explain {
-                            continue;
-                        }
-                        f.reason = format!(
-                            "decides at the planned end (tick {ticks} of {planned}); at this look: {}",
-                            f.reason
-                        );
-                    }
+            let fixed_decided = matches!(f.judgement, Judgement::Pass | Judgement::Fail(_));
+            let rewrite = match look {
+                Some(Look::Final) if fixed_decided && !at_end && early_pass => Some((
+                    Judgement::Pass,
+                    "passed early with the metric's anytime checks",
+                )),
+                Some(Look::Final) if fixed_decided && !at_end => {
+                    Some((Judgement::Inconclusive, "decides at the planned end"))
                 }
-                (Some(Look::Anytime), Judgement::Inconclusive) if at_end => {
-                    f.judgement = Judgement::Pass;
-                    if !explain {
-                        continue;
-                    }
+                Some(Look::Anytime) if f.judgement == Judgement::Inconclusive && at_end => {
+                    Some((Judgement::Pass, "did not reject by the planned end"))
+                }
+                _ => None,
+            };
+            if let Some((judgement, why)) = rewrite {
+                f.judgement = judgement;
+                if explain {
                     f.reason = format!(
-                        "did not reject by the planned end (tick {ticks} of {planned}): {}",
+                        "{why} (tick {ticks} of {planned}); at this look: {}",
                         f.reason
                     );
                 }
-                _ => {}
             }
         }
     }
