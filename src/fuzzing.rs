@@ -646,6 +646,19 @@ pub fn sequential(data: &[u8]) {
     ) else {
         return;
     };
+    // The tick-paired sign test (with tail bets for half of the inputs) and the
+    // tail test, fed from the same records as the means.
+    let (Ok(sign), Ok(mut tail)) = (
+        crate::sequential::paired::SignTest::new(crate::Alpha::FIVE_PERCENT, direction),
+        crate::sequential::exceedance::TailTest::new(crate::Alpha::FIVE_PERCENT, 1.0 - share),
+    ) else {
+        return;
+    };
+    let mut sign = if opts & 8 == 0 {
+        sign.with_tails()
+    } else {
+        sign
+    };
     let bounds = [-1.0, 0.0, 0.5, 1.0, 1e300, f64::INFINITY];
     let (Ok(mut q), Ok(mut qb)) = (
         QuantileTest::new(
@@ -675,6 +688,8 @@ pub fn sequential(data: &[u8]) {
             sane(gp.check());
             sane(q.check());
             sane(qb.check());
+            sane(sign.check());
+            sane(tail.check());
         }};
     }
     // Work per input is bounded so the target runs over 1,000 inputs a second
@@ -690,8 +705,15 @@ pub fn sequential(data: &[u8]) {
         match rec[0] % 10 {
             0 => guarded(&mut counts, |s| s.update(small(a), small(b))),
             1 => guarded(&mut counts, |s| s.update(a, b)),
-            2 => guarded(&mut t, |s| s.update(&[x], &[y, x])),
-            3 => guarded(&mut m, |s| s.update(&[x, y], &[y])),
+            2 => {
+                guarded(&mut t, |s| s.update(&[x], &[y, x]));
+                guarded(&mut sign, |s| s.update(&[x], &[y]));
+            }
+            3 => {
+                guarded(&mut m, |s| s.update(&[x, y], &[y]));
+                guarded(&mut sign, |s| s.update(&[x, y], &[y]));
+                guarded(&mut tail, |s| s.update(&[x, y, x], &[y]));
+            }
             4 => {
                 if let (Ok(e1), Ok(e2)) = (
                     crate::EventCounts::new(small(a) % 7, small(a)),

@@ -3,7 +3,9 @@
 // lives here, not in `canary_judge::fuzzing`, because it needs serde_json, which the
 // library does not depend on.
 //
-// Byte 0 chooses a public state type; the rest is read as JSON. A value that loads
+// Byte 0 chooses a public state type (the sequential tests, histograms, sketches,
+// samples, counts, the paired sign and tail tests, plans and whole analyses); the
+// rest is read as JSON. A value that loads
 // must satisfy its invariants, so driving it (updates, checks, quantiles, merges)
 // must give well-formed results: no panic, no NaN p-value or interval end, and a
 // second round trip through JSON must give the same value.
@@ -19,7 +21,9 @@ fn fuzz_state(data: &[u8]) {
     use canary_judge::sequential::quantiles::QuantileTest;
     use canary_judge::sequential::sprt::{GammaPoisson, Sprt};
     use canary_judge::sequential::{ConfidenceSequence, Report, SequentialTest};
-    use canary_judge::{EventCounts, Sample};
+    use canary_judge::sequential::exceedance::TailTest;
+    use canary_judge::sequential::paired::SignTest;
+    use canary_judge::{Analysis, EventCounts, Observation, Plan, Sample};
     use serde::Serialize;
     use serde::de::DeserializeOwned;
 
@@ -49,7 +53,7 @@ fn fuzz_state(data: &[u8]) {
     let Some((&kind, json)) = data.split_first() else {
         return;
     };
-    match kind % 14 {
+    match kind % 18 {
         0 => {
             if let Some(o) = load::<Objective>(json) {
                 let b = o.burn_rate(EventCounts::new(5, 1000).unwrap());
@@ -130,9 +134,49 @@ fn fuzz_state(data: &[u8]) {
                 assert!(s.values().iter().all(|v| v.is_finite()));
             }
         }
-        _ => {
+        13 => {
             if let Some(c) = load::<EventCounts>(json) {
                 assert!(c.events() <= c.total());
+            }
+        }
+        14 => {
+            if let Some(t) = load::<SignTest>(json) {
+                drive(t.clone(), |t| t.update(&[1.0, 2.0], &[1.5, 3.0]).is_ok());
+                drive(t, |t| t.update(&[1.0], &[2.0, 3.0]).is_ok());
+            }
+        }
+        15 => {
+            if let Some(t) = load::<TailTest>(json) {
+                drive(t, |t| t.update(&[1.0, 2.0, 3.0], &[4.0, 0.5]).is_ok());
+            }
+        }
+        16 => {
+            if let Some(plan) = load::<Plan>(json) {
+                // A plan that loads is valid: an Analysis builds from it.
+                Analysis::new(plan).expect("a loaded plan builds an analysis");
+            }
+        }
+        _ => {
+            if let Some(mut a) = load::<Analysis>(json) {
+                // A loaded analysis decides, explains the same decision, and takes a
+                // tick's values for its first metric (or refuses them unchanged).
+                let now = a.now().unwrap_or(0);
+                let mut twin = a.clone();
+                if let (Ok(d), Ok(v)) = (twin.decide(now), a.verdict(now)) {
+                    assert_eq!(d, v.decision);
+                    for f in &v.findings {
+                        if let Some(p) = f.p_value {
+                            assert!((0.0..=1.0).contains(&p), "{f:?}");
+                        }
+                    }
+                }
+                if let Some(name) = a.plan().metrics.first().map(|m| m.name.clone()) {
+                    let obs = Observation::Values { baseline: vec![1.0, 2.0], canary: vec![1.5] };
+                    let before = a.clone();
+                    if a.observe(now, &name, &obs).is_err() {
+                        assert_eq!(a, before);
+                    }
+                }
             }
         }
     }
