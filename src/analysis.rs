@@ -577,19 +577,14 @@ impl PartialEq for Alphas {
 }
 
 impl Alphas {
-    /// The α of `plan`'s metric `i`'s check `j`, or `None` to use the metric's own.
-    fn get(&mut self, plan: &Plan, i: usize, j: usize) -> Option<Alpha> {
-        let family = plan.policy.family.as_ref()?;
+    /// Metric `i`'s row: one entry per check, `None` for a check that spends no α
+    /// (empty under the minimal policy). The split is built on first use.
+    fn row(&mut self, plan: &Plan, i: usize) -> &[Option<Alpha>] {
+        let Some(family) = &plan.policy.family else {
+            return &[];
+        };
         if self.0.len() != plan.metrics.len() {
             self.0 = family.split(plan.metrics.iter().map(|m| m.checks.as_slice()));
-        }
-        self.0.get(i)?.get(j).copied().flatten()
-    }
-
-    /// Metric `i`'s row: one entry per check (empty under the minimal policy).
-    fn row(&mut self, plan: &Plan, i: usize) -> &[Option<Alpha>] {
-        if self.get(plan, i, 0).is_none() && plan.policy.family.is_none() {
-            return &[];
         }
         self.0.get(i).map_or(&[], Vec::as_slice)
     }

@@ -207,18 +207,16 @@ impl Family {
         explain: bool,
     ) {
         let at_end = ticks >= planned;
-        let looks: Vec<Option<Look>> = checks.iter().map(Check::spends_alpha).collect();
-        let anytime: Vec<usize> = (0..checks.len())
-            .filter(|&i| looks[i] == Some(Look::Anytime))
-            .collect();
+        let anytime = |c: &Check| c.spends_alpha() == Some(Look::Anytime);
         let early_pass = !at_end
-            && !anytime.is_empty()
-            && anytime.iter().all(|&i| {
-                findings
-                    .get(i)
-                    .is_some_and(|f| f.judgement == Judgement::Pass)
-            });
-        for (look, f) in looks.iter().zip(findings.iter_mut()) {
+            && checks.iter().any(anytime)
+            && checks
+                .iter()
+                .zip(findings.iter())
+                .filter(|(c, _)| anytime(c))
+                .all(|(_, f)| f.judgement == Judgement::Pass);
+        for (check, f) in checks.iter().zip(findings.iter_mut()) {
+            let look = check.spends_alpha();
             let fixed_decided = matches!(f.judgement, Judgement::Pass | Judgement::Fail(_));
             let rewrite = match look {
                 Some(Look::Final) if fixed_decided && !at_end && early_pass => Some((

@@ -1047,17 +1047,22 @@ pub(crate) fn signed_rank_decides(ctx: &Context<'_>, pairs: &Pairs) -> bool {
     let Some((lo, hi)) = pairs.extremes() else {
         return false;
     };
+    let margin = ctx.margin.resolve(pairs.baseline_mean()).abs();
+    smallest_signed_rank_p(ctx, pairs.len()) < ctx.alpha.get()
+        && [lo - margin, hi - margin, lo + margin, hi + margin]
+            .iter()
+            .all(|v| v.is_finite())
+}
+
+/// The smallest p-value the signed-rank test can give on `n` pairs in the metric's
+/// direction: ½^n one-sided, twice that for either.
+fn smallest_signed_rank_p(ctx: &Context<'_>, n: usize) -> f64 {
     let sides = if ctx.direction == Direction::Either {
         2.0
     } else {
         1.0
     };
-    let floor = sides * 0.5f64.powi(pairs.len().min(2000) as i32);
-    let margin = ctx.margin.resolve(pairs.baseline_mean()).abs();
-    floor < ctx.alpha.get()
-        && [lo - margin, hi - margin, lo + margin, hi + margin]
-            .iter()
-            .all(|v| v.is_finite())
+    sides * 0.5f64.powi(n.min(2000) as i32)
 }
 
 fn signed_rank(ctx: &Context<'_>, check: &Check, pairs: &Pairs) -> Result<Finding, Error> {
@@ -1069,12 +1074,7 @@ fn signed_rank(ctx: &Context<'_>, check: &Check, pairs: &Pairs) -> Result<Findin
             }),
         );
     };
-    let sides = if ctx.direction == Direction::Either {
-        2.0
-    } else {
-        1.0
-    };
-    let floor = sides * 0.5f64.powi(n.min(2000) as i32);
+    let floor = smallest_signed_rank_p(ctx, n);
     if floor >= ctx.alpha.get() {
         return Ok(ctx.finding(check, Judgement::NoData(Lack::TooFew), || {
             format!(

@@ -165,21 +165,30 @@ impl TryFrom<StoredPairs> for Pairs {
     type Error = Error;
     fn try_from(s: StoredPairs) -> Result<Self, Error> {
         check_finite(&s.differences)?;
-        if s.differences.windows(2).any(|w| w[0] > w[1]) {
-            return Err(Error::Mismatch {
-                name: "stored paired differences",
-                expected: "sorted ascending",
-                got: "values out of order".into(),
-            });
-        }
+        let differences = load_sorted("stored paired differences", s.differences)?;
         check_sum(s.baseline_sum)?;
-        let differences = s.differences.into_iter().map(|d| d + 0.0).collect();
         Ok(Self {
-            differences: Multiset::from_sorted(differences),
+            differences,
             baseline_sum: s.baseline_sum,
             baseline_n: s.baseline_n,
         })
     }
+}
+
+/// A saved multiset: its values sorted ascending (else an error naming `name`),
+/// −0 folded into +0 as on insertion.
+#[cfg(feature = "serde")]
+fn load_sorted(name: &'static str, values: Vec<f64>) -> Result<Multiset, Error> {
+    if values.windows(2).any(|w| w[0] > w[1]) {
+        return Err(Error::Mismatch {
+            name,
+            expected: "sorted ascending",
+            got: "values out of order".into(),
+        });
+    }
+    Ok(Multiset::from_sorted(
+        values.into_iter().map(|v| v + 0.0).collect(),
+    ))
 }
 
 fn check_sum(sum: f64) -> Result<(), Error> {
@@ -308,14 +317,8 @@ impl TryFrom<StoredTails> for Tails {
                 value: bad,
             });
         }
-        if s.spreads.windows(2).any(|w| w[0] > w[1]) {
-            return Err(Error::Mismatch {
-                name: "stored relative spreads",
-                expected: "sorted ascending",
-                got: "values out of order".into(),
-            });
-        }
         let m = s.spreads.len() as u64;
+        let spreads = load_sorted("stored relative spreads", s.spreads)?;
         if let Some((up, down)) = s
             .selected
             .iter()
@@ -327,9 +330,8 @@ impl TryFrom<StoredTails> for Tails {
                 got: format!("{up} + {down} selected of {m} pairs"),
             });
         }
-        let spreads = s.spreads.into_iter().map(|r| r + 0.0).collect();
         Ok(Self {
-            spreads: Multiset::from_sorted(spreads),
+            spreads,
             selected: s.selected,
         })
     }
@@ -528,16 +530,22 @@ impl SignTest {
     }
 
     fn log_e_with(&self, bets: &Bets) -> f64 {
+        self.weighted(|up, down| self.signs_log_e(bets, up, down))
+    }
+
+    /// The e-process's mixture of bet sets, given each set's ln wealth `ln_e(up,
+    /// down)` from its plus and minus signs: all signs alone, or with tails on
+    /// ½ E(all signs) + (½ / L) Σ_q E(signs selected at q), as a mean of 2L terms.
+    fn weighted(&self, ln_e: impl Fn(u64, u64) -> f64) -> f64 {
         let (below, equal) = self.pairs.differences.below_and_equal(0.0);
         let above = self.pairs.differences.len() - below - equal;
-        let signs = self.signs_log_e(bets, above as u64, below as u64);
+        let signs = ln_e(above as u64, below as u64);
         match &self.tails {
             None => signs,
             Some(t) => {
-                // ½ E + (½ / L) Σ E_q as a mean of 2L terms.
                 let mut terms = [signs; 2 * TAIL_LEVELS.len()];
                 for (term, &(up, down)) in terms[TAIL_LEVELS.len()..].iter_mut().zip(&t.selected) {
-                    *term = self.signs_log_e(bets, up, down);
+                    *term = ln_e(up, down);
                 }
                 ln_mean_exp(&terms)
             }
@@ -562,18 +570,9 @@ impl SignTest {
     }
 
     fn evidence_up(&self, bets: &Bets) -> bool {
-        let (below, equal) = self.pairs.differences.below_and_equal(0.0);
-        let above = (self.pairs.differences.len() - below - equal) as u64;
-        let levels = TAIL_LEVELS.len();
-        let mut up = vec![bets.ln_wealth(above, above + below as u64); levels];
-        let mut down = vec![bets.ln_wealth(below as u64, above + below as u64); levels];
-        if let Some(t) = &self.tails {
-            for &(u, d) in &t.selected {
-                up.push(bets.ln_wealth(u, u + d));
-                down.push(bets.ln_wealth(d, u + d));
-            }
-        }
-        ln_mean_exp(&up) >= ln_mean_exp(&down)
+        let up = self.weighted(|up, down| bets.ln_wealth(up, up + down));
+        let down = self.weighted(|up, down| bets.ln_wealth(down, up + down));
+        up >= down
     }
 
     /// The confidence sequence's ends at this check. For θ between d_(i−1) and
