@@ -629,7 +629,7 @@ impl ByName {
 impl crate::validated::Validate for Analysis {
     /// The plan validates; one state per metric and per check, each of the check's
     /// own kind; the data agree with the metric's observation kind; the latest level
-    /// is finite.
+    /// is finite; the tick count fits the times seen.
     fn validate(&self) -> Result<(), Error> {
         self.plan.validate()?;
         if self.metrics.len() != self.plan.metrics.len() {
@@ -692,6 +692,26 @@ impl crate::validated::Validate for Analysis {
                     name: "latest canary level",
                     expected: "finite",
                     value: v,
+                }));
+            }
+            // The tick count decides when fixed-horizon checks may decide under a
+            // family policy: it must fit the times seen (distinct times up to the
+            // latest, which is at most the analysis's now).
+            let ticks_fit = match (state.last_time, self.now) {
+                (None, _) => state.ticks == 0,
+                (Some(last), Some(now)) => {
+                    last <= now && state.ticks >= 1 && state.ticks - 1 <= last
+                }
+                (Some(_), None) => false,
+            };
+            if !ticks_fit {
+                return Err(fits(Error::Mismatch {
+                    name: "stored tick count",
+                    expected: "at least 1 and at most the latest time + 1 once data came (0 before), the latest time at most now",
+                    got: format!(
+                        "{} ticks, latest time {:?}, now {:?}",
+                        state.ticks, state.last_time, self.now
+                    ),
                 }));
             }
         }

@@ -392,3 +392,34 @@ fn decisions_agree_with_verdicts_at_every_tick() {
     }
     assert!(early > 0, "no early pass was exercised");
 }
+
+/// Under a family policy the stored tick count decides when fixed-horizon checks may
+/// decide: a saved state whose count does not fit its times does not load.
+#[cfg(feature = "serde")]
+#[test]
+fn tick_counts_that_do_not_fit_their_times_do_not_load() {
+    let plan = guarded(
+        vec![MetricSpec::new("m", [Check::SignedRank]).direction(Direction::HigherIsWorse)],
+        100,
+    );
+    let mut a = Analysis::new(plan).unwrap();
+    for t in 0..5u64 {
+        a.observe(t * 2, "m", &values(1.0, 2.0)).unwrap();
+    }
+    let json: serde_json::Value = serde_json::to_value(&a).unwrap();
+    assert_eq!(serde_json::from_value::<Analysis>(json.clone()).unwrap(), a);
+    assert_eq!(json["metrics"][0]["ticks"], serde_json::json!(5));
+    for (ticks, last) in [(100, 8), (9_999, 8), (0, 8), (5, 9), (10, 8)] {
+        let mut v = json.clone();
+        v["metrics"][0]["ticks"] = serde_json::json!(ticks);
+        v["metrics"][0]["last_time"] = serde_json::json!(last);
+        let e = serde_json::from_value::<Analysis>(v).unwrap_err();
+        assert!(e.to_string().contains("tick count"), "{ticks} {last}: {e}");
+    }
+    let mut v = json.clone();
+    v["metrics"][0]["ticks"] = serde_json::json!(9);
+    assert!(
+        serde_json::from_value::<Analysis>(v).is_ok(),
+        "9 distinct times fit 0..=8"
+    );
+}
