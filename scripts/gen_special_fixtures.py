@@ -57,12 +57,34 @@ def cases():
     return out
 
 
+def temme_cases():
+    """Where the kernel switches to Temme's expansion: both parameters >= 100 and
+    x within 0.03 min(a, b) / (a + b) of the mean, on both sides, plus just outside
+    (the continued fraction again), with unequal parameters up to a ratio of 100."""
+    out = []
+    pairs = [(100.0, 100.0), (100.25, 180.75), (1e3 + 0.25, 1e3 + 0.75), (250.5, 2.5e4),
+             (9e3 + 0.1, 1e3 + 0.9), (5e4 + 0.25, 5e4 + 0.75), (1e5 + 0.1, 9e5 + 0.9),
+             (5e5 + 0.25, 5e5 + 0.75)]
+    for a, b in pairs:
+        n = a + b
+        mean = a / n
+        edge = 0.03 * min(a, b)
+        for lam in [0.0, 0.37, 0.25 * edge, 0.5 * edge, 0.999 * edge, 1.01 * edge, 2.0 * edge]:
+            for sign in [1.0, -1.0]:
+                x = (a - sign * lam) / n
+                if 0.0 < x < 1.0:
+                    v = incomplete_beta(a, b, x)
+                    out.append({"a": a, "b": b, "x": x, "ln_value": float(mpmath.log(v))})
+    return out
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, "..", "tests", "fixtures", "special.json")
     with open(path, "w") as f:
         json.dump({"source": "mpmath %s, 60 digits, DLMF 8.17.8" % mpmath.__version__,
-                   "incomplete_beta": cases()}, f, indent=1)
+                   "incomplete_beta": cases(),
+                   "incomplete_beta_near_mean": temme_cases()}, f, indent=1)
         f.write("\n")
 
 

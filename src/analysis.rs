@@ -813,7 +813,7 @@ impl Analysis {
     /// # Errors
     /// - [`Error::TimeWentBack`] if `now` is before the latest time seen.
     pub fn verdict(&mut self, now: u64) -> Result<Verdict, Error> {
-        let findings = self.look(now, true)?;
+        let (findings, _) = self.look(now, true)?;
         Ok(self.plan.policy.decide(findings))
     }
 
@@ -824,14 +824,17 @@ impl Analysis {
     /// # Errors
     /// As [`Analysis::verdict`].
     pub fn decide(&mut self, now: u64) -> Result<Decision, Error> {
-        let findings = self.look(now, false)?;
-        Ok(self.plan.policy.decision(&findings))
+        let (findings, ends) = self.look(now, false)?;
+        Ok(self.plan.policy.decision_grouped(&findings, &ends))
     }
 
-    fn look(&mut self, now: u64, explain: bool) -> Result<Vec<Finding>, Error> {
+    /// Every check's finding, metric by metric, and where each metric's findings
+    /// end.
+    fn look(&mut self, now: u64, explain: bool) -> Result<(Vec<Finding>, Vec<usize>), Error> {
         self.check_time(now)?;
         self.now = Some(now);
         let mut findings = Vec::new();
+        let mut ends = Vec::with_capacity(self.metrics.len());
         let family = self.plan.policy.family;
         for (index, (spec, state)) in self.plan.metrics.iter().zip(&mut self.metrics).enumerate() {
             let metric_ctx = spec.context(explain);
@@ -860,7 +863,7 @@ impl Analysis {
                     && check::signed_rank_decides(&ctx, pairs)
                 {
                     findings.push(crate::evidence::Finding::bare(
-                        &spec.name,
+                        "",
                         "",
                         crate::Judgement::Pass,
                         spec.required,
@@ -894,8 +897,9 @@ impl Analysis {
                     explain,
                 );
             }
+            ends.push(findings.len());
         }
-        Ok(findings)
+        Ok((findings, ends))
     }
 }
 

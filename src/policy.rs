@@ -254,6 +254,18 @@ enum Status {
     Pass,
 }
 
+impl Status {
+    fn of(judgement: Judgement) -> Self {
+        match judgement {
+            Judgement::Fail(_) => Self::Fail,
+            Judgement::Error => Self::Error,
+            Judgement::NoData(_) => Self::NoData,
+            Judgement::Inconclusive => Self::Open,
+            Judgement::Pass => Self::Pass,
+        }
+    }
+}
+
 impl Policy {
     /// The policy with family-wise control at `alpha` ([`Family::new`]).
     pub fn guarded(alpha: Alpha) -> Self {
@@ -313,13 +325,8 @@ impl Policy {
     pub fn decision(&self, findings: &[Finding]) -> Decision {
         let mut metrics: Vec<(&str, bool, Status)> = Vec::new();
         for f in findings {
-            let status = match f.judgement {
-                Judgement::Fail(_) => Status::Fail,
-                Judgement::Error => Status::Error,
-                Judgement::NoData(_) => Status::NoData,
-                Judgement::Inconclusive => Status::Open,
-                Judgement::Pass => Status::Pass,
-            };
+            let status = Status::of(f.judgement);
+            // The last metric first: findings usually come grouped by metric.
             match metrics.iter_mut().rev().find(|m| m.0 == f.metric) {
                 Some(m) => {
                     m.1 |= f.required;
@@ -328,14 +335,43 @@ impl Policy {
                 None => metrics.push((&f.metric, f.required, status)),
             }
         }
-        let has = |s: Status| metrics.iter().any(|m| m.2 == s);
+        Self::rule(metrics.iter().map(|m| (m.1, m.2)))
+    }
+
+    /// [`Policy::decision`] for findings already grouped by metric: metric i's are
+    /// `findings[ends[i - 1]..ends[i]]` (from 0 for the first). O(findings), no
+    /// comparison of names.
+    pub(crate) fn decision_grouped(&self, findings: &[Finding], ends: &[usize]) -> Decision {
+        let metric = |i: usize| {
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            findings[start..ends[i]].iter().fold(
+                (false, None::<Status>),
+                |(required, status), f| {
+                    let s = Status::of(f.judgement);
+                    (
+                        required | f.required,
+                        Some(status.map_or(s, |t| combine(t, s))),
+                    )
+                },
+            )
+        };
+        Self::rule(
+            (0..ends.len())
+                .map(metric)
+                .filter_map(|(required, status)| status.map(|s| (required, s))),
+        )
+    }
+
+    /// The multi-metric rule over each metric's (required, combined status).
+    fn rule(metrics: impl Iterator<Item = (bool, Status)> + Clone) -> Decision {
+        let has = |s: Status| metrics.clone().any(|m| m.1 == s);
         if has(Status::Fail) {
             Decision::Fail
-        } else if metrics.iter().all(|m| m.2 == Status::NoData) {
+        } else if metrics.clone().all(|m| m.1 == Status::NoData) {
             Decision::NoData
         } else if metrics
-            .iter()
-            .any(|m| m.1 && matches!(m.2, Status::NoData | Status::Error))
+            .clone()
+            .any(|m| m.0 && matches!(m.1, Status::NoData | Status::Error))
             || has(Status::Open)
         {
             Decision::Inconclusive

@@ -541,13 +541,14 @@ impl Context<'_> {
         judgement: Judgement,
         reason: impl FnOnce() -> String,
     ) -> Finding {
-        // A decision reads judgements alone: no check name or reason is written.
-        let (name, reason) = if self.explain {
-            (check.to_string(), reason())
+        // A decision reads judgements alone (grouped by position, not by name): no
+        // metric or check name or reason is written.
+        let (metric, name, reason) = if self.explain {
+            (self.metric, check.to_string(), reason())
         } else {
-            (String::new(), String::new())
+            ("", String::new(), String::new())
         };
-        let mut f = Finding::bare(self.metric, "", judgement, self.required, reason);
+        let mut f = Finding::bare(metric, "", judgement, self.required, reason);
         f.check = name;
         f
     }
