@@ -1028,6 +1028,8 @@ fn apply(
         _ => 1,
     };
     let mut updated: Vec<Option<State>> = vec![None; spec.checks.len()];
+    let mut pending: Vec<Option<crate::sequential::paired::PendingPairs>> =
+        vec![None; spec.checks.len()];
     for (i, (c, s)) in spec.checks.iter().zip(&state.checks).enumerate() {
         match (c, s) {
             (Check::CountRate { .. }, _) => {
@@ -1067,19 +1069,21 @@ fn apply(
                     updated[i] = Some(State::Spent(spent));
                 }
             }
+            // The paired states grow with every tick: checked here, added in place
+            // below once every check has accepted the observation (no copy).
+            (Check::SignedRank, State::Pairs(pairs)) => {
+                pending[i] = Some(pairs.prepare(&points.0, &points.1)?);
+            }
+            (Check::Paired | Check::PairedWithTails, State::Paired(test)) => {
+                pending[i] = Some(test.prepare(&points.0, &points.1)?);
+            }
             (Check::SignedRank, _) => {
-                let mut pairs = match s {
-                    State::Pairs(p) => p.clone(),
-                    _ => crate::sequential::paired::Pairs::default(),
-                };
+                let mut pairs = crate::sequential::paired::Pairs::default();
                 pairs.push(&points.0, &points.1)?;
                 updated[i] = Some(State::Pairs(pairs));
             }
             (Check::Paired | Check::PairedWithTails, _) => {
-                let mut test = match s {
-                    State::Paired(t) => t.clone(),
-                    _ => check::new_paired_test(c, &for_check(&ctx, alphas, i))?,
-                };
+                let mut test = check::new_paired_test(c, &for_check(&ctx, alphas, i))?;
                 test.update(&points.0, &points.1)?;
                 updated[i] = Some(State::Paired(test));
             }
@@ -1114,9 +1118,14 @@ fn apply(
             }
         }
     }
-    for (s, u) in state.checks.iter_mut().zip(updated) {
+    for ((s, u), p) in state.checks.iter_mut().zip(updated).zip(&pending) {
         if let Some(u) = u {
             *s = u;
+        }
+        match (s, p) {
+            (State::Pairs(pairs), Some(p)) => pairs.commit(p),
+            (State::Paired(test), Some(p)) => test.commit(p),
+            _ => {}
         }
     }
     // The burn check's window: push the canary's counts, keep the longest window.

@@ -203,32 +203,57 @@ fn check_sum(sum: f64) -> Result<(), Error> {
     }
 }
 
+/// One tick's pairs, checked against a state and not yet added: what
+/// [`Pairs::prepare`] returns and [`Pairs::commit`] adds. Checking first lets a
+/// caller validate several updates before changing anything, without copying the
+/// states it may have to leave unchanged.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingPairs {
+    pairs: Vec<(f64, f64)>,
+    baseline_sum: f64,
+}
+
 impl Pairs {
-    /// Adds one tick's pairs ([`crate::input::tick_pairs`]: by position, or the two
-    /// medians when the sides differ in length, none when a side is empty), all or
-    /// nothing, and returns them. O(log n) comparisons per pair.
+    /// Checks one tick's pairs ([`crate::input::tick_pairs`]: by position, or the
+    /// two medians when the sides differ in length, none when a side is empty)
+    /// against this state, changing nothing.
     ///
     /// # Errors
     /// - [`Error::NonFinite`] for a non-finite value or difference and
     ///   [`Error::InvalidParameter`] for a running sum that overflows.
-    pub(crate) fn push(
-        &mut self,
-        baseline: &[f64],
-        canary: &[f64],
-    ) -> Result<Vec<(f64, f64)>, Error> {
+    pub(crate) fn prepare(&self, baseline: &[f64], canary: &[f64]) -> Result<PendingPairs, Error> {
         check_finite(baseline)?;
         check_finite(canary)?;
         let pairs = crate::input::tick_pairs(baseline, canary);
-        let diffs: Vec<f64> = pairs.iter().map(|&(b, c)| c - b).collect();
-        check_finite(&diffs)?;
-        let sum = self.baseline_sum + pairs.iter().map(|p| p.0).sum::<f64>();
-        check_sum(sum)?;
-        for d in diffs {
-            self.differences.insert(d + 0.0); // −0 folded into +0
+        for &(b, c) in &pairs {
+            check_finite(&[c - b])?;
         }
-        self.baseline_sum = sum;
-        self.baseline_n += pairs.len() as u64;
-        Ok(pairs)
+        let baseline_sum = self.baseline_sum + pairs.iter().map(|p| p.0).sum::<f64>();
+        check_sum(baseline_sum)?;
+        Ok(PendingPairs {
+            pairs,
+            baseline_sum,
+        })
+    }
+
+    /// Adds pairs checked by [`Pairs::prepare`] on this same state. O(log n)
+    /// comparisons per pair.
+    pub(crate) fn commit(&mut self, pending: &PendingPairs) {
+        for &(b, c) in &pending.pairs {
+            self.differences.insert(c - b + 0.0); // −0 folded into +0
+        }
+        self.baseline_sum = pending.baseline_sum;
+        self.baseline_n += pending.pairs.len() as u64;
+    }
+
+    /// [`Pairs::prepare`] then [`Pairs::commit`]: all or nothing.
+    ///
+    /// # Errors
+    /// As [`Pairs::prepare`].
+    pub(crate) fn push(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
+        let pending = self.prepare(baseline, canary)?;
+        self.commit(&pending);
+        Ok(())
     }
 
     /// The number of pairs.
@@ -500,11 +525,25 @@ impl SignTest {
     ///   [`Error::InvalidParameter`] for a running sum that overflows; the state is
     ///   unchanged.
     pub fn update(&mut self, baseline: &[f64], canary: &[f64]) -> Result<(), Error> {
-        let pairs = self.pairs.push(baseline, canary)?;
-        if let Some(t) = &mut self.tails {
-            t.push(&pairs);
-        }
+        let pending = self.pairs.prepare(baseline, canary)?;
+        self.commit(&pending);
         Ok(())
+    }
+
+    /// Checks one tick's pairs against this test, changing nothing.
+    ///
+    /// # Errors
+    /// As [`SignTest::update`].
+    pub(crate) fn prepare(&self, baseline: &[f64], canary: &[f64]) -> Result<PendingPairs, Error> {
+        self.pairs.prepare(baseline, canary)
+    }
+
+    /// Adds pairs checked by [`SignTest::prepare`] on this same state.
+    pub(crate) fn commit(&mut self, pending: &PendingPairs) {
+        self.pairs.commit(pending);
+        if let Some(t) = &mut self.tails {
+            t.push(&pending.pairs);
+        }
     }
 
     /// The number of pairs seen.
