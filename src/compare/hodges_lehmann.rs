@@ -147,11 +147,26 @@ impl<'a> Differences<'a> {
                 let (_, v, _) = cand.select_nth_unstable_by(idx, |a, b| a.total_cmp(b));
                 return *v;
             }
-            // Draw candidate ranks, sort them, and map them to (row, column) in one
-            // sequential pass over the prefix sums (cheaper than a binary search each).
+            // Draw candidate ranks, one uniformly in each of `samples` equal strata of
+            // [0, total) (so they come out sorted, with no sort, and cover the range
+            // more evenly than independent draws), and map them to (row, column) in
+            // one sequential pass over the prefix sums (cheaper than a binary search
+            // each).
             draws.clear();
-            draws.extend((0..samples).map(|_| rng.below_wide(total)));
-            draws.sort_unstable();
+            // Stratum j is [⌊j·total/s⌋, ⌊(j + 1)·total/s⌋), its ends stepped without
+            // a division per stratum: each is q or q + 1 long (Bresenham).
+            let strata = samples as u128;
+            let (q, r) = (total / strata, total % strata);
+            let (mut start, mut carry) = (0u128, 0u128);
+            for _ in 0..samples {
+                carry += r;
+                let width = q + u128::from(carry >= strata);
+                if carry >= strata {
+                    carry -= strata;
+                }
+                draws.push(start + rng.below_wide(width.max(1)));
+                start += width;
+            }
             sample.clear();
             let mut row = 0usize;
             for &r in &draws {
