@@ -16,7 +16,7 @@ use canary_judge::{Direction, EventCounts};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 fn benches(c: &mut Criterion) {
-    let mut counts = CountRateTest::new(0.9, 0.1, canary_judge::Alpha::FIVE_PERCENT).unwrap();
+    let mut counts = CountRateTest::new(0.1, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     let mut i = 0u64;
     c.bench_function("sequential/update/count_rate", |b| {
         b.iter(|| {
@@ -74,7 +74,7 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("sequential/check");
     for &n in &[1_000u64, 10_000, 100_000, 1_000_000] {
-        let mut counts = CountRateTest::new(0.9, 0.1, canary_judge::Alpha::FIVE_PERCENT).unwrap();
+        let mut counts = CountRateTest::new(0.1, canary_judge::Alpha::FIVE_PERCENT).unwrap();
         counts.update(n * 9 / 10, n / 10 + n / 200).unwrap();
         group.bench_with_input(BenchmarkId::new("count_rate", n), &counts, |b, t| {
             b.iter(|| black_box(t.clone()).check())

@@ -71,7 +71,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         if let Ok(labels) = std::fs::read(format!("{dir}/events_{n}.u8")) {
             let mut log_e = 0.0;
             let t = best(3, || {
-                let mut test = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT)?
+                let mut test = CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT)?
                     .alternative(Sidedness::TwoSided)?;
                 for &l in &labels {
                     test.update(u64::from(l == 0), u64::from(l == 1))?;

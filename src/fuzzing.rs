@@ -613,7 +613,7 @@ pub fn sequential(data: &[u8]) {
     } else {
         Sidedness::TwoSided
     };
-    let Ok(Ok(mut counts)) = CountRateTest::new(1.0 - share, share, crate::Alpha::FIVE_PERCENT)
+    let Ok(Ok(mut counts)) = CountRateTest::new(share, crate::Alpha::FIVE_PERCENT)
         .and_then(|t| t.concentration(1.0 + f64::from(opts)))
         .map(|t| t.alternative(alternative))
     else {

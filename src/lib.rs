@@ -83,7 +83,7 @@
 //! use canary_judge::sequential::{counts::CountRateTest, SequentialTest, Signal};
 //! // 5% of traffic on the canary; errors per scrape interval, checked every time;
 //! // up to 50% more errors per request are tolerated.
-//! let mut errors = CountRateTest::new(0.95, 0.05, Alpha::ONE_PERCENT)?
+//! let mut errors = CountRateTest::new(0.05, Alpha::ONE_PERCENT)?
 //!     .margin(Margin::Relative(0.5))?;
 //! for (baseline, canary) in [(120, 9), (131, 14), (118, 12), (125, 15)] {
 //!     errors.update(baseline, canary)?;

@@ -142,7 +142,7 @@ fn count_rate_check_is_the_sequential_test() {
             .direction(Direction::HigherIsWorse),
     ]);
     let mut a = Analysis::new(plan).unwrap();
-    let mut t = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::ONE_PERCENT).unwrap();
+    let mut t = CountRateTest::new(0.5, canary_judge::Alpha::ONE_PERCENT).unwrap();
     let mut g = Gen::new(5);
     let mut failed_at = None;
     for tick in 0..200u64 {

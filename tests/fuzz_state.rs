@@ -44,7 +44,7 @@ fn write_state_seeds() {
         0,
         serde_json::to_string(&Objective::new(0.999).unwrap()).unwrap(),
     );
-    let mut c = CountRateTest::new(0.9, 0.1, canary_judge::Alpha::FIVE_PERCENT).unwrap();
+    let mut c = CountRateTest::new(0.1, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     c.update(100, 20).unwrap();
     c.check();
     add(1, serde_json::to_string(&c).unwrap());

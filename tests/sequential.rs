@@ -44,7 +44,7 @@ fn count_rate_matches_savvi_and_closed_forms() {
             f(&case["canary_share"]),
             f(&case["k"]),
         );
-        let mut two = CountRateTest::new(rb, rc, canary_judge::Alpha::FIVE_PERCENT)
+        let mut two = CountRateTest::new(rc, canary_judge::Alpha::FIVE_PERCENT)
             .unwrap()
             .concentration(k)
             .unwrap()
@@ -211,14 +211,10 @@ fn count_rate_false_alarms_stay_below_alpha_with_a_check_after_every_event() {
         let paths = 400;
         let mut rejected = 0;
         for _ in 0..paths {
-            let mut t = CountRateTest::new(
-                1.0 - canary_share,
-                canary_share,
-                canary_judge::Alpha::FIVE_PERCENT,
-            )
-            .unwrap()
-            .alternative(alternative)
-            .unwrap();
+            let mut t = CountRateTest::new(canary_share, canary_judge::Alpha::FIVE_PERCENT)
+                .unwrap()
+                .alternative(alternative)
+                .unwrap();
             for _ in 0..2000 {
                 let canary = bernoulli(&mut rng, canary_share);
                 t.update(u64::from(!canary), u64::from(canary)).unwrap();
@@ -247,7 +243,7 @@ fn count_rate_detects_regressions_about_as_fast_as_the_reference_table() {
         let theta = ratio / (1.0 + ratio);
         let mut stops: Vec<f64> = (0..200)
             .map(|_| {
-                let mut t = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT)
+                let mut t = CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT)
                     .unwrap()
                     .alternative(alternative)
                     .unwrap();
@@ -377,7 +373,7 @@ fn peeking_at_a_fixed_horizon_z_test_inflates_false_alarms() {
     let mut rng = Rng::new(0x0000_7eee_0000_0005);
     let (paths, mut naive, mut anytime) = (300, 0, 0);
     for _ in 0..paths {
-        let mut t = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT)
+        let mut t = CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT)
             .unwrap()
             .alternative(Sidedness::TwoSided)
             .unwrap();
@@ -407,25 +403,25 @@ fn peeking_at_a_fixed_horizon_z_test_inflates_false_alarms() {
 
 #[test]
 fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
-    assert!(CountRateTest::new(0.6, 0.6, canary_judge::Alpha::FIVE_PERCENT).is_err());
-    assert!(CountRateTest::new(0.0, 1.0, canary_judge::Alpha::FIVE_PERCENT).is_err());
-    assert!(CountRateTest::new(f64::NAN, 0.5, canary_judge::Alpha::FIVE_PERCENT).is_err());
+    assert!(CountRateTest::new(1.0, canary_judge::Alpha::FIVE_PERCENT).is_err());
+    assert!(CountRateTest::new(0.0, canary_judge::Alpha::FIVE_PERCENT).is_err());
+    assert!(CountRateTest::new(f64::NAN, canary_judge::Alpha::FIVE_PERCENT).is_err());
     // An alpha outside (0, 1) cannot even be built: the type carries the check.
     assert!(canary_judge::Alpha::new(1.0).is_err());
     assert!(
-        CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT)
+        CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT)
             .unwrap()
             .margin(canary_judge::Margin::Relative(-0.1))
             .is_err()
     );
     // The count test sees counts, not rates: an absolute margin has no unit there.
     assert!(
-        CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT)
+        CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT)
             .unwrap()
             .margin(canary_judge::Margin::Absolute(0.1))
             .is_err()
     );
-    let mut t = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT).unwrap();
+    let mut t = CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     t.update_cumulative(10, 10).unwrap();
     let before = t.clone();
     assert!(t.update_cumulative(9, 12).is_err()); // a decreasing counter
@@ -435,7 +431,7 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
     // Counts beyond 2^40 per arm are refused (the one-sided e-value's continued
     // fraction needs O(√n) terms: at 2^63 events a check took seconds and lost
     // accuracy, found by fuzzing the Analysis); at the limit the check is finite.
-    let mut huge = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT).unwrap();
+    let mut huge = CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     assert!(huge.update(u64::MAX / 2 + 7, u64::MAX / 2 + 9).is_err());
     assert!(huge.update(1 << 40, 0).is_ok());
     assert!(huge.update(1, 0).is_err());
@@ -537,7 +533,7 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
 
 #[test]
 fn billions_of_events_stay_finite() {
-    let mut t = CountRateTest::new(0.9, 0.1, canary_judge::Alpha::ONE_PERCENT).unwrap();
+    let mut t = CountRateTest::new(0.1, canary_judge::Alpha::ONE_PERCENT).unwrap();
     t.update(900_000_000_000, 100_000_000_000).unwrap();
     let r = t.check();
     assert!(
@@ -572,7 +568,7 @@ fn billions_of_events_stay_finite() {
 #[cfg(feature = "serde")]
 #[test]
 fn state_resumes_bit_for_bit_through_json() {
-    let mut t = CountRateTest::new(0.8, 0.2, canary_judge::Alpha::FIVE_PERCENT)
+    let mut t = CountRateTest::new(0.2, canary_judge::Alpha::FIVE_PERCENT)
         .unwrap()
         .margin(canary_judge::Margin::Relative(0.25))
         .unwrap();
@@ -676,7 +672,7 @@ fn state_resumes_bit_for_bit_through_json() {
 
 #[test]
 fn shards_merge_to_the_whole() {
-    let mut whole = CountRateTest::new(0.7, 0.3, canary_judge::Alpha::FIVE_PERCENT).unwrap();
+    let mut whole = CountRateTest::new(0.3, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     let mut a = whole.clone();
     let b_shard = {
         let mut b = whole.clone();
@@ -688,7 +684,7 @@ fn shards_merge_to_the_whole() {
     a.merge(&b_shard).unwrap();
     assert_eq!(a.counts(), whole.counts());
     assert_eq!(a.check(), whole.check());
-    let other = CountRateTest::new(0.5, 0.5, canary_judge::Alpha::FIVE_PERCENT).unwrap();
+    let other = CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     assert!(a.merge(&other).is_err());
 
     // Means: moments combine exactly (to rounding).
@@ -1292,7 +1288,7 @@ fn relative_margins_resolve_against_the_baseline_level() {
         },
     );
     // The count test: a relative margin is a bound on the rate ratio, 1 + m.
-    let t = CountRateTest::new(0.5, 0.5, alpha).unwrap();
+    let t = CountRateTest::new(0.5, alpha).unwrap();
     let mut tight = t.clone().margin(Margin::Relative(0.001)).unwrap();
     let mut loose = t.margin(Margin::Relative(0.3)).unwrap();
     for _ in 0..200 {

@@ -47,7 +47,7 @@ fn objectives_outside_zero_one_do_not_load() {
 
 #[test]
 fn count_rate_tests_with_bad_parameters_or_state_do_not_load() {
-    let mut t = CountRateTest::new(0.9, 0.1, canary_judge::Alpha::FIVE_PERCENT).unwrap();
+    let mut t = CountRateTest::new(0.1, canary_judge::Alpha::FIVE_PERCENT).unwrap();
     t.update(100, 20).unwrap();
     t.check();
     // A valid state still round-trips.

@@ -1003,7 +1003,7 @@ pub(crate) fn new_count_test(check: &Check, ctx: &Context<'_>) -> Result<CountRa
         Check::CountRate { canary_share } => canary_share,
         _ => 0.5,
     };
-    let test = CountRateTest::new(1.0 - share, share, ctx.alpha)?;
+    let test = CountRateTest::new(share, ctx.alpha)?;
     if ctx.direction == Direction::Either {
         test.alternative(crate::sequential::Sidedness::TwoSided)
     } else {

@@ -51,7 +51,7 @@ use crate::{Alpha, Error, Margin};
 /// use canary_judge::Alpha;
 /// use canary_judge::sequential::{counts::CountRateTest, Signal, SequentialTest};
 /// // 10% of traffic on the canary; one check per minute of (baseline, canary) errors.
-/// let mut test = CountRateTest::new(0.9, 0.1, Alpha::FIVE_PERCENT)?;
+/// let mut test = CountRateTest::new(0.1, Alpha::FIVE_PERCENT)?;
 /// let minutes = [(45, 9), (51, 12), (38, 14), (60, 17), (47, 15)];
 /// let mut decision = Signal::Continue;
 /// for (baseline, canary) in minutes {
@@ -130,14 +130,16 @@ fn check_shares(baseline_share: f64, canary_share: f64) -> Result<(), Error> {
 }
 
 impl CountRateTest {
-    /// A one-sided test at level `alpha` with traffic shares for baseline and canary
-    /// (they must sum to 1), k = 100 and margin 0.
+    /// A one-sided test at level `alpha` for a canary that receives `canary_share` of
+    /// the traffic (the baseline receives the rest), with k = 100 and margin 0. One
+    /// share, not two: two numbers that must sum to 1 could be swapped silently.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] if a share is not in (0, 1) or the two do not
-    ///   sum to 1 (within 1e-9).
-    /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
-    pub fn new(baseline_share: f64, canary_share: f64, alpha: Alpha) -> Result<Self, Error> {
+    /// - [`Error::InvalidParameter`] unless 0 < canary_share < 1 (and 1 − share < 1
+    ///   in floating point, i.e. share ≥ about 1.1e-16).
+    pub fn new(canary_share: f64, alpha: Alpha) -> Result<Self, Error> {
+        check_unit("canary's traffic share", canary_share)?;
+        let baseline_share = 1.0 - canary_share;
         check_shares(baseline_share, canary_share)?;
         Ok(Self {
             baseline_share,
@@ -202,7 +204,7 @@ impl CountRateTest {
     /// ```
     /// use canary_judge::sequential::counts::CountRateTest;
     /// use canary_judge::{Alpha, Margin};
-    /// let t = CountRateTest::new(0.5, 0.5, Alpha::ONE_PERCENT)?;
+    /// let t = CountRateTest::new(0.5, Alpha::ONE_PERCENT)?;
     /// assert!(t.clone().margin(Margin::Absolute(0.01)).is_err());
     /// let t = t.margin(Margin::Relative(0.2))?;
     /// # Ok::<(), canary_judge::Error>(())
@@ -487,8 +489,7 @@ mod tests {
             (1_000_000_000_000, 3),
         ] {
             for alpha in [0.05, 1e-6] {
-                let mut t =
-                    CountRateTest::new(0.5, 0.5, crate::Alpha::new(alpha).unwrap()).unwrap();
+                let mut t = CountRateTest::new(0.5, crate::Alpha::new(alpha).unwrap()).unwrap();
                 t.update(nb, nc).unwrap();
                 let c = t.ln_marginal() + alpha.ln();
                 let f = |theta: f64| {

@@ -44,7 +44,6 @@ fn sequential_states_reload_bit_for_bit() {
     for _ in 0..300 {
         let share = 0.01 + 0.98 * rng.uniform_open();
         let mut c = CountRateTest::new(
-            1.0 - share,
             share,
             canary_judge::Alpha::new(0.01 + 0.1 * rng.uniform_open()).unwrap(),
         )
