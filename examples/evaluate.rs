@@ -37,7 +37,7 @@ const GROUPS: [&str; 5] = [
 
 /// The methods compared: the default, the three baselines, and the default's
 /// looks with relative margins (for adjacent windows, which are not exchangeable).
-const METHODS: [Method; 9] = [
+const METHODS: [Method; 10] = [
     Method::Default,
     Method::RankFinal,
     Method::RankEveryTick,
@@ -45,6 +45,7 @@ const METHODS: [Method; 9] = [
     Method::DefaultWithMargin(5),
     Method::DefaultWithMargin(10),
     Method::DefaultWithMargin(20),
+    Method::DefaultWithMarginFrom(5, 80),
     Method::RankFinalWithMargin(5),
     Method::CountRateEveryTick,
 ];

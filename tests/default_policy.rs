@@ -71,6 +71,13 @@ fn invalid_family_settings_are_refused_naming_the_field() {
             "{err}"
         );
     }
+    for share in [-0.1, 1.01, f64::NAN] {
+        let plan = Plan::new(vec![MetricSpec::new("m", [Check::Paired])]).policy(Policy {
+            family: Some(Family::new(Alpha::FIVE_PERCENT).earliest_pass(share)),
+        });
+        let err = Analysis::new(plan).unwrap_err();
+        assert!(err.to_string().contains("earliest_pass"), "{err}");
+    }
     // A metric's own α would be silently overridden: refused.
     let plan = guarded(
         vec![MetricSpec::new("latency", [Check::Paired]).alpha(Alpha::ONE_PERCENT)],
@@ -94,10 +101,17 @@ fn family_loads_only_when_valid_and_round_trips() {
     assert_eq!(back, policy);
     let default: Policy = serde_json::from_str(r#"{"family":{"alpha":0.05}}"#).unwrap();
     assert_eq!(default.family.unwrap().anytime_share, 0.5);
+    assert_eq!(default.family.unwrap().earliest_pass, 0.0);
+    let later = Policy {
+        family: Some(Family::new(Alpha::FIVE_PERCENT).earliest_pass(0.75)),
+    };
+    let back: Policy = serde_json::from_str(&serde_json::to_string(&later).unwrap()).unwrap();
+    assert_eq!(back, later);
     for bad in [
         r#"{"family":{"alpha":0.05,"anytime_share":1.5}}"#,
         r#"{"family":{"alpha":0.05,"anytime_share":0}}"#,
         r#"{"family":{"alpha":1.5}}"#,
+        r#"{"family":{"alpha":0.05,"earliest_pass":2}}"#,
     ] {
         assert!(serde_json::from_str::<Policy>(bad).is_err(), "{bad}");
     }
@@ -209,6 +223,43 @@ fn metric_passes_early_when_its_anytime_checks_clear_the_margin() {
         "{}",
         v.findings[1].reason
     );
+}
+
+/// With [`Family::earliest_pass`] the same clearly better canary is kept waiting
+/// (inconclusive) until that share of the planned ticks, then passes; a regression
+/// still fails before it.
+#[test]
+fn no_early_pass_before_the_earliest_pass() {
+    let plan = |from: f64| {
+        Plan::new(vec![
+            MetricSpec::new("latency", [Check::Paired, Check::SignedRank])
+                .direction(Direction::HigherIsWorse)
+                .margin(Margin::Relative(0.05)),
+        ])
+        .planned_ticks(200)
+        .policy(Policy {
+            family: Some(Family::new(Alpha::FIVE_PERCENT).earliest_pass(from)),
+        })
+    };
+    let first = |from: f64, ratio: f64| {
+        let mut a = Analysis::new(plan(from)).unwrap();
+        for t in 0..200u64 {
+            let b = 100.0 + (t % 5) as f64;
+            a.observe(t, "latency", &values(b, b * ratio)).unwrap();
+            match a.decide(t).unwrap() {
+                Decision::Inconclusive => {}
+                decision => return Some((t + 1, decision)),
+            }
+        }
+        None
+    };
+    let (free, decision) = first(0.0, 0.7).expect("passes early");
+    assert_eq!(decision, Decision::Pass);
+    assert!(free < 100, "{free}");
+    assert_eq!(first(0.5, 0.7), Some((100, Decision::Pass)));
+    let (t, decision) = first(0.5, 1.5).expect("fails");
+    assert_eq!(decision, Decision::Fail);
+    assert!(t < 100, "{t}");
 }
 
 /// One tick of three metrics sharing a load: latency and CPU values and error

@@ -8,6 +8,7 @@
 
 use canary_judge::analysis::{Analysis, MetricKind, MetricSpec, Observation, Plan};
 use canary_judge::check::kayenta::{KayentaConfig, KayentaLabel, classify};
+use canary_judge::policy::Family;
 use canary_judge::{Alpha, Check, Decision, Direction, EventCounts, Margin, Policy, Sample};
 
 use super::corpus::{Canary, Kind};
@@ -34,6 +35,11 @@ pub enum Method {
     /// sign test (no tail bets: they need a zero margin) and the signed-rank test
     /// against the margin, under [`Policy::guarded`].
     DefaultWithMargin(u32),
+    /// [`Method::DefaultWithMargin`] (first field, per mille) with no early pass
+    /// before this many per cent of the planned ticks ([`Family::earliest_pass`]).
+    ///
+    /// [`Family::earliest_pass`]: canary_judge::policy::Family::earliest_pass
+    DefaultWithMarginFrom(u32, u32),
     /// Mann–Whitney at the planned end against a relative margin of this many per
     /// mille (the rank check fails when significant and its shift interval lies
     /// beyond the margin).
@@ -60,6 +66,10 @@ impl Method {
             Self::RankEveryTick => "MW every tick".into(),
             Self::KayentaGrowing => "Kayenta x10".into(),
             Self::DefaultWithMargin(m) => format!("default, margin {}%", f64::from(m) / 10.0),
+            Self::DefaultWithMarginFrom(m, from) => format!(
+                "default, margin {}%, pass from {from}%",
+                f64::from(m) / 10.0
+            ),
             Self::RankFinalWithMargin(m) => format!("MW final, margin {}%", f64::from(m) / 10.0),
             Self::CountRateEveryTick => "count rate every tick".into(),
         }
@@ -100,14 +110,17 @@ pub fn default_plan(ticks: usize, alpha: Alpha) -> Plan {
     .policy(Policy::guarded(alpha))
 }
 
-fn margin_plan(ticks: usize, alpha: Alpha, per_mille: u32) -> Plan {
+fn margin_plan(ticks: usize, alpha: Alpha, per_mille: u32, from_percent: u32) -> Plan {
+    let family = Family::new(alpha).earliest_pass(f64::from(from_percent) / 100.0);
     Plan::new(vec![
         MetricSpec::new("m", [Check::Paired, Check::SignedRank])
             .direction(Direction::HigherIsWorse)
             .margin(Margin::Relative(f64::from(per_mille) / 1000.0)),
     ])
     .planned_ticks(ticks as u64)
-    .policy(Policy::guarded(alpha))
+    .policy(Policy {
+        family: Some(family),
+    })
 }
 
 fn count_rate_plan(ticks: usize, alpha: Alpha) -> Plan {
@@ -182,7 +195,10 @@ pub fn run(method: Method, canary: &Canary, alpha: Alpha) -> FailedAt {
         Method::RankEveryTick => drive(rank_plan(n, alpha, 0), canary, true, false),
         Method::RankFinalWithMargin(m) => drive(rank_plan(n, alpha, m), canary, false, false),
         Method::KayentaGrowing => kayenta(canary),
-        Method::DefaultWithMargin(m) => drive(margin_plan(n, alpha, m), canary, true, true),
+        Method::DefaultWithMargin(m) => drive(margin_plan(n, alpha, m, 0), canary, true, true),
+        Method::DefaultWithMarginFrom(m, from) => {
+            drive(margin_plan(n, alpha, m, from), canary, true, true)
+        }
         Method::CountRateEveryTick => drive(count_rate_plan(n, alpha), canary, true, false),
     }
 }
