@@ -903,6 +903,15 @@ impl Analysis {
     }
 }
 
+/// An update checked against a check's state, applied once the whole observation
+/// is accepted.
+enum Pending {
+    /// A tick's pairs for the signed-rank pairs or the sign test.
+    Pairs(crate::sequential::paired::PendingPairs),
+    /// The count test's running totals after the observation.
+    Counts((u64, u64)),
+}
+
 /// Applies one observation to a metric's state, all or nothing.
 fn apply(
     spec: &MetricSpec,
@@ -1021,29 +1030,36 @@ fn apply(
         };
         pool.check_room(points.0.len(), points.1.len())?;
     }
-    // The small sequential tests are updated on copies; the quantile tests in place
-    // last (their updates cannot fail once the values are finite and the mode fits).
+    // Fresh states and the small t-test and budget states are built or updated on
+    // copies, the growing ones checked now and updated in place at the end, the
+    // quantile tests in place last (their updates cannot fail once the values are
+    // finite and the mode fits).
     let first_batch = match observation {
         Observation::Values { baseline, .. } => baseline.len(),
         _ => 1,
     };
-    let mut updated: Vec<Option<State>> = vec![None; spec.checks.len()];
-    let mut pending: Vec<Option<crate::sequential::paired::PendingPairs>> =
-        vec![None; spec.checks.len()];
+    // Replaced states, and updates checked here and applied in place once every
+    // check has accepted the observation (no copy of a growing state). Empty vectors
+    // do not allocate.
+    let mut updated: Vec<(usize, State)> = Vec::new();
+    let mut pending: Vec<(usize, Pending)> = Vec::new();
     for (i, (c, s)) in spec.checks.iter().zip(&state.checks).enumerate() {
         match (c, s) {
+            (Check::CountRate { .. }, State::CountRate(test)) => {
+                if let Observation::Counts { baseline, canary } = observation {
+                    let totals = test.totals_after(baseline.events(), canary.events())?;
+                    pending.push((i, Pending::Counts(totals)));
+                }
+            }
             (Check::CountRate { .. }, _) => {
                 let (Observation::Counts { baseline, canary }, mut test) = (
                     observation,
-                    match s {
-                        State::CountRate(t) => t.clone(),
-                        _ => check::new_count_test(c, &for_check(&ctx, alphas, i))?,
-                    },
+                    check::new_count_test(c, &for_check(&ctx, alphas, i))?,
                 ) else {
                     continue; // unreachable: the kind was checked above
                 };
                 test.update(baseline.events(), canary.events())?;
-                updated[i] = Some(State::CountRate(test));
+                updated.push((i, State::CountRate(test)));
             }
             (Check::BudgetGate { .. }, State::Spent(spent)) => {
                 if let Observation::Counts { canary, .. } = observation {
@@ -1066,26 +1082,26 @@ fn apply(
                             "budget gate's cumulative total",
                         )?,
                     )?;
-                    updated[i] = Some(State::Spent(spent));
+                    updated.push((i, State::Spent(spent)));
                 }
             }
             // The paired states grow with every tick: checked here, added in place
             // below once every check has accepted the observation (no copy).
             (Check::SignedRank, State::Pairs(pairs)) => {
-                pending[i] = Some(pairs.prepare(&points.0, &points.1)?);
+                pending.push((i, Pending::Pairs(pairs.prepare(&points.0, &points.1)?)));
             }
             (Check::Paired | Check::PairedWithTails, State::Paired(test)) => {
-                pending[i] = Some(test.prepare(&points.0, &points.1)?);
+                pending.push((i, Pending::Pairs(test.prepare(&points.0, &points.1)?)));
             }
             (Check::SignedRank, _) => {
                 let mut pairs = crate::sequential::paired::Pairs::default();
                 pairs.push(&points.0, &points.1)?;
-                updated[i] = Some(State::Pairs(pairs));
+                updated.push((i, State::Pairs(pairs)));
             }
             (Check::Paired | Check::PairedWithTails, _) => {
                 let mut test = check::new_paired_test(c, &for_check(&ctx, alphas, i))?;
                 test.update(&points.0, &points.1)?;
-                updated[i] = Some(State::Paired(test));
+                updated.push((i, State::Paired(test)));
             }
             (Check::Mean, _) => {
                 let mut test = match s {
@@ -1093,7 +1109,7 @@ fn apply(
                     _ => check::new_mean_test(&for_check(&ctx, alphas, i))?,
                 };
                 test.update(&points.0, &points.1)?;
-                updated[i] = Some(State::Mean(test));
+                updated.push((i, State::Mean(test)));
             }
             _ => {}
         }
@@ -1118,14 +1134,15 @@ fn apply(
             }
         }
     }
-    for ((s, u), p) in state.checks.iter_mut().zip(updated).zip(&pending) {
-        if let Some(u) = u {
-            *s = u;
-        }
-        match (s, p) {
-            (State::Pairs(pairs), Some(p)) => pairs.commit(p),
-            (State::Paired(test), Some(p)) => test.commit(p),
-            _ => {}
+    for (i, u) in updated {
+        state.checks[i] = u;
+    }
+    for (i, p) in &pending {
+        match (&mut state.checks[*i], p) {
+            (State::Pairs(pairs), Pending::Pairs(p)) => pairs.commit(p),
+            (State::Paired(test), Pending::Pairs(p)) => test.commit(p),
+            (State::CountRate(test), Pending::Counts(totals)) => test.set_totals(*totals),
+            _ => {} // unreachable: each was checked against this state above
         }
     }
     // The burn check's window: push the canary's counts, keep the longest window.

@@ -1027,3 +1027,41 @@ fn signed_rank_check_is_the_test_on_shifted_pairs() {
     );
     assert_eq!(a, before);
 }
+
+/// A count observation that would carry the count test past its 2^40 events is
+/// refused whole: the count test, the rank pool and the paired checks on the same
+/// metric (updated in place only once every check accepted) are all unchanged, and
+/// the analysis goes on as before.
+#[test]
+fn a_count_overflow_changes_no_check_of_the_metric() {
+    let plan = Plan::new(vec![MetricSpec::new(
+        "errors",
+        // The count test last: the paired checks have accepted the observation
+        // (and would grow) by the time it refuses.
+        [
+            Check::Rank,
+            Check::PairedWithTails,
+            Check::SignedRank,
+            Check::CountRate { canary_share: 0.5 },
+        ],
+    )])
+    .planned_ticks(20);
+    let counts = |b: u64, c: u64| Observation::Counts {
+        baseline: EventCounts::new(b, 1 << 42).unwrap(),
+        canary: EventCounts::new(c, 1 << 42).unwrap(),
+    };
+    let mut a = Analysis::new(plan).unwrap();
+    for t in 0..10u64 {
+        a.observe(t, "errors", &counts(3 + t % 4, 4 + t % 3))
+            .unwrap();
+    }
+    let before = a.clone();
+    let too_many = counts(1 << 40, 2);
+    let e = a.observe(10, "errors", &too_many).unwrap_err();
+    assert!(e.to_string().contains("2^40"), "{e}");
+    assert_eq!(a, before);
+    // Still accepts what fits, and decides.
+    a.observe(10, "errors", &counts(5, 5)).unwrap();
+    assert_ne!(a, before);
+    a.decide(10).unwrap();
+}

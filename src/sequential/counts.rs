@@ -221,6 +221,21 @@ impl CountRateTest {
     /// - [`Error::InvalidParameter`] if a running total would exceed
     ///   [`MAX_EVENTS`]; the state is unchanged.
     pub fn update(&mut self, baseline_events: u64, canary_events: u64) -> Result<(), Error> {
+        let totals = self.totals_after(baseline_events, canary_events)?;
+        self.set_totals(totals);
+        Ok(())
+    }
+
+    /// The running totals (baseline, canary) after adding these events, checked,
+    /// without changing anything.
+    ///
+    /// # Errors
+    /// As [`CountRateTest::update`].
+    pub(crate) fn totals_after(
+        &self,
+        baseline_events: u64,
+        canary_events: u64,
+    ) -> Result<(u64, u64), Error> {
         let (Some(b), Some(c)) = (
             self.baseline.checked_add(baseline_events),
             self.canary.checked_add(canary_events),
@@ -228,9 +243,13 @@ impl CountRateTest {
             return Err(too_many(u64::MAX));
         };
         check_events(b, c)?;
-        self.baseline = b;
-        self.canary = c;
-        Ok(())
+        Ok((b, c))
+    }
+
+    /// Sets totals from [`CountRateTest::totals_after`] on this same state.
+    pub(crate) fn set_totals(&mut self, (baseline, canary): (u64, u64)) {
+        self.baseline = baseline;
+        self.canary = canary;
     }
 
     /// Sets the running totals from cumulative counters (as scraped), which must not
