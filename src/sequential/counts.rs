@@ -409,50 +409,58 @@ fn check_events(baseline: u64, canary: u64) -> Result<(), Error> {
 /// crossing it, and the interval end stays on the wide (valid) side. Quadratic
 /// convergence: a handful of steps instead of bisection's ~45, two logarithms each.
 fn outer_root(n1: f64, n2: f64, c: f64, hat: f64) -> f64 {
-    use crate::num::special::ln_one_minus_exp;
-    let g = |s: f64| {
-        n1 * s
-            + if n2 > 0.0 {
-                n2 * ln_one_minus_exp(s)
-            } else {
-                0.0
-            }
-            - c
+    // g(s) and g'(s) = n₁ − n₂ eˢ/(1 − eˢ) from one exponential: expm1 near 0
+    // (where 1 − eˢ cancels), exp further out (where ln(1 − eˢ) = ln1p(−eˢ) keeps
+    // the tiny eˢ's relative accuracy, which n₂ up to 10^12 would magnify).
+    let eval = |s: f64| -> (f64, f64) {
+        if n2 <= 0.0 {
+            return (n1 * s - c, n1);
+        }
+        let (ln_rest, odds) = if s > -std::f64::consts::LN_2 {
+            let em1 = s.exp_m1();
+            ((-em1).ln(), (em1 + 1.0) / -em1)
+        } else {
+            let e = s.exp();
+            ((-e).ln_1p(), e / (1.0 - e))
+        };
+        (n1 * s + n2 * ln_rest - c, n1 - n2 * odds)
     };
-    let slope = |s: f64| n1 - if n2 > 0.0 { n2 / (-s).exp_m1() } else { 0.0 };
     let top = hat.ln();
-    // A start left of the root: from the quadratic model at the maximum (g'' =
-    // −n₂ eˢ/(1 − eˢ)² there), widened by half, then doubling away until g < 0
-    // (g → −∞ linearly as s → −∞ since n₁ > 0).
+    // A start from the quadratic model at the maximum (g'' = −n₂ eˢ/(1 − eˢ)²
+    // there), usually within a few percent of the root's distance. Started inside
+    // (g > 0), one Newton step lands outside, since the tangent of a concave
+    // function lies above it; otherwise (or if that fails) doubling away until
+    // g < 0 (g → −∞ linearly as s → −∞ since n₁ > 0). From outside the iterates
+    // rise monotonically to the root without crossing it.
     let curvature = if n2 > 0.0 && hat < 1.0 {
         n2 * hat / ((1.0 - hat) * (1.0 - hat))
     } else {
         0.0
     };
-    // The quadratic model's root: usually within a few percent of the distance.
-    // Started inside (g > 0), the first Newton step lands outside, since the
-    // tangent of a concave function lies above it; from there the iterates rise
-    // monotonically. Only a start past the model's reach doubles away.
-    let guess = (2.0 * g(top).max(0.0) / curvature).sqrt();
+    let guess = (2.0 * eval(top).0.max(0.0) / curvature).sqrt();
     let mut d = if guess.is_finite() && guess > 0.0 {
         guess.min(1.0)
     } else {
         1.0
     };
     let mut s = top - d;
-    if g(s) >= 0.0 && slope(s) > 0.0 {
-        s = (s - g(s) / slope(s)).min(top);
+    let (mut g, mut slope) = eval(s);
+    if g >= 0.0 && slope > 0.0 {
+        s = (s - g / slope).min(top);
+        (g, slope) = eval(s);
     }
-    while g(s) >= 0.0 && d < 1e300 {
+    while g >= 0.0 && d < 1e300 {
         d *= 2.0;
         s = top - d;
+        (g, slope) = eval(s);
     }
     for _ in 0..100 {
-        let step = -g(s) / slope(s);
+        let step = -g / slope;
         if step.is_nan() || step <= 1e-15 * s.abs().max(1.0) {
             break;
         }
         s = (s + step).min(top);
+        (g, slope) = eval(s);
     }
     s.exp()
 }
