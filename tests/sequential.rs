@@ -494,6 +494,16 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
         )
         .is_err()
     );
+    // Two numbers of one type in one constructor are never silently swappable: a
+    // horizon is at least 1 trial or observation, a probability or share below 1.
+    let five = canary_judge::Alpha::FIVE_PERCENT;
+    let up = Direction::HigherIsWorse;
+    assert!(BernoulliCs::new(five, 200.0, 0.05, up).is_ok());
+    assert!(BernoulliCs::new(five, 0.05, 200.0, up).is_err());
+    assert!(BernoulliCs::new(five, 0.5, 0.05, up).is_err());
+    use canary_judge::sequential::quantiles::QuantileTest;
+    assert!(QuantileTest::new(0.99, five, 500.0, up).is_ok());
+    assert!(QuantileTest::new(500.0, five, 0.99, up).is_err());
     assert!(
         Sprt::new(
             Hypotheses::Bernoulli { p0: 0.1, p1: 0.1 },

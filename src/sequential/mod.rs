@@ -340,6 +340,21 @@ pub(crate) fn check_positive(name: &'static str, value: f64) -> Result<(), Error
     }
 }
 
+/// Checks a tuning horizon (`t_opt`, observations or trials): finite and ≥ 1. Being
+/// at least 1 also makes it impossible to swap silently with a probability or share
+/// in (0, 1) in a constructor that takes both.
+pub(crate) fn check_horizon(value: f64) -> Result<(), Error> {
+    if value.is_finite() && value >= 1.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name: "t_opt",
+            expected: "finite and >= 1",
+            value,
+        })
+    }
+}
+
 /// Checks a parameter that must lie strictly between 0 and 1.
 pub(crate) fn check_unit(name: &'static str, value: f64) -> Result<(), Error> {
     if value > 0.0 && value < 1.0 {

@@ -215,7 +215,7 @@ impl crate::validated::Validate for BernoulliCs {
     /// The constructor's checks on t_opt and the target, the margin's; counts and
     /// monitor validate as they load.
     fn validate(&self) -> Result<(), Error> {
-        check_positive("t_opt", self.t_opt)?;
+        super::check_horizon(self.t_opt)?;
         check_unit("target proportion", self.target)?;
         check_margin(self.margin)
     }
@@ -227,9 +227,20 @@ impl BernoulliCs {
     ///
     /// # Errors
     /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
-    /// - [`Error::InvalidParameter`] unless t_opt is finite and > 0 and 0 < target < 1.
+    /// - [`Error::InvalidParameter`] unless t_opt is finite and ≥ 1 (a number of
+    ///   trials) and 0 < target < 1; so the two can never be swapped silently.
+    ///
+    /// # Example
+    /// ```
+    /// use canary_judge::{Alpha, Direction, sequential::proportions::BernoulliCs};
+    /// let up = Direction::HigherIsWorse;
+    /// assert!(BernoulliCs::new(Alpha::FIVE_PERCENT, 1000.0, 0.01, up).is_ok());
+    /// // Swapped: a target of 1000 and a horizon of 0.01 trials are both refused.
+    /// assert!(BernoulliCs::new(Alpha::FIVE_PERCENT, 0.01, 1000.0, up).is_err());
+    /// assert!(BernoulliCs::new(Alpha::FIVE_PERCENT, 0.5, 0.01, up).is_err());
+    /// ```
     pub fn new(alpha: Alpha, t_opt: f64, target: f64, direction: Direction) -> Result<Self, Error> {
-        check_positive("t_opt", t_opt)?;
+        super::check_horizon(t_opt)?;
         check_unit("target proportion", target)?;
         Ok(Self {
             t_opt,

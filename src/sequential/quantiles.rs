@@ -334,14 +334,7 @@ impl crate::validated::Validate for QuantileTest {
 
 fn check_parameters(p: f64, t_opt: f64) -> Result<(), Error> {
     check_unit("quantile probability", p)?;
-    if !(t_opt.is_finite() && t_opt >= 1.0) {
-        return Err(Error::InvalidParameter {
-            name: "t_opt",
-            expected: "finite and >= 1",
-            value: t_opt,
-        });
-    }
-    Ok(())
+    super::check_horizon(t_opt)
 }
 
 fn check_bounds(bounds: &[f64]) -> Result<(), Error> {
