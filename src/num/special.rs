@@ -396,6 +396,18 @@ mod tests {
         assert!((mid.exp() - 0.5).abs() < 1e-4, "{mid}");
     }
 
+    /// The (a, b, x, ln I) cases of scripts/gen_special_fixtures.py under `key`.
+    fn fixture_cases(key: &str) -> Vec<[f64; 4]> {
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/special.json")).unwrap();
+        fixture[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| ["a", "b", "x", "ln_value"].map(|k| c[k].as_f64().unwrap()))
+            .collect()
+    }
+
     /// Near the mean with both parameters ≥ 100 (Temme's expansion, and the
     /// continued fraction just outside its range) against mpmath at 60 digits, on
     /// both sides of the mean, parameters 100 to 10^6 in ratios up to 100: the
@@ -407,13 +419,10 @@ mod tests {
     /// expansion's worst is 8e-14).
     #[test]
     fn incomplete_beta_near_the_mean_matches_mpmath() {
-        let fixture: serde_json::Value =
-            serde_json::from_str(include_str!("../../tests/fixtures/special.json")).unwrap();
-        let cases = fixture["incomplete_beta_near_mean"].as_array().unwrap();
+        let cases = fixture_cases("incomplete_beta_near_mean");
         assert!(cases.len() >= 100);
         let mut in_range = 0;
-        for c in cases {
-            let [a, b, x, want] = ["a", "b", "x", "ln_value"].map(|k| c[k].as_f64().unwrap());
+        for [a, b, x, want] in cases {
             let scale = want.abs().max(1.0);
             let lambda = (-(a + b)).mul_add(x, a);
             let expansion = if lambda >= 0.0 {
@@ -479,12 +488,9 @@ mod tests {
     /// (≈ 1.3e7 there) it was 2e-9.
     #[test]
     fn incomplete_beta_matches_mpmath() {
-        let fixture: serde_json::Value =
-            serde_json::from_str(include_str!("../../tests/fixtures/special.json")).unwrap();
-        let cases = fixture["incomplete_beta"].as_array().unwrap();
+        let cases = fixture_cases("incomplete_beta");
         assert!(cases.len() >= 40);
-        for c in cases {
-            let [a, b, x, want] = ["a", "b", "x", "ln_value"].map(|k| c[k].as_f64().unwrap());
+        for [a, b, x, want] in cases {
             let got = ln_beta_inc_reg(a, b, x);
             assert!(
                 (got - want).abs() <= 1e-10 * want.abs() + 1e-13,

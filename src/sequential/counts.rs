@@ -273,8 +273,7 @@ impl CountRateTest {
                 });
             }
         }
-        self.baseline = baseline_total;
-        self.canary = canary_total;
+        self.set_totals((baseline_total, canary_total));
         Ok(())
     }
 
@@ -407,7 +406,8 @@ fn check_events(baseline: u64, canary: u64) -> Result<(), Error> {
 /// by Newton's method on s = ln θ: g(s) = n₁ s + n₂ ln(1 − eˢ) − c is concave, so
 /// Newton's iterates started where g < 0 rise monotonically to the root without
 /// crossing it, and the interval end stays on the wide (valid) side. Quadratic
-/// convergence: a handful of steps instead of bisection's ~45, two logarithms each.
+/// convergence: a handful of steps instead of bisection's ~45, each one exponential
+/// and one logarithm.
 fn outer_root(n1: f64, n2: f64, c: f64, hat: f64) -> f64 {
     // g(s) and g'(s) = n₁ − n₂ eˢ/(1 − eˢ) from one exponential: expm1 near 0
     // (where 1 − eˢ cancels), exp further out (where ln(1 − eˢ) = ln1p(−eˢ) keeps
