@@ -71,8 +71,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         if let Ok(labels) = std::fs::read(format!("{dir}/events_{n}.u8")) {
             let mut log_e = 0.0;
             let t = best(3, || {
-                let mut test = CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT)?
-                    .alternative(Sidedness::TwoSided)?;
+                let mut test = CountRateTest::builder(0.5)
+                    .alternative(Sidedness::TwoSided)
+                    .build()?;
                 for &l in &labels {
                     test.update(u64::from(l == 0), u64::from(l == 1))?;
                     log_e = test.check().log_e_value;
@@ -82,8 +83,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             println!("{n} seq_counts {t:.6e} {log_e:.17e}");
             let mut log_e = 0.0;
             let t = best(3, || {
-                let mut test = TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::Either)?
-                    .effect_size(1.0)?;
+                let mut test = TTest::builder(Direction::Either).effect_size(1.0).build()?;
                 for (x, y) in b.values().iter().zip(c.values()) {
                     test.update(&[*x], &[*y])?;
                     log_e = test.check().log_e_value;

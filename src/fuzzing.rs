@@ -613,9 +613,10 @@ pub fn sequential(data: &[u8]) {
     } else {
         Sidedness::TwoSided
     };
-    let Ok(Ok(mut counts)) = CountRateTest::new(share, crate::Alpha::FIVE_PERCENT)
-        .and_then(|t| t.concentration(1.0 + f64::from(opts)))
-        .map(|t| t.alternative(alternative))
+    let Ok(mut counts) = CountRateTest::builder(share)
+        .concentration(1.0 + f64::from(opts))
+        .alternative(alternative)
+        .build()
     else {
         return;
     };
@@ -648,16 +649,17 @@ pub fn sequential(data: &[u8]) {
     };
     // The tick-paired sign test (with tail bets for half of the inputs) and the
     // tail test, fed from the same records as the means.
-    let (Ok(sign), Ok(mut tail)) = (
-        crate::sequential::paired::SignTest::new(crate::Alpha::FIVE_PERCENT, direction),
-        crate::sequential::exceedance::TailTest::new(crate::Alpha::FIVE_PERCENT, 1.0 - share),
-    ) else {
-        return;
-    };
-    let mut sign = if opts & 8 == 0 {
+    let sign = crate::sequential::paired::SignTest::builder(direction);
+    let sign = if opts & 8 == 0 {
         sign.with_tails()
     } else {
         sign
+    };
+    let (Ok(mut sign), Ok(mut tail)) = (
+        sign.build(),
+        crate::sequential::exceedance::TailTest::new(crate::Alpha::FIVE_PERCENT, 1.0 - share),
+    ) else {
+        return;
     };
     let bounds = [-1.0, 0.0, 0.5, 1.0, 1e300, f64::INFINITY];
     let (Ok(mut q), Ok(mut qb)) = (

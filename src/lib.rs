@@ -83,8 +83,10 @@
 //! use canary_judge::sequential::{counts::CountRateTest, SequentialTest, Signal};
 //! // 5% of traffic on the canary; errors per scrape interval, checked every time;
 //! // up to 50% more errors per request are tolerated.
-//! let mut errors = CountRateTest::new(0.05, Alpha::ONE_PERCENT)?
-//!     .margin(Margin::Relative(0.5))?;
+//! let mut errors = CountRateTest::builder(0.05)
+//!     .alpha(Alpha::ONE_PERCENT)
+//!     .margin(Margin::Relative(0.5))
+//!     .build()?;
 //! for (baseline, canary) in [(120, 9), (131, 14), (118, 12), (125, 15)] {
 //!     errors.update(baseline, canary)?;
 //!     if errors.check().decision == Signal::Reject {
@@ -97,7 +99,10 @@
 //!
 //! ## Errors and panics
 //! Invalid input is rejected once, at construction, with an [`Error`] saying what was
-//! expected and what came; "not enough data" is a judgement, not an error. No public
+//! expected and what came, naming the field. Every test with optional settings has
+//! a builder (`CountRateTest::builder(0.05).alpha(…).margin(…)`) whose setters
+//! cannot fail and whose `build` checks everything at once, by the same rules as
+//! loading a saved state; "not enough data" is a judgement, not an error. No public
 //! function panics on any input.
 //!
 //! ## Numerical accuracy

@@ -44,11 +44,10 @@ fn count_rate_matches_savvi_and_closed_forms() {
             f(&case["canary_share"]),
             f(&case["k"]),
         );
-        let mut two = CountRateTest::new(rc, canary_judge::Alpha::FIVE_PERCENT)
-            .unwrap()
+        let mut two = CountRateTest::builder(rc)
             .concentration(k)
-            .unwrap()
             .alternative(Sidedness::TwoSided)
+            .build()
             .unwrap();
         for step in case["steps"].as_array().unwrap() {
             let (nb, nc) = (
@@ -99,9 +98,9 @@ fn ttest_matches_savvi_log_bf() {
     for case in fixtures()["ttest"].as_array().unwrap() {
         let vals = |k: &str| -> Vec<f64> { case[k].as_array().unwrap().iter().map(f).collect() };
         let phi = f(&case["phi"]);
-        let mut t = TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::Either)
-            .unwrap()
+        let mut t = TTest::builder(Direction::Either)
             .effect_size(1.0 / phi.sqrt())
+            .build()
             .unwrap();
         // Feed in uneven batches: the moments must not depend on batching.
         let (b, c) = (vals("baseline"), vals("canary"));
@@ -211,9 +210,9 @@ fn count_rate_false_alarms_stay_below_alpha_with_a_check_after_every_event() {
         let paths = 400;
         let mut rejected = 0;
         for _ in 0..paths {
-            let mut t = CountRateTest::new(canary_share, canary_judge::Alpha::FIVE_PERCENT)
-                .unwrap()
+            let mut t = CountRateTest::builder(canary_share)
                 .alternative(alternative)
+                .build()
                 .unwrap();
             for _ in 0..2000 {
                 let canary = bernoulli(&mut rng, canary_share);
@@ -243,9 +242,9 @@ fn count_rate_detects_regressions_about_as_fast_as_the_reference_table() {
         let theta = ratio / (1.0 + ratio);
         let mut stops: Vec<f64> = (0..200)
             .map(|_| {
-                let mut t = CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT)
-                    .unwrap()
+                let mut t = CountRateTest::builder(0.5)
                     .alternative(alternative)
+                    .build()
                     .unwrap();
                 for n in 1..=5000 {
                     let canary = bernoulli(&mut rng, theta);
@@ -373,9 +372,9 @@ fn peeking_at_a_fixed_horizon_z_test_inflates_false_alarms() {
     let mut rng = Rng::new(0x0000_7eee_0000_0005);
     let (paths, mut naive, mut anytime) = (300, 0, 0);
     for _ in 0..paths {
-        let mut t = CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT)
-            .unwrap()
+        let mut t = CountRateTest::builder(0.5)
             .alternative(Sidedness::TwoSided)
+            .build()
             .unwrap();
         let (mut canary, mut naive_hit, mut any_hit) = (0u64, false, false);
         for n in 1..=2000u64 {
@@ -409,16 +408,16 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
     // An alpha outside (0, 1) cannot even be built: the type carries the check.
     assert!(canary_judge::Alpha::new(1.0).is_err());
     assert!(
-        CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT)
-            .unwrap()
+        CountRateTest::builder(0.5)
             .margin(canary_judge::Margin::Relative(-0.1))
+            .build()
             .is_err()
     );
     // The count test sees counts, not rates: an absolute margin has no unit there.
     assert!(
-        CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT)
-            .unwrap()
+        CountRateTest::builder(0.5)
             .margin(canary_judge::Margin::Absolute(0.1))
+            .build()
             .is_err()
     );
     let mut t = CountRateTest::new(0.5, canary_judge::Alpha::FIVE_PERCENT).unwrap();
@@ -427,7 +426,6 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
     assert!(t.update_cumulative(9, 12).is_err()); // a decreasing counter
     assert!(t.update(u64::MAX, 0).is_err());
     assert_eq!(t, before);
-    assert!(t.clone().concentration(10.0).is_err()); // prior fixed once data arrived
     // Counts beyond 2^40 per arm are refused (the one-sided e-value's continued
     // fraction needs O(√n) terms: at 2^63 events a check took seconds and lost
     // accuracy, found by fuzzing the Analysis); at the limit the check is finite.
@@ -450,9 +448,9 @@ fn bad_input_is_an_error_and_leaves_the_state_unchanged() {
     assert_eq!(tt, before);
     assert!(canary_judge::Alpha::new(0.0).is_err());
     assert!(
-        TTest::new(canary_judge::Alpha::FIVE_PERCENT, Direction::Either)
-            .unwrap()
+        TTest::builder(Direction::Either)
             .effect_size(0.0)
+            .build()
             .is_err()
     );
     assert!(
@@ -578,9 +576,9 @@ fn billions_of_events_stay_finite() {
 #[cfg(feature = "serde")]
 #[test]
 fn state_resumes_bit_for_bit_through_json() {
-    let mut t = CountRateTest::new(0.2, canary_judge::Alpha::FIVE_PERCENT)
-        .unwrap()
+    let mut t = CountRateTest::builder(0.2)
         .margin(canary_judge::Margin::Relative(0.25))
+        .build()
         .unwrap();
     t.update(400, 90).unwrap();
     t.check();
@@ -900,15 +898,11 @@ mod quantiles {
             Direction::HigherIsWorse,
         )
         .unwrap();
-        let mut same = QuantileTest::new(
-            0.9,
-            canary_judge::Alpha::FIVE_PERCENT,
-            500.0,
-            Direction::HigherIsWorse,
-        )
-        .unwrap()
-        .margin(canary_judge::Margin::Absolute(0.5))
-        .unwrap();
+        let mut same = QuantileTest::builder(0.9, Direction::HigherIsWorse)
+            .t_opt(500.0)
+            .margin(canary_judge::Margin::Absolute(0.5))
+            .build()
+            .unwrap();
         for _ in 0..40 {
             let b: Vec<f64> = (0..50).map(|_| (0.5 * rng.normal()).exp()).collect();
             let c: Vec<f64> = (0..50).map(|_| 1.3 * (0.5 * rng.normal()).exp()).collect();
@@ -1245,13 +1239,10 @@ fn relative_margins_resolve_against_the_baseline_level() {
     let mut rng = Rng::new(19);
     // Means: the baseline's batches [99, 101] keep its mean at 100.
     let noise = |rng: &mut Rng| -> Vec<f64> { (0..10).map(|_| 100.2 + rng.normal()).collect() };
-    let (t, u) = (
-        TTest::new(alpha, worse).unwrap(),
-        TTest::new(alpha, worse).unwrap(),
-    );
+    let t = TTest::builder(worse).alpha(alpha);
     same(
-        t.margin(Margin::Relative(0.01)).unwrap(),
-        u.margin(Margin::Absolute(1.0)).unwrap(),
+        t.margin(Margin::Relative(0.01)).build().unwrap(),
+        t.margin(Margin::Absolute(1.0)).build().unwrap(),
         |a, b| {
             let c = noise(&mut rng);
             a.update(&[99.0, 101.0], &c).unwrap();
@@ -1259,10 +1250,10 @@ fn relative_margins_resolve_against_the_baseline_level() {
         },
     );
     // Proportions: 20 of 200 each batch keeps the baseline at 0.1.
-    let p = ProportionTest::new(alpha, 0.1, worse).unwrap();
+    let p = ProportionTest::builder(0.1, worse).alpha(alpha);
     same(
-        p.clone().margin(Margin::Relative(0.5)).unwrap(),
-        p.margin(Margin::Absolute(0.05)).unwrap(),
+        p.margin(Margin::Relative(0.5)).build().unwrap(),
+        p.margin(Margin::Absolute(0.05)).build().unwrap(),
         |a, b| {
             let e = (0..200).filter(|_| bernoulli(&mut rng, 0.1)).count() as u64;
             let (base, can) = (
@@ -1274,10 +1265,10 @@ fn relative_margins_resolve_against_the_baseline_level() {
         },
     );
     // One proportion against its target: relative to the target.
-    let cs = BernoulliCs::new(alpha, 500.0, 0.1, worse).unwrap();
+    let cs = BernoulliCs::builder(0.1, worse).alpha(alpha).t_opt(500.0);
     same(
-        cs.clone().margin(Margin::Relative(0.5)).unwrap(),
-        cs.margin(Margin::Absolute(0.05)).unwrap(),
+        cs.margin(Margin::Relative(0.5)).build().unwrap(),
+        cs.margin(Margin::Absolute(0.05)).build().unwrap(),
         |a, b| {
             let e = (0..200).filter(|_| bernoulli(&mut rng, 0.1)).count() as u64;
             a.update(e, 200).unwrap();
@@ -1286,11 +1277,11 @@ fn relative_margins_resolve_against_the_baseline_level() {
     );
     // Quantiles: the same baseline batch every time keeps its p90 fixed.
     let base: Vec<f64> = (1..=10).map(f64::from).collect();
-    let q = QuantileTest::new(0.9, alpha, 500.0, worse).unwrap();
+    let q = QuantileTest::builder(0.9, worse).alpha(alpha).t_opt(500.0);
     let level = 9.0; // the type-1 (inverse-ECDF) p90 of 1..=10 is 9
     same(
-        q.clone().margin(Margin::Relative(0.5)).unwrap(),
-        q.margin(Margin::Absolute(0.5 * level)).unwrap(),
+        q.clone().margin(Margin::Relative(0.5)).build().unwrap(),
+        q.margin(Margin::Absolute(0.5 * level)).build().unwrap(),
         |a, b| {
             let c: Vec<f64> = (0..10).map(|_| 1.0 + 9.0 * rng.uniform_open()).collect();
             a.update(&base, &c).unwrap();
@@ -1298,9 +1289,9 @@ fn relative_margins_resolve_against_the_baseline_level() {
         },
     );
     // The count test: a relative margin is a bound on the rate ratio, 1 + m.
-    let t = CountRateTest::new(0.5, alpha).unwrap();
-    let mut tight = t.clone().margin(Margin::Relative(0.001)).unwrap();
-    let mut loose = t.margin(Margin::Relative(0.3)).unwrap();
+    let t = CountRateTest::builder(0.5).alpha(alpha);
+    let mut tight = t.margin(Margin::Relative(0.001)).build().unwrap();
+    let mut loose = t.margin(Margin::Relative(0.3)).build().unwrap();
     for _ in 0..200 {
         for test in [&mut tight, &mut loose] {
             test.update(1000, 1000).unwrap();
@@ -1308,4 +1299,136 @@ fn relative_margins_resolve_against_the_baseline_level() {
     }
     assert_eq!(loose.check().decision, Signal::Accept);
     assert_eq!(tight.check().decision, Signal::Continue);
+}
+
+/// The builders: setters that cannot fail, and one `build` that checks every
+/// setting and names the one it refuses; the positional constructors are the
+/// builders at their defaults; a builder is a template (a copy builds the same
+/// test).
+#[test]
+fn builders_check_every_setting_at_build_and_name_it() {
+    use canary_judge::sequential::paired::SignTest;
+    use canary_judge::sequential::quantiles::QuantileTest;
+    use canary_judge::{Alpha, Margin};
+    let up = Direction::HigherIsWorse;
+    let names = |e: Result<(), canary_judge::Error>, field: &str| {
+        let message = e.expect_err(field).to_string();
+        assert!(message.contains(field), "{message:?} names no {field:?}");
+    };
+    // The count test.
+    let counts = CountRateTest::builder(0.1).alpha(Alpha::ONE_PERCENT);
+    assert_eq!(
+        counts.build().unwrap(),
+        CountRateTest::new(0.1, Alpha::ONE_PERCENT).unwrap()
+    );
+    assert_eq!(counts.build().unwrap(), counts.build().unwrap());
+    names(
+        CountRateTest::builder(1.5).build().map(drop),
+        "canary's traffic share",
+    );
+    for k in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        names(
+            counts.concentration(k).build().map(drop),
+            "prior concentration k",
+        );
+    }
+    names(
+        counts.margin(Margin::Absolute(0.1)).build().map(drop),
+        "margin of a count rate test",
+    );
+    assert!(
+        counts
+            .concentration(3.0)
+            .margin(Margin::Relative(0.2))
+            .build()
+            .is_ok()
+    );
+    // The t-test and the normal mixture.
+    let t = TTest::builder(up);
+    assert_eq!(
+        t.build().unwrap(),
+        TTest::new(Alpha::FIVE_PERCENT, up).unwrap()
+    );
+    for d in [0.0, -0.5, f64::NAN] {
+        names(
+            t.effect_size(d).build().map(drop),
+            "standardised effect size",
+        );
+    }
+    names(t.margin(Margin::Relative(-0.1)).build().map(drop), "margin");
+    let known = Variance::Known {
+        baseline: 1.0,
+        canary: -1.0,
+    };
+    names(
+        NormalMsprt::builder(0.0, Variance::PlugIn, up)
+            .build()
+            .map(drop),
+        "mixing scale tau",
+    );
+    names(
+        NormalMsprt::builder(1.0, known, up).build().map(drop),
+        "canary variance",
+    );
+    // Proportions.
+    names(
+        ProportionTest::builder(f64::NAN, up).build().map(drop),
+        "mixing scale tau",
+    );
+    let cs = BernoulliCs::builder(0.01, up);
+    assert_eq!(
+        cs.t_opt(500.0).build().unwrap(),
+        BernoulliCs::new(Alpha::FIVE_PERCENT, 500.0, 0.01, up).unwrap()
+    );
+    names(cs.t_opt(0.5).build().map(drop), "t_opt");
+    names(
+        BernoulliCs::builder(1.5, up).build().map(drop),
+        "target proportion",
+    );
+    // Quantiles, raw and bucketed.
+    let q = QuantileTest::builder(0.9, up).t_opt(50.0);
+    assert_eq!(
+        q.clone().build().unwrap(),
+        QuantileTest::new(0.9, Alpha::FIVE_PERCENT, 50.0, up).unwrap()
+    );
+    names(
+        QuantileTest::builder(1.0, up).build().map(drop),
+        "quantile probability",
+    );
+    names(
+        q.clone().buckets(&[1.0, 2.0]).build().map(drop),
+        "last bucket bound",
+    );
+    names(
+        q.clone()
+            .buckets(&[2.0, 1.0, f64::INFINITY])
+            .build()
+            .map(drop),
+        "bucket bounds",
+    );
+    let bucketed = q.buckets(&[1.0, f64::INFINITY]).build().unwrap();
+    assert_eq!(
+        bucketed,
+        QuantileTest::with_buckets(0.9, Alpha::FIVE_PERCENT, 50.0, up, &[1.0, f64::INFINITY])
+            .unwrap()
+    );
+    // The sign test and the gamma-Poisson test.
+    let sign = SignTest::builder(up);
+    assert!(!sign.build().unwrap().has_tails());
+    assert!(sign.with_tails().build().unwrap().has_tails());
+    names(
+        sign.margin(Margin::Absolute(f64::NAN)).build().map(drop),
+        "margin",
+    );
+    names(
+        GammaPoisson::builder(0.0).build().map(drop),
+        "prior shape phi",
+    );
+    names(
+        GammaPoisson::builder(1.0)
+            .margin(Margin::Absolute(1.0))
+            .build()
+            .map(drop),
+        "margin of a gamma-Poisson test",
+    );
 }

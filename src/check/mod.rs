@@ -123,7 +123,7 @@ pub enum Check {
     /// without any Poisson or independence model when each tick's pair shares its
     /// load.
     Paired,
-    /// [`Check::Paired`] with its tail bets on ([`SignTest::with_tails`]): the sign
+    /// [`Check::Paired`] with its tail bets on ([`SignTestBuilder::with_tails`](crate::sequential::paired::SignTestBuilder::with_tails)): the sign
     /// e-process averaged with bets on the signs of the pairs whose relative spread
     /// is largest, so that a heavier tail (a few much worse values) is caught while
     /// the median stays put. Same data, same validity; with a zero margin.
@@ -1003,12 +1003,15 @@ pub(crate) fn new_count_test(check: &Check, ctx: &Context<'_>) -> Result<CountRa
         Check::CountRate { canary_share } => canary_share,
         _ => 0.5,
     };
-    let test = CountRateTest::new(share, ctx.alpha)?;
-    if ctx.direction == Direction::Either {
-        test.alternative(crate::sequential::Sidedness::TwoSided)
+    let sides = if ctx.direction == Direction::Either {
+        crate::sequential::Sidedness::TwoSided
     } else {
-        Ok(test)
-    }
+        crate::sequential::Sidedness::Greater
+    };
+    CountRateTest::builder(share)
+        .alpha(ctx.alpha)
+        .alternative(sides)
+        .build()
 }
 
 /// The quantile test of a check: raw values, or the buckets of `bounds`; `t_opt`
@@ -1148,12 +1151,12 @@ fn signed_rank(ctx: &Context<'_>, check: &Check, pairs: &Pairs) -> Result<Findin
 /// The paired sign test of a check, at the metric's α and direction (its margin is
 /// judged by the check, against the baseline's mean).
 pub(crate) fn new_paired_test(check: &Check, ctx: &Context<'_>) -> Result<SignTest, Error> {
-    let test = SignTest::new(ctx.alpha, ctx.direction)?;
-    Ok(if *check == Check::PairedWithTails {
-        test.with_tails()
+    let test = SignTest::builder(ctx.direction).alpha(ctx.alpha);
+    if *check == Check::PairedWithTails {
+        test.with_tails().build()
     } else {
-        test
-    })
+        test.build()
+    }
 }
 
 /// The tiers of the burn-rate check: the SRE Workbook's paging tiers.

@@ -129,90 +129,124 @@ fn check_shares(baseline_share: f64, canary_share: f64) -> Result<(), Error> {
     Ok(())
 }
 
+/// The settings of a [`CountRateTest`], each set by name and none checked until
+/// [`build`](Self::build), which checks them all at once: a `Copy` value, so one
+/// builder can serve as the template of many metrics' tests.
+///
+/// Defaults: α = 5%, k = 100 (savvi's), one-sided ([`Sidedness::Greater`]),
+/// margin 0.
+///
+/// # Example
+/// ```
+/// use canary_judge::sequential::{counts::CountRateTest, Sidedness};
+/// use canary_judge::{Alpha, Margin};
+/// let template = CountRateTest::builder(0.1).alpha(Alpha::ONE_PERCENT);
+/// let strict = template.build()?;
+/// let tolerant = template.margin(Margin::Relative(0.2)).build()?;
+/// assert_ne!(strict, tolerant);
+/// // Every setting is checked by `build`, whose error names the field.
+/// let err = template.concentration(-1.0).build().unwrap_err();
+/// assert!(err.to_string().contains("prior concentration k"));
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct CountRateBuilder {
+    canary_share: f64,
+    alpha: Alpha,
+    k: f64,
+    alternative: Sidedness,
+    margin: Margin,
+}
+
+impl CountRateBuilder {
+    /// The level α of the test and of its confidence sequence (default 5%).
+    pub fn alpha(mut self, alpha: Alpha) -> Self {
+        self.alpha = alpha;
+        self
+    }
+
+    /// The prior concentration k (default 100): the prior sd of θ is about
+    /// √(ρ_c(1 − ρ_c)/(k + 1)); small k finds large regressions sooner, large k
+    /// small ones. [`build`](Self::build) refuses a k that is not finite and > 0.
+    pub fn concentration(mut self, k: f64) -> Self {
+        self.k = k;
+        self
+    }
+
+    /// The one-sided (default) or two-sided e-value.
+    pub fn alternative(mut self, alternative: Sidedness) -> Self {
+        self.alternative = alternative;
+        self
+    }
+
+    /// The tolerated increase of the rate, relative to the baseline's rate: with
+    /// `Margin::Relative(m)`, accept once the confidence sequence shows r < 1 + m
+    /// (`Margin::Relative(0.2)` tolerates 20% more errors per request). The test
+    /// sees event counts, not rates, so [`build`](Self::build) refuses a non-zero
+    /// [`Margin::Absolute`].
+    pub fn margin(mut self, margin: Margin) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// The test, with no events counted.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`], naming the field, unless 0 < canary share < 1
+    /// (and 1 − share < 1 in floating point, i.e. share ≥ about 1.1e-16), k is
+    /// finite and > 0, and the margin is finite, ≥ 0 and relative (or zero).
+    ///
+    /// # Example
+    /// ```
+    /// use canary_judge::sequential::counts::CountRateTest;
+    /// use canary_judge::Margin;
+    /// let b = CountRateTest::builder(0.5);
+    /// assert!(b.margin(Margin::Absolute(0.01)).build().is_err());
+    /// assert!(b.margin(Margin::Relative(0.2)).build().is_ok());
+    /// ```
+    pub fn build(self) -> Result<CountRateTest, Error> {
+        check_unit("canary's traffic share", self.canary_share)?;
+        let test = CountRateTest {
+            baseline_share: 1.0 - self.canary_share,
+            canary_share: self.canary_share,
+            k: self.k,
+            alternative: self.alternative,
+            margin: self.margin,
+            baseline: 0,
+            canary: 0,
+            monitor: Monitor::new(self.alpha)?,
+            prior_tail: Derived::default(),
+        };
+        crate::validated::Validate::validate(&test)?;
+        Ok(test)
+    }
+}
+
 impl CountRateTest {
     /// A one-sided test at level `alpha` for a canary that receives `canary_share` of
-    /// the traffic (the baseline receives the rest), with k = 100 and margin 0. One
-    /// share, not two: two numbers that must sum to 1 could be swapped silently.
+    /// the traffic (the baseline receives the rest), with k = 100 and margin 0:
+    /// `CountRateTest::builder(canary_share).alpha(alpha).build()`. One share, not
+    /// two: two numbers that must sum to 1 could be swapped silently.
     ///
     /// # Errors
     /// - [`Error::InvalidParameter`] unless 0 < canary_share < 1 (and 1 − share < 1
     ///   in floating point, i.e. share ≥ about 1.1e-16).
     pub fn new(canary_share: f64, alpha: Alpha) -> Result<Self, Error> {
-        check_unit("canary's traffic share", canary_share)?;
-        let baseline_share = 1.0 - canary_share;
-        check_shares(baseline_share, canary_share)?;
-        Ok(Self {
-            baseline_share,
+        Self::builder(canary_share).alpha(alpha).build()
+    }
+
+    /// The settings of a test for a canary that receives `canary_share` of the
+    /// traffic, at their defaults, to be changed by name and checked once by
+    /// [`CountRateBuilder::build`].
+    pub fn builder(canary_share: f64) -> CountRateBuilder {
+        CountRateBuilder {
             canary_share,
+            alpha: Alpha::FIVE_PERCENT,
             k: 100.0,
             alternative: Sidedness::Greater,
             margin: Margin::default(),
-            baseline: 0,
-            canary: 0,
-            monitor: Monitor::new(alpha)?,
-            prior_tail: Derived::default(),
-        })
-    }
-
-    /// Sets the prior concentration k (the prior sd of θ is about
-    /// √(ρ_c(1 − ρ_c)/(k + 1)); small k finds large regressions sooner, large k
-    /// small ones).
-    ///
-    /// # Errors
-    /// - [`Error::InvalidParameter`] unless k is finite and > 0, or if events were
-    ///   already counted (changing the prior mid-stream would void the guarantee).
-    pub fn concentration(mut self, k: f64) -> Result<Self, Error> {
-        self.require_fresh()?;
-        check_positive("prior concentration k", k)?;
-        self.k = k;
-        self.prior_tail = Derived::default();
-        Ok(self)
-    }
-
-    /// Chooses the one-sided (default) or two-sided e-value.
-    ///
-    /// # Errors
-    /// - [`Error::InvalidParameter`] if events were already counted.
-    pub fn alternative(mut self, alternative: Sidedness) -> Result<Self, Error> {
-        self.require_fresh()?;
-        self.alternative = alternative;
-        Ok(self)
-    }
-
-    fn require_fresh(&self) -> Result<(), Error> {
-        if self.baseline == 0 && self.canary == 0 {
-            Ok(())
-        } else {
-            Err(Error::InvalidParameter {
-                name: "events counted before configuring the test",
-                expected: "0",
-                value: self.baseline.saturating_add(self.canary) as f64,
-            })
         }
-    }
-
-    /// The tolerated increase of the rate, relative to the baseline's rate: with
-    /// `Margin::Relative(m)`, accept once the confidence sequence shows r < 1 + m
-    /// (`Margin::Relative(0.2)` tolerates 20% more errors per request).
-    ///
-    /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0,
-    ///   or if it is a non-zero [`Margin::Absolute`]: the test sees event counts,
-    ///   not rates, so only a relative margin has a meaning.
-    ///
-    /// # Example
-    /// ```
-    /// use canary_judge::sequential::counts::CountRateTest;
-    /// use canary_judge::{Alpha, Margin};
-    /// let t = CountRateTest::new(0.5, Alpha::ONE_PERCENT)?;
-    /// assert!(t.clone().margin(Margin::Absolute(0.01)).is_err());
-    /// let t = t.margin(Margin::Relative(0.2))?;
-    /// # Ok::<(), canary_judge::Error>(())
-    /// ```
-    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
-        check_relative_margin("margin of a count rate test", margin)?;
-        self.margin = margin;
-        Ok(self)
     }
 
     /// Adds the events counted since the last update in each arm. O(1).

@@ -278,50 +278,95 @@ impl crate::validated::Validate for TTest {
     }
 }
 
-impl TTest {
-    /// A test at level `alpha` for the given bad direction, with effect size 0.1 and
-    /// margin 0.
-    ///
-    /// # Errors
-    /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
-    pub fn new(alpha: Alpha, direction: Direction) -> Result<Self, Error> {
-        Ok(Self {
-            phi: 100.0,
-            direction,
-            margin: Margin::default(),
-            baseline: Moments::default(),
-            canary: Moments::default(),
-            monitor: Monitor::new(alpha)?,
-        })
+/// The settings of a [`TTest`], each set by name and none checked until
+/// [`build`](Self::build), which checks them all at once; a `Copy` template.
+///
+/// Defaults: α = 5%, standardised effect size 0.1 (φ = 100), margin 0.
+///
+/// # Example
+/// ```
+/// use canary_judge::sequential::means::TTest;
+/// use canary_judge::{Alpha, Direction, Margin};
+/// let test = TTest::builder(Direction::HigherIsWorse)
+///     .alpha(Alpha::ONE_PERCENT)
+///     .effect_size(0.25)
+///     .margin(Margin::Relative(0.05))
+///     .build()?;
+/// let err = TTest::builder(Direction::HigherIsWorse).effect_size(0.0).build().unwrap_err();
+/// assert!(err.to_string().contains("standardised effect size"));
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct TTestBuilder {
+    direction: Direction,
+    alpha: Alpha,
+    effect_size: f64,
+    margin: Margin,
+}
+
+impl TTestBuilder {
+    /// The level α (default 5%).
+    pub fn alpha(mut self, alpha: Alpha) -> Self {
+        self.alpha = alpha;
+        self
     }
 
-    /// Tunes the mixture for a standardised effect size d (φ = 1/d²).
-    ///
-    /// # Errors
-    /// - [`Error::InvalidParameter`] unless d is finite and > 0, or once data arrived.
-    pub fn effect_size(mut self, d: f64) -> Result<Self, Error> {
-        if !(d.is_finite() && d > 0.0) || self.baseline.n > 0 || self.canary.n > 0 {
-            return Err(Error::InvalidParameter {
-                name: "standardised effect size (before any data)",
-                expected: "finite and > 0",
-                value: d,
-            });
-        }
-        self.phi = 1.0 / (d * d);
-        Ok(self)
+    /// The standardised effect size d the mixture is tuned for (φ = 1/d²;
+    /// default 0.1).
+    pub fn effect_size(mut self, d: f64) -> Self {
+        self.effect_size = d;
+        self
     }
 
     /// The tolerated regression of the mean: accept once the confidence sequence
     /// lies within it. [`Margin::Absolute`] is in the data's units;
     /// [`Margin::Relative`] is a fraction of |the baseline's running mean| at each
     /// check (0 before the baseline has data).
+    pub fn margin(mut self, margin: Margin) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// The test, with no data.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0.
-    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
-        check_margin(margin)?;
-        self.margin = margin;
-        Ok(self)
+    /// [`Error::InvalidParameter`], naming the field, unless the effect size is
+    /// finite and > 0 and the margin's value is finite and ≥ 0.
+    pub fn build(self) -> Result<TTest, Error> {
+        check_positive("standardised effect size", self.effect_size)?;
+        let test = TTest {
+            phi: 1.0 / (self.effect_size * self.effect_size),
+            direction: self.direction,
+            margin: self.margin,
+            baseline: Moments::default(),
+            canary: Moments::default(),
+            monitor: Monitor::new(self.alpha)?,
+        };
+        crate::validated::Validate::validate(&test)?;
+        Ok(test)
+    }
+}
+
+impl TTest {
+    /// A test at level `alpha` for the given bad direction, with effect size 0.1 and
+    /// margin 0: `TTest::builder(direction).alpha(alpha).build()`.
+    ///
+    /// # Errors
+    /// None for a validated [`Alpha`]; fallible like every builder's `build`.
+    pub fn new(alpha: Alpha, direction: Direction) -> Result<Self, Error> {
+        Self::builder(direction).alpha(alpha).build()
+    }
+
+    /// The settings of a test in `direction`, at their defaults, to be changed by
+    /// name and checked once by [`TTestBuilder::build`].
+    pub fn builder(direction: Direction) -> TTestBuilder {
+        TTestBuilder {
+            direction,
+            alpha: Alpha::FIVE_PERCENT,
+            effect_size: 0.1,
+            margin: Margin::default(),
+        }
     }
 
     /// Adds observations of each arm. O(1) per value.
@@ -439,8 +484,10 @@ pub enum Variance {
 /// use canary_judge::{Alpha, Direction, Margin};
 /// use canary_judge::sequential::{means::{NormalMsprt, Variance}, Signal, SequentialTest};
 /// let known = Variance::Known { baseline: 1.0, canary: 1.0 };
-/// let mut test = NormalMsprt::new(Alpha::FIVE_PERCENT, 0.5, known, Direction::HigherIsWorse)?
-///     .margin(Margin::Absolute(0.5))?;
+/// let mut test = NormalMsprt::builder(0.5, known, Direction::HigherIsWorse)
+///     .alpha(Alpha::FIVE_PERCENT)
+///     .margin(Margin::Absolute(0.5))
+///     .build()?;
 /// let same: Vec<f64> = (0..2000).map(|i| ((i * 7919) % 1000) as f64 / 500.0 - 1.0).collect();
 /// test.update(&same, &same)?;
 /// // Identical arms: the interval on the difference is inside ±0.5, so accept.
@@ -479,11 +526,63 @@ impl crate::validated::Validate for NormalMsprt {
     }
 }
 
-impl NormalMsprt {
-    /// A test at level `alpha` with mixing scale τ (the sd of the effect prior).
+/// The settings of a [`NormalMsprt`], each set by name and none checked until
+/// [`build`](Self::build), which checks them all at once; a `Copy` template.
+///
+/// Defaults: α = 5%, margin 0. The mixing scale τ has no default: it is in the
+/// data's units (the sd of the prior on the difference of means), so it is the
+/// builder's argument; the size of change worth detecting is a good choice.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct NormalMsprtBuilder {
+    tau: f64,
+    variance: Variance,
+    direction: Direction,
+    alpha: Alpha,
+    margin: Margin,
+}
+
+impl NormalMsprtBuilder {
+    /// The level α (default 5%).
+    pub fn alpha(mut self, alpha: Alpha) -> Self {
+        self.alpha = alpha;
+        self
+    }
+
+    /// The tolerated regression of the mean: [`Margin::Absolute`] in the data's
+    /// units, [`Margin::Relative`] a fraction of |the baseline's running mean| at
+    /// each check (0 before the baseline has data).
+    pub fn margin(mut self, margin: Margin) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// The test, with no data.
     ///
     /// # Errors
-    /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
+    /// [`Error::InvalidParameter`], naming the field, unless τ and known variances
+    /// are finite and > 0 and the margin's value is finite and ≥ 0.
+    pub fn build(self) -> Result<NormalMsprt, Error> {
+        check_positive("mixing scale tau", self.tau)?;
+        let test = NormalMsprt {
+            tau2: self.tau * self.tau,
+            variance: self.variance,
+            direction: self.direction,
+            margin: self.margin,
+            baseline: Moments::default(),
+            canary: Moments::default(),
+            monitor: Monitor::new(self.alpha)?,
+        };
+        crate::validated::Validate::validate(&test)?;
+        Ok(test)
+    }
+}
+
+impl NormalMsprt {
+    /// A test at level `alpha` with mixing scale τ (the sd of the effect prior):
+    /// `NormalMsprt::builder(tau, variance, direction).alpha(alpha).build()`.
+    ///
+    /// # Errors
     /// - [`Error::InvalidParameter`] unless τ and known variances are finite and > 0.
     pub fn new(
         alpha: Alpha,
@@ -491,32 +590,19 @@ impl NormalMsprt {
         variance: Variance,
         direction: Direction,
     ) -> Result<Self, Error> {
-        check_positive("mixing scale tau", tau)?;
-        if let Variance::Known { baseline, canary } = variance {
-            check_positive("baseline variance", baseline)?;
-            check_positive("canary variance", canary)?;
-        }
-        Ok(Self {
-            tau2: tau * tau,
-            variance,
-            direction,
-            margin: Margin::default(),
-            baseline: Moments::default(),
-            canary: Moments::default(),
-            monitor: Monitor::new(alpha)?,
-        })
+        Self::builder(tau, variance, direction).alpha(alpha).build()
     }
 
-    /// The tolerated regression of the mean: [`Margin::Absolute`] in the data's
-    /// units, [`Margin::Relative`] a fraction of |the baseline's running mean| at
-    /// each check (0 before the baseline has data).
-    ///
-    /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0.
-    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
-        check_margin(margin)?;
-        self.margin = margin;
-        Ok(self)
+    /// The settings of a test with mixing scale τ, at their defaults, to be changed
+    /// by name and checked once by [`NormalMsprtBuilder::build`].
+    pub fn builder(tau: f64, variance: Variance, direction: Direction) -> NormalMsprtBuilder {
+        NormalMsprtBuilder {
+            tau,
+            variance,
+            direction,
+            alpha: Alpha::FIVE_PERCENT,
+            margin: Margin::default(),
+        }
     }
 
     /// Adds observations of each arm. O(1) per value.

@@ -27,7 +27,7 @@
 //! ([`Margin::Absolute`] in the data's units, or [`Margin::Relative`] to the
 //! baseline's running mean). Memory: the differences, 8 bytes per pair.
 //!
-//! # Tails ([`SignTest::with_tails`])
+//! # Tails ([`SignTestBuilder::with_tails`])
 //! A heavier upper tail (a few requests much slower) moves few signs. With tails on,
 //! the test also bets on the signs of the pairs whose relative spread
 //! r = |c − b| / (|c| + |b|) is large: for each level q ∈ {0.8, 0.95}, a pair is
@@ -443,35 +443,45 @@ impl crate::validated::Validate for SignTest {
     }
 }
 
-impl SignTest {
-    /// A test at level `alpha` in `direction`, margin 0.
-    ///
-    /// # Errors
-    /// - [`Error::InvalidAlpha`] never for a validated [`Alpha`]; kept fallible like
-    ///   the other sequential tests' constructors.
-    pub fn new(alpha: Alpha, direction: Direction) -> Result<Self, Error> {
-        Ok(Self {
-            direction,
-            margin: Margin::default(),
-            pairs: Pairs::default(),
-            tails: None,
-            monitor: Monitor::new(alpha)?,
-            bar: BarCache::default(),
-        })
+/// The settings of a [`SignTest`], each set by name and none checked until
+/// [`build`](Self::build), which checks them all at once; a `Copy` template.
+///
+/// Defaults: α = 5%, margin 0, no tail bets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct SignTestBuilder {
+    direction: Direction,
+    alpha: Alpha,
+    margin: Margin,
+    tails: bool,
+}
+
+impl SignTestBuilder {
+    /// The level α (default 5%).
+    pub fn alpha(mut self, alpha: Alpha) -> Self {
+        self.alpha = alpha;
+        self
+    }
+
+    /// The tolerated change of the median difference: [`Margin::Absolute`] in the
+    /// data's units, [`Margin::Relative`] a fraction of |the baseline's running
+    /// mean| at each check.
+    pub fn margin(mut self, margin: Margin) -> Self {
+        self.margin = margin;
+        self
     }
 
     /// Also bets on the signs of the pairs with the largest relative spreads (see
-    /// [Tails](self#tails-signtestwith_tails)), for heavier tails. Set before the
-    /// first pair (later, it starts from no pairs and leaves the test unchanged).
+    /// [Tails](self#tails-signtestbuilderwith_tails)), for heavier tails.
     ///
     /// # Example
     /// ```
-    /// use canary_judge::{Alpha, Direction};
+    /// use canary_judge::Direction;
     /// use canary_judge::rng::SplitMix64;
     /// use canary_judge::sequential::{paired::SignTest, SequentialTest, Signal};
     /// // One canary value in ten is three times slower; the rest match the baseline.
     /// let mut rng = SplitMix64::new(1);
-    /// let mut test = SignTest::new(Alpha::FIVE_PERCENT, Direction::HigherIsWorse)?.with_tails();
+    /// let mut test = SignTest::builder(Direction::HigherIsWorse).with_tails().build()?;
     /// let mut signal = Signal::Continue;
     /// for tick in 0..300 {
     ///     let load = 100.0 * (0.3 * rng.normal()).exp();
@@ -490,27 +500,53 @@ impl SignTest {
     /// # Ok::<(), canary_judge::Error>(())
     /// ```
     pub fn with_tails(mut self) -> Self {
-        if self.pairs.len() == 0 {
-            self.tails = Some(Tails::default());
-        }
+        self.tails = true;
         self
+    }
+
+    /// The test, with no pairs.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`], naming the field, unless the margin's value is
+    /// finite and ≥ 0.
+    pub fn build(self) -> Result<SignTest, Error> {
+        let test = SignTest {
+            direction: self.direction,
+            margin: self.margin,
+            pairs: Pairs::default(),
+            tails: self.tails.then(Tails::default),
+            monitor: Monitor::new(self.alpha)?,
+            bar: BarCache::default(),
+        };
+        crate::validated::Validate::validate(&test)?;
+        Ok(test)
+    }
+}
+
+impl SignTest {
+    /// A test at level `alpha` in `direction`, margin 0, no tail bets:
+    /// `SignTest::builder(direction).alpha(alpha).build()`.
+    ///
+    /// # Errors
+    /// None for a validated [`Alpha`]; fallible like every builder's `build`.
+    pub fn new(alpha: Alpha, direction: Direction) -> Result<Self, Error> {
+        Self::builder(direction).alpha(alpha).build()
+    }
+
+    /// The settings of a test in `direction`, at their defaults, to be changed by
+    /// name and checked once by [`SignTestBuilder::build`].
+    pub fn builder(direction: Direction) -> SignTestBuilder {
+        SignTestBuilder {
+            direction,
+            alpha: Alpha::FIVE_PERCENT,
+            margin: Margin::default(),
+            tails: false,
+        }
     }
 
     /// Whether the tail bets are on.
     pub fn has_tails(&self) -> bool {
         self.tails.is_some()
-    }
-
-    /// The tolerated change of the median difference: [`Margin::Absolute`] in the
-    /// data's units, [`Margin::Relative`] a fraction of |the baseline's running
-    /// mean| at each check.
-    ///
-    /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0.
-    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
-        check_margin(margin)?;
-        self.margin = margin;
-        Ok(self)
     }
 
     /// Adds one tick's values. Sides of equal length pair by position

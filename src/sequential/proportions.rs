@@ -52,35 +52,87 @@ impl crate::validated::Validate for ProportionTest {
     }
 }
 
-impl ProportionTest {
-    /// A test at level `alpha` with mixing scale τ on the difference of proportions.
-    ///
-    /// # Errors
-    /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
-    /// - [`Error::InvalidParameter`] unless τ is finite and > 0.
-    pub fn new(alpha: Alpha, tau: f64, direction: Direction) -> Result<Self, Error> {
-        check_positive("mixing scale tau", tau)?;
-        Ok(Self {
-            tau2: tau * tau,
-            direction,
-            margin: Margin::default(),
-            baseline: EventCounts::default(),
-            canary: EventCounts::default(),
-            monitor: Monitor::new(alpha)?,
-        })
+/// The settings of a [`ProportionTest`], each set by name and none checked until
+/// [`build`](Self::build), which checks them all at once; a `Copy` template.
+///
+/// Defaults: α = 5%, margin 0. The mixing scale τ (the sd of the prior on the
+/// difference of proportions) is the builder's argument: the change worth
+/// detecting (0.005 for half a percentage point) depends on the metric's level.
+///
+/// # Example
+/// ```
+/// use canary_judge::sequential::proportions::ProportionTest;
+/// use canary_judge::{Alpha, Direction, Margin};
+/// let test = ProportionTest::builder(0.005, Direction::HigherIsWorse)
+///     .alpha(Alpha::ONE_PERCENT)
+///     .margin(Margin::Absolute(0.001))
+///     .build()?;
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ProportionTestBuilder {
+    tau: f64,
+    direction: Direction,
+    alpha: Alpha,
+    margin: Margin,
+}
+
+impl ProportionTestBuilder {
+    /// The level α (default 5%).
+    pub fn alpha(mut self, alpha: Alpha) -> Self {
+        self.alpha = alpha;
+        self
     }
 
     /// The tolerated increase (or decrease, per direction) of the proportion:
     /// [`Margin::Absolute`] in proportion units (0.01 = one percentage point),
     /// [`Margin::Relative`] a fraction of the baseline's running proportion at each
     /// check (0 before the baseline has trials).
+    pub fn margin(mut self, margin: Margin) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// The test, with no trials.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0.
-    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
-        check_margin(margin)?;
-        self.margin = margin;
-        Ok(self)
+    /// [`Error::InvalidParameter`], naming the field, unless τ is finite and > 0
+    /// and the margin's value is finite and ≥ 0.
+    pub fn build(self) -> Result<ProportionTest, Error> {
+        check_positive("mixing scale tau", self.tau)?;
+        let test = ProportionTest {
+            tau2: self.tau * self.tau,
+            direction: self.direction,
+            margin: self.margin,
+            baseline: EventCounts::default(),
+            canary: EventCounts::default(),
+            monitor: Monitor::new(self.alpha)?,
+        };
+        crate::validated::Validate::validate(&test)?;
+        Ok(test)
+    }
+}
+
+impl ProportionTest {
+    /// A test at level `alpha` with mixing scale τ on the difference of proportions:
+    /// `ProportionTest::builder(tau, direction).alpha(alpha).build()`.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless τ is finite and > 0.
+    pub fn new(alpha: Alpha, tau: f64, direction: Direction) -> Result<Self, Error> {
+        Self::builder(tau, direction).alpha(alpha).build()
+    }
+
+    /// The settings of a test with mixing scale τ, at their defaults, to be changed
+    /// by name and checked once by [`ProportionTestBuilder::build`].
+    pub fn builder(tau: f64, direction: Direction) -> ProportionTestBuilder {
+        ProportionTestBuilder {
+            tau,
+            direction,
+            alpha: Alpha::FIVE_PERCENT,
+            margin: Margin::default(),
+        }
     }
 
     /// Adds events out of trials for each arm. O(1).
@@ -221,12 +273,82 @@ impl crate::validated::Validate for BernoulliCs {
     }
 }
 
-impl BernoulliCs {
-    /// A confidence sequence at level 1 − `alpha`, tightest near `t_opt` trials,
-    /// judged against the proportion `target`.
+/// The settings of a [`BernoulliCs`], each set by name and none checked until
+/// [`build`](Self::build), which checks them all at once; a `Copy` template.
+///
+/// Defaults: α = 5%, t_opt = 1,000 trials, margin 0. Set t_opt to the number of
+/// trials expected by the planned end (the sequence is tightest there; confseq
+/// uses the same parameter).
+///
+/// # Example
+/// ```
+/// use canary_judge::sequential::proportions::BernoulliCs;
+/// use canary_judge::{Direction, Margin};
+/// // A 1% error SLO, 20,000 requests planned, 0.2 points of slack.
+/// let cs = BernoulliCs::builder(0.01, Direction::HigherIsWorse)
+///     .t_opt(20_000.0)
+///     .margin(Margin::Absolute(0.002))
+///     .build()?;
+/// let err = BernoulliCs::builder(0.01, Direction::HigherIsWorse).t_opt(0.5).build().unwrap_err();
+/// assert!(err.to_string().contains("t_opt"));
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct BernoulliCsBuilder {
+    target: f64,
+    direction: Direction,
+    alpha: Alpha,
+    t_opt: f64,
+    margin: Margin,
+}
+
+impl BernoulliCsBuilder {
+    /// The level 1 − α of the sequence (default α = 5%).
+    pub fn alpha(mut self, alpha: Alpha) -> Self {
+        self.alpha = alpha;
+        self
+    }
+
+    /// The number of trials at which the sequence is tightest (default 1,000).
+    pub fn t_opt(mut self, t_opt: f64) -> Self {
+        self.t_opt = t_opt;
+        self
+    }
+
+    /// The tolerated excess over the target: [`Margin::Absolute`] in proportion
+    /// units, [`Margin::Relative`] a fraction of the target.
+    pub fn margin(mut self, margin: Margin) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// The sequence, with no trials.
     ///
     /// # Errors
-    /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
+    /// [`Error::InvalidParameter`], naming the field, unless t_opt is finite and
+    /// ≥ 1 (a number of trials), 0 < target < 1, and the margin's value is finite
+    /// and ≥ 0.
+    pub fn build(self) -> Result<BernoulliCs, Error> {
+        let cs = BernoulliCs {
+            t_opt: self.t_opt,
+            target: self.target,
+            direction: self.direction,
+            margin: self.margin,
+            counts: EventCounts::default(),
+            monitor: Monitor::new(self.alpha)?,
+        };
+        crate::validated::Validate::validate(&cs)?;
+        Ok(cs)
+    }
+}
+
+impl BernoulliCs {
+    /// A confidence sequence at level 1 − `alpha`, tightest near `t_opt` trials,
+    /// judged against the proportion `target`:
+    /// `BernoulliCs::builder(target, direction).alpha(alpha).t_opt(t_opt).build()`.
+    ///
+    /// # Errors
     /// - [`Error::InvalidParameter`] unless t_opt is finite and ≥ 1 (a number of
     ///   trials) and 0 < target < 1; so the two can never be swapped silently.
     ///
@@ -240,27 +362,23 @@ impl BernoulliCs {
     /// assert!(BernoulliCs::new(Alpha::FIVE_PERCENT, 0.5, 0.01, up).is_err());
     /// ```
     pub fn new(alpha: Alpha, t_opt: f64, target: f64, direction: Direction) -> Result<Self, Error> {
-        super::check_horizon(t_opt)?;
-        check_unit("target proportion", target)?;
-        Ok(Self {
-            t_opt,
-            target,
-            direction,
-            margin: Margin::default(),
-            counts: EventCounts::default(),
-            monitor: Monitor::new(alpha)?,
-        })
+        Self::builder(target, direction)
+            .alpha(alpha)
+            .t_opt(t_opt)
+            .build()
     }
 
-    /// The tolerated excess over the target: [`Margin::Absolute`] in proportion
-    /// units, [`Margin::Relative`] a fraction of the target.
-    ///
-    /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0.
-    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
-        check_margin(margin)?;
-        self.margin = margin;
-        Ok(self)
+    /// The settings of a sequence judged against the proportion `target`, at their
+    /// defaults, to be changed by name and checked once by
+    /// [`BernoulliCsBuilder::build`].
+    pub fn builder(target: f64, direction: Direction) -> BernoulliCsBuilder {
+        BernoulliCsBuilder {
+            target,
+            direction,
+            alpha: Alpha::FIVE_PERCENT,
+            t_opt: 1000.0,
+            margin: Margin::default(),
+        }
     }
 
     /// Adds `events` out of `trials`.

@@ -356,37 +356,119 @@ fn check_bounds(bounds: &[f64]) -> Result<(), Error> {
     Ok(())
 }
 
+/// The settings of a [`QuantileTest`], each set by name and none checked until
+/// [`build`](Self::build), which checks them all at once; cloned, one builder is
+/// the template of many metrics' tests.
+///
+/// Defaults: α = 5%, t_opt = 1,000 observations per arm, margin 0, raw values (no
+/// buckets). Set t_opt to the number of observations per arm expected by the
+/// planned end: the sequence is tightest there (the Analysis uses the planned
+/// ticks × the first observation's size).
+///
+/// # Example
+/// ```
+/// use canary_judge::sequential::quantiles::QuantileTest;
+/// use canary_judge::{Alpha, Direction, Margin};
+/// // p99 latency from Prometheus buckets, 60 ticks × ~500 requests per arm planned.
+/// let bounds = [0.05, 0.1, 0.25, 0.5, 1.0, f64::INFINITY];
+/// let test = QuantileTest::builder(0.99, Direction::HigherIsWorse)
+///     .alpha(Alpha::ONE_PERCENT)
+///     .t_opt(30_000.0)
+///     .buckets(&bounds)
+///     .margin(Margin::Relative(0.1))
+///     .build()?;
+/// let err = QuantileTest::builder(0.99, Direction::HigherIsWorse)
+///     .buckets(&[0.1, 0.05, f64::INFINITY])
+///     .build()
+///     .unwrap_err();
+/// assert!(err.to_string().contains("bucket bounds"));
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct QuantileTestBuilder {
+    p: f64,
+    direction: Direction,
+    alpha: Alpha,
+    t_opt: f64,
+    margin: Margin,
+    bounds: Option<Vec<f64>>,
+}
+
+impl QuantileTestBuilder {
+    /// The level α (default 5%).
+    pub fn alpha(mut self, alpha: Alpha) -> Self {
+        self.alpha = alpha;
+        self
+    }
+
+    /// The number of observations per arm at which the sequence is tightest
+    /// (default 1,000).
+    pub fn t_opt(mut self, t_opt: f64) -> Self {
+        self.t_opt = t_opt;
+        self
+    }
+
+    /// The tolerated regression of the quantile: [`Margin::Absolute`] in the data's
+    /// units, [`Margin::Relative`] a fraction of |the baseline's quantile estimate|
+    /// at each check (0 before the baseline has data).
+    pub fn margin(mut self, margin: Margin) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// Histogram buckets with these upper bounds (strictly increasing, ending at
+    /// +∞), fed per-bucket counts with [`QuantileTest::update_buckets`]. Interval
+    /// ends are bucket edges; the lowest bucket starts at 0 when its bound is
+    /// positive (non-negative observations, as PromQL assumes), else at −∞.
+    pub fn buckets(mut self, bounds: &[f64]) -> Self {
+        self.bounds = Some(bounds.to_vec());
+        self
+    }
+
+    /// The test, with no data.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] or [`Error::Mismatch`], naming the field, unless
+    /// 0 < p < 1, t_opt is finite and ≥ 1, the margin's value is finite and ≥ 0,
+    /// and bucket bounds (if any) are numbers, strictly increasing and end at +∞.
+    pub fn build(self) -> Result<QuantileTest, Error> {
+        let test = QuantileTest {
+            p: self.p,
+            t_opt: self.t_opt,
+            direction: self.direction,
+            margin: self.margin,
+            bounds: self.bounds,
+            baseline: Tally::default(),
+            canary: Tally::default(),
+            monitor: Monitor::new(self.alpha)?,
+        };
+        crate::validated::Validate::validate(&test)?;
+        Ok(test)
+    }
+}
+
 impl QuantileTest {
     /// A test of the p-quantile at level `alpha`, tuned for `t_opt` observations per
-    /// arm, on raw values.
+    /// arm, on raw values:
+    /// `QuantileTest::builder(p, direction).alpha(alpha).t_opt(t_opt).build()`.
     ///
     /// # Errors
     /// - [`Error::InvalidParameter`] unless 0 < p < 1 and t_opt is finite and ≥ 1.
-    /// - [`Error::InvalidAlpha`] unless 0 < alpha < 1.
     pub fn new(p: f64, alpha: Alpha, t_opt: f64, direction: Direction) -> Result<Self, Error> {
-        check_parameters(p, t_opt)?;
-        let monitor = Monitor::new(alpha)?;
-        Ok(Self {
-            p,
-            t_opt,
-            direction,
-            margin: Margin::default(),
-            bounds: None,
-            baseline: Tally::default(),
-            canary: Tally::default(),
-            monitor,
-        })
+        Self::builder(p, direction)
+            .alpha(alpha)
+            .t_opt(t_opt)
+            .build()
     }
 
-    /// The same test on histogram buckets with these upper bounds (strictly
-    /// increasing, ending at +∞), fed per-bucket counts with
-    /// [`QuantileTest::update_buckets`]. Interval ends are bucket edges; the lowest
-    /// bucket starts at 0 when its bound is positive (non-negative observations, as
-    /// PromQL assumes), else at −∞.
+    /// The same test on histogram buckets with these upper bounds (see
+    /// [`QuantileTestBuilder::buckets`]).
     ///
     /// # Errors
-    /// As [`QuantileTest::new`], and [`Error::InvalidParameter`] for bounds that are
-    /// NaN, not strictly increasing or not ending at +∞.
+    /// As [`QuantileTest::new`], and [`Error::InvalidParameter`] or
+    /// [`Error::Mismatch`] for bounds that are NaN, not strictly increasing or not
+    /// ending at +∞.
     pub fn with_buckets(
         p: f64,
         alpha: Alpha,
@@ -394,10 +476,24 @@ impl QuantileTest {
         direction: Direction,
         bounds: &[f64],
     ) -> Result<Self, Error> {
-        check_bounds(bounds)?;
-        let mut test = Self::new(p, alpha, t_opt, direction)?;
-        test.bounds = Some(bounds.to_vec());
-        Ok(test)
+        Self::builder(p, direction)
+            .alpha(alpha)
+            .t_opt(t_opt)
+            .buckets(bounds)
+            .build()
+    }
+
+    /// The settings of a test of the p-quantile in `direction`, at their defaults,
+    /// to be changed by name and checked once by [`QuantileTestBuilder::build`].
+    pub fn builder(p: f64, direction: Direction) -> QuantileTestBuilder {
+        QuantileTestBuilder {
+            p,
+            direction,
+            alpha: Alpha::FIVE_PERCENT,
+            t_opt: 1000.0,
+            margin: Margin::default(),
+            bounds: None,
+        }
     }
 
     /// How many distinct values (runs, plus pending keys not yet merged) the two arms
@@ -417,18 +513,6 @@ impl QuantileTest {
             .iter()
             .map(|t| t.runs.len() + t.pending.len())
             .sum()
-    }
-
-    /// The tolerated regression of the quantile: [`Margin::Absolute`] in the data's
-    /// units, [`Margin::Relative`] a fraction of |the baseline's quantile estimate|
-    /// at each check (0 before the baseline has data).
-    ///
-    /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0.
-    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
-        check_margin(margin)?;
-        self.margin = margin;
-        Ok(self)
     }
 
     /// Adds raw observations of each arm: O(log m) amortised per value (they are

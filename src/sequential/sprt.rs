@@ -1,10 +1,7 @@
 //! Wald's sequential probability ratio test with stated effect sizes, and the
 //! Gamma–Poisson mixture test of a count against a known expected count.
 
-use super::{
-    ConfidenceSequence, Monitor, Report, SequentialTest, Signal, check_alpha, check_positive,
-    check_unit,
-};
+use super::{ConfidenceSequence, Monitor, Report, SequentialTest, Signal, check_alpha, check_unit};
 use crate::num::special::{bisect, ln_gamma};
 use crate::{Alpha, Error, Margin};
 
@@ -357,33 +354,85 @@ impl crate::validated::Validate for GammaPoisson {
     }
 }
 
-impl GammaPoisson {
-    /// A test with prior shape and rate φ at level `alpha`.
-    ///
-    /// # Errors
-    /// - [`Error::InvalidParameter`] unless φ is finite and > 0;
-    ///   [`Error::InvalidAlpha`] unless 0 < alpha < 1.
-    pub fn new(phi: f64, alpha: Alpha) -> Result<Self, Error> {
-        check_positive("prior shape phi", phi)?;
-        Ok(Self {
-            phi,
-            margin: Margin::default(),
-            count: 0,
-            expected: 0.0,
-            monitor: Monitor::new(alpha)?,
-        })
+/// The settings of a [`GammaPoisson`] test, each set by name and none checked
+/// until [`build`](Self::build), which checks them all at once; a `Copy` template.
+///
+/// Defaults: α = 5%, margin 0. The prior's shape and rate φ is the builder's
+/// argument.
+///
+/// # Example
+/// ```
+/// use canary_judge::sequential::sprt::GammaPoisson;
+/// use canary_judge::{Alpha, Margin};
+/// let test = GammaPoisson::builder(1.0)
+///     .alpha(Alpha::ONE_PERCENT)
+///     .margin(Margin::Relative(0.1))
+///     .build()?;
+/// // The multiplier has no unit: an absolute margin is refused, by name.
+/// let err = GammaPoisson::builder(1.0).margin(Margin::Absolute(2.0)).build().unwrap_err();
+/// assert!(err.to_string().contains("margin of a gamma-Poisson test"));
+/// # Ok::<(), canary_judge::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct GammaPoissonBuilder {
+    phi: f64,
+    alpha: Alpha,
+    margin: Margin,
+}
+
+impl GammaPoissonBuilder {
+    /// The level α (default 5%).
+    pub fn alpha(mut self, alpha: Alpha) -> Self {
+        self.alpha = alpha;
+        self
     }
 
     /// The tolerated excess of the rate over the expected one, relative to it:
-    /// `Margin::Relative(m)` accepts once the multiplier's sequence lies below 1 + m.
+    /// `Margin::Relative(m)` accepts once the multiplier's sequence lies below
+    /// 1 + m. [`build`](Self::build) refuses a non-zero [`Margin::Absolute`] (the
+    /// multiplier has no unit).
+    pub fn margin(mut self, margin: Margin) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// The test, with no counts.
     ///
     /// # Errors
-    /// - [`Error::InvalidParameter`] unless the margin's value is finite and ≥ 0, or
-    ///   if it is a non-zero [`Margin::Absolute`] (the multiplier has no unit).
-    pub fn margin(mut self, margin: Margin) -> Result<Self, Error> {
-        super::check_relative_margin("margin of a gamma-Poisson test", margin)?;
-        self.margin = margin;
-        Ok(self)
+    /// [`Error::InvalidParameter`], naming the field, unless φ is finite and > 0
+    /// and the margin is finite, ≥ 0 and relative (or zero).
+    pub fn build(self) -> Result<GammaPoisson, Error> {
+        let test = GammaPoisson {
+            phi: self.phi,
+            margin: self.margin,
+            count: 0,
+            expected: 0.0,
+            monitor: Monitor::new(self.alpha)?,
+        };
+        crate::validated::Validate::validate(&test)?;
+        Ok(test)
+    }
+}
+
+impl GammaPoisson {
+    /// A test with prior shape and rate φ at level `alpha`:
+    /// `GammaPoisson::builder(phi).alpha(alpha).build()`.
+    ///
+    /// # Errors
+    /// - [`Error::InvalidParameter`] unless φ is finite and > 0.
+    pub fn new(phi: f64, alpha: Alpha) -> Result<Self, Error> {
+        Self::builder(phi).alpha(alpha).build()
+    }
+
+    /// The settings of a test with prior shape and rate φ, at their defaults, to be
+    /// changed by name and checked once by [`GammaPoissonBuilder::build`].
+    pub fn builder(phi: f64) -> GammaPoissonBuilder {
+        GammaPoissonBuilder {
+            phi,
+            alpha: Alpha::FIVE_PERCENT,
+            margin: Margin::default(),
+        }
     }
 
     /// Adds `count` events observed where `expected` were expected under H0.

@@ -43,18 +43,15 @@ fn sequential_states_reload_bit_for_bit() {
     let up = Direction::HigherIsWorse;
     for _ in 0..300 {
         let share = 0.01 + 0.98 * rng.uniform_open();
-        let mut c = CountRateTest::new(
-            share,
-            canary_judge::Alpha::new(0.01 + 0.1 * rng.uniform_open()).unwrap(),
-        )
-        .unwrap()
-        .margin(Margin::Relative(rng.uniform_open()))
-        .unwrap();
-        let mut t = TTest::new(canary_judge::Alpha::FIVE_PERCENT, up)
-            .unwrap()
+        let mut c = CountRateTest::builder(share)
+            .alpha(canary_judge::Alpha::new(0.01 + 0.1 * rng.uniform_open()).unwrap())
+            .margin(Margin::Relative(rng.uniform_open()))
+            .build()
+            .unwrap();
+        let mut t = TTest::builder(up)
             .effect_size(rng.uniform_open())
-            .unwrap()
             .margin(Margin::Absolute(rng.uniform_open()))
+            .build()
             .unwrap();
         let known = Variance::Known {
             baseline: rng.uniform_open(),
@@ -76,15 +73,11 @@ fn sequential_states_reload_bit_for_bit() {
             up,
         )
         .unwrap();
-        let mut q = QuantileTest::new(
-            rng.uniform_open(),
-            canary_judge::Alpha::FIVE_PERCENT,
-            1.0 + 100.0 * rng.uniform_open(),
-            up,
-        )
-        .unwrap()
-        .margin(Margin::Relative(rng.uniform_open()))
-        .unwrap();
+        let mut q = QuantileTest::builder(rng.uniform_open(), up)
+            .t_opt(1.0 + 100.0 * rng.uniform_open())
+            .margin(Margin::Relative(rng.uniform_open()))
+            .build()
+            .unwrap();
         let mut s = Sprt::new(
             Hypotheses::RateRatio {
                 canary_share: share,
@@ -187,9 +180,11 @@ fn default_policy_state_reloads_bit_for_bit() {
         });
         round_trip(&plan);
         let mut a = Analysis::new(plan).unwrap();
-        let mut tails = SignTest::new(canary_judge::Alpha::ONE_PERCENT, Direction::Either)
-            .unwrap()
-            .with_tails();
+        let mut tails = SignTest::builder(Direction::Either)
+            .alpha(canary_judge::Alpha::ONE_PERCENT)
+            .with_tails()
+            .build()
+            .unwrap();
         for t in 0..20u64 {
             let mut side =
                 |n: usize| -> Vec<f64> { (0..n).map(|_| 100.0 * rng.uniform_open()).collect() };
