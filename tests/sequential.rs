@@ -1432,3 +1432,54 @@ fn builders_check_every_setting_at_build_and_name_it() {
         "margin of a gamma-Poisson test",
     );
 }
+
+/// The count test keeps only the running intersection, so each check reuses an end
+/// of it that lies inside the new interval and starts Newton's method at one that
+/// lies outside: the sequence must equal the intersection of every check's own
+/// interval ([`CountRateTest::rate_ratio_interval`], computed from scratch), to
+/// rounding, including when bursts empty it, for both alternatives.
+#[test]
+fn count_test_running_intersection_matches_intervals_from_scratch() {
+    let mut rng = Rng::new(77);
+    for case in 0..60 {
+        let share = [0.5, 0.1, 0.9][case % 3];
+        let sides = if case % 2 == 0 {
+            Sidedness::Greater
+        } else {
+            Sidedness::TwoSided
+        };
+        let alpha = canary_judge::Alpha::new([0.05, 0.01, 0.2][case % 3]).unwrap();
+        let mut t = CountRateTest::builder(share)
+            .alpha(alpha)
+            .alternative(sides)
+            .build()
+            .unwrap();
+        let (mut lo, mut hi, mut violated) = (0.0f64, f64::INFINITY, false);
+        let ratio = 1.0 + 0.5 * (case % 4) as f64 / 3.0;
+        for tick in 0..400 {
+            let load = 1.0 + 30.0 * rng.uniform_open();
+            let mut canary = (load * share * ratio * 2.0 * rng.uniform_open()).round() as u64;
+            let baseline = (load * (1.0 - share) * 2.0 * rng.uniform_open()).round() as u64;
+            if case % 5 == 4 && tick % 50 == 0 {
+                canary += 200; // a burst on one arm
+            }
+            t.update(baseline, canary).unwrap();
+            let (l, u) = t.rate_ratio_interval();
+            let report = t.check();
+            (lo, hi) = (lo.max(l), hi.min(u));
+            violated |= lo > hi;
+            match report.confidence_sequence {
+                ConfidenceSequence::Violated => assert!(violated, "case {case} tick {tick}"),
+                ConfidenceSequence::Bounds { lower, upper } => {
+                    assert!(!violated, "case {case} tick {tick}");
+                    let close =
+                        |a: f64, b: f64| a == b || (a - b).abs() <= 1e-12 * a.abs().max(b.abs());
+                    assert!(
+                        close(lower, lo) && close(upper, hi),
+                        "case {case} tick {tick}: [{lower}, {upper}] vs [{lo}, {hi}]"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -24,7 +24,10 @@
 //! The confidence sequence for r inverts the two-sided e-value: the θ with
 //! n_c ln θ + n_b ln(1 − θ) > ln B(a + n_c, b + n_b) − ln B(a, b) + ln α, two roots
 //! found by Newton's method on ln θ (from outside, so the ends stay conservative),
-//! mapped to r. Everything is in log space (ln Γ, a log-space
+//! mapped to r. A check keeps only the running intersection, so an end of it that
+//! lies inside the new interval (one evaluation of the likelihood tells) is kept
+//! without solving for the new end, and an end outside is the start of Newton's
+//! method, a hair from the root: most checks solve for one end or none. Everything is in log space (ln Γ, a log-space
 //! incomplete beta), finite after 10^12 events.
 //!
 //! # Assumptions
@@ -83,17 +86,17 @@ pub struct CountRateTest {
     baseline: u64,
     canary: u64,
     monitor: Monitor,
-    /// ln(1 − I_ρ(a, b)), the one-sided e-value's prior normaliser: it depends on
-    /// the configuration alone, so it is computed at the first look and kept
+    /// ln B(a, b) and ln(1 − I_ρ(a, b)), the prior's normalisers: they depend on
+    /// the configuration alone, so they are computed at the first look and kept
     /// (derived, never saved).
     #[cfg_attr(feature = "serde", serde(skip))]
-    prior_tail: Derived,
+    prior_terms: Derived,
 }
 
-/// A number derived from a test's configuration, computed once on first use; not
-/// saved, and equal whatever it holds (it is a function of the compared fields).
+/// Numbers derived from a test's configuration, computed once on first use; not
+/// saved, and equal whatever they hold (a function of the compared fields).
 #[derive(Debug, Clone, Default)]
-struct Derived(std::sync::OnceLock<f64>);
+struct Derived(std::sync::OnceLock<(f64, f64)>);
 
 impl PartialEq for Derived {
     fn eq(&self, _: &Self) -> bool {
@@ -216,7 +219,7 @@ impl CountRateBuilder {
             baseline: 0,
             canary: 0,
             monitor: Monitor::new(self.alpha)?,
-            prior_tail: Derived::default(),
+            prior_terms: Derived::default(),
         };
         crate::validated::Validate::validate(&test)?;
         Ok(test)
@@ -354,11 +357,20 @@ impl CountRateTest {
         (self.k * self.canary_share, self.k * self.baseline_share)
     }
 
+    /// (ln B(a, b), ln(1 − I_ρ(a, b))), computed once.
+    fn prior_terms(&self) -> (f64, f64) {
+        *self.prior_terms.0.get_or_init(|| {
+            let (a, b) = self.prior();
+            // 1 − I_ρ(p, q) = I_{1−ρ}(q, p), in logs.
+            (ln_beta(a, b), ln_beta_inc_reg(b, a, self.baseline_share))
+        })
+    }
+
     /// ln of the marginal likelihood ratio's normaliser: ln B(a + n_c, b + n_b) − ln B(a, b).
     fn ln_marginal(&self) -> f64 {
         let (a, b) = self.prior();
         let (nc, nb) = (self.canary as f64, self.baseline as f64);
-        ln_beta(a + nc, b + nb) - ln_beta(a, b)
+        ln_beta(a + nc, b + nb) - self.prior_terms().0
     }
 
     /// n ln p, with 0 ln 0 = 0.
@@ -368,41 +380,52 @@ impl CountRateTest {
 
     /// The two-sided ln E₂ against θ = ρ_c.
     pub fn log_e_two_sided(&self) -> f64 {
-        self.ln_marginal()
+        self.log_e_two_sided_from(self.ln_marginal())
+    }
+
+    fn log_e_two_sided_from(&self, ln_marginal: f64) -> f64 {
+        ln_marginal
             - Self::n_ln(self.canary, self.canary_share)
             - Self::n_ln(self.baseline, self.baseline_share)
     }
 
     /// The one-sided ln E₁ against θ ≤ ρ_c (prior truncated to θ > ρ_c).
     pub fn log_e_one_sided(&self) -> f64 {
+        self.log_e_one_sided_from(self.ln_marginal())
+    }
+
+    fn log_e_one_sided_from(&self, ln_marginal: f64) -> f64 {
         let (a, b) = self.prior();
         let (nc, nb) = (self.canary as f64, self.baseline as f64);
         // 1 − I_ρ(p, q) = I_{1−ρ}(q, p), in logs.
-        let x = self.baseline_share;
-        let prior = *self.prior_tail.0.get_or_init(|| ln_beta_inc_reg(b, a, x));
-        self.log_e_two_sided() + ln_beta_inc_reg(b + nb, a + nc, x) - prior
+        let tail = ln_beta_inc_reg(b + nb, a + nc, self.baseline_share);
+        self.log_e_two_sided_from(ln_marginal) + tail - self.prior_terms().1
     }
 
     /// The confidence interval for the rate ratio r at this check alone (not the
     /// running intersection), at level 1 − α.
     pub fn rate_ratio_interval(&self) -> (f64, f64) {
+        self.interval_within(self.ln_marginal(), None)
+    }
+
+    /// The interval of this check, or, for an end of `running` (the running
+    /// intersection's ends) that lies inside it, that end itself: the intersection
+    /// is the same either way, and an end inside needs one evaluation of the
+    /// likelihood instead of a root. An end outside starts Newton's method there
+    /// (outside, so the iterates still rise to the root without crossing it).
+    fn interval_within(&self, ln_marginal: f64, running: Option<(f64, f64)>) -> (f64, f64) {
         let (nc, nb) = (self.canary, self.baseline);
         if nc == 0 && nb == 0 {
             return (0.0, f64::INFINITY);
         }
-        let c = self.ln_marginal() + self.monitor.alpha().ln();
-        let hat = nc as f64 / (nc as f64 + nb as f64);
-        let lower = if nc == 0 {
-            0.0
-        } else {
-            outer_root(nc as f64, nb as f64, c, hat)
-        };
-        let upper = if nb == 0 {
-            1.0
-        } else {
-            1.0 - outer_root(nb as f64, nc as f64, c, 1.0 - hat)
-        };
+        let c = ln_marginal + self.monitor.alpha().ln();
+        let (n1, n2) = (nc as f64, nb as f64);
+        let hat = n1 / (n1 + n2);
         let odds = self.baseline_share / self.canary_share;
+        // θ and 1 − θ of a rate ratio r, each without cancellation.
+        let split = |r: f64| (r / (r + odds), odds / (r + odds));
+        let inside =
+            |theta: f64, rest: f64| Self::n_ln(nc, theta) + Self::n_ln(nb, rest) - c >= 0.0;
         let ratio = |theta: f64| {
             if theta >= 1.0 {
                 f64::INFINITY
@@ -410,7 +433,40 @@ impl CountRateTest {
                 theta / (1.0 - theta) * odds
             }
         };
-        (ratio(lower), ratio(upper))
+        let usable = |r: f64| r.is_finite() && r > 0.0;
+        let (run_lower, run_upper) = running.unwrap_or((0.0, f64::INFINITY));
+        let lower = if nc == 0 {
+            0.0
+        } else if usable(run_lower) {
+            let (theta, rest) = split(run_lower);
+            if inside(theta, rest) {
+                run_lower
+            } else {
+                ratio(outer_root(
+                    n1,
+                    n2,
+                    c,
+                    hat,
+                    (theta < hat).then(|| theta.ln()),
+                ))
+            }
+        } else {
+            ratio(outer_root(n1, n2, c, hat, None))
+        };
+        let upper = if nb == 0 {
+            f64::INFINITY
+        } else if usable(run_upper) {
+            let (theta, rest) = split(run_upper);
+            if inside(theta, rest) {
+                run_upper
+            } else {
+                let start = (rest < 1.0 - hat).then(|| rest.ln());
+                ratio(1.0 - outer_root(n2, n1, c, 1.0 - hat, start))
+            }
+        } else {
+            ratio(1.0 - outer_root(n2, n1, c, 1.0 - hat, None))
+        };
+        (lower, upper)
     }
 }
 
@@ -442,7 +498,7 @@ fn check_events(baseline: u64, canary: u64) -> Result<(), Error> {
 /// crossing it, and the interval end stays on the wide (valid) side. Quadratic
 /// convergence: a handful of steps instead of bisection's ~45, each one exponential
 /// and one logarithm.
-fn outer_root(n1: f64, n2: f64, c: f64, hat: f64) -> f64 {
+fn outer_root(n1: f64, n2: f64, c: f64, hat: f64, from: Option<f64>) -> f64 {
     // g(s) and g'(s) = n₁ − n₂ eˢ/(1 − eˢ) from one exponential: expm1 near 0
     // (where 1 − eˢ cancels), exp further out (where ln(1 − eˢ) = ln1p(−eˢ) keeps
     // the tiny eˢ's relative accuracy, which n₂ up to 10^12 would magnify).
@@ -479,6 +535,14 @@ fn outer_root(n1: f64, n2: f64, c: f64, hat: f64) -> f64 {
     };
     let mut s = top - d;
     let (mut g, mut slope) = eval(s);
+    // A caller's point outside (the last check's end, usually within a hair of
+    // the root) replaces the model's start.
+    if let Some(start) = from.filter(|&v| v < top)
+        && let (g0, slope0) = eval(start)
+        && g0 < 0.0
+    {
+        (s, g, slope) = (start, g0, slope0);
+    }
     if g >= 0.0 && slope > 0.0 {
         s = (s - g / slope).min(top);
         (g, slope) = eval(s);
@@ -501,11 +565,23 @@ fn outer_root(n1: f64, n2: f64, c: f64, hat: f64) -> f64 {
 
 impl SequentialTest for CountRateTest {
     fn check(&mut self) -> Report {
+        let ln_marginal = self.ln_marginal();
         let log_e = match self.alternative {
-            Sidedness::Greater => self.log_e_one_sided(),
-            Sidedness::TwoSided => self.log_e_two_sided(),
+            Sidedness::Greater => self.log_e_one_sided_from(ln_marginal),
+            Sidedness::TwoSided => self.log_e_two_sided_from(ln_marginal),
         };
-        let interval = self.rate_ratio_interval();
+        // Only the running intersection is kept, so an end of it that lies inside
+        // this check's interval stands in for this check's end; except where the
+        // two-sided test's direction is read from this check's own interval.
+        let running = match self.monitor.last().confidence_sequence {
+            ConfidenceSequence::Bounds { lower, upper }
+                if self.alternative == Sidedness::Greater || log_e < -self.monitor.alpha().ln() =>
+            {
+                Some((lower, upper))
+            }
+            _ => None,
+        };
+        let interval = self.interval_within(ln_marginal, running);
         // Relative(m) → 1 + m; Absolute(0) (the only absolute margin allowed) → 1.
         let limit = 1.0 + self.margin.resolve(Some(1.0));
         let alternative = self.alternative;
@@ -558,7 +634,7 @@ mod tests {
                 };
                 let hat = nc as f64 / (nc + nb) as f64;
                 let want = bisect(0.0, hat, f, true);
-                let got = outer_root(nc as f64, nb as f64, c, hat);
+                let got = outer_root(nc as f64, nb as f64, c, hat, None);
                 assert!(
                     (got - want).abs() <= 1e-12 * want.max(1e-300),
                     "{nc} {nb} {alpha}: {got} vs {want}"
