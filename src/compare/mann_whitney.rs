@@ -322,13 +322,9 @@ impl MannWhitney {
         };
         let u_canary = summary.twice_u as f64 / 2.0;
         let cles = u_canary / mn as f64;
-        let shift = diffs
-            .as_ref()
-            .filter(|_| self.estimate_shift)
-            .map(Differences::median);
-        let interval = match (&diffs, self.confidence_level) {
-            (Some(d), Some(level)) => Some(self.interval(d, &summary, method, level)?),
-            _ => None,
+        let (shift, interval) = match &diffs {
+            Some(d) => self.shift_and_interval(d, &summary, method)?,
+            None => (None, None),
         };
         Ok(MannWhitneyResult {
             n_baseline: n,
@@ -456,28 +452,61 @@ impl MannWhitney {
         }
     }
 
-    fn interval(
+    /// The Hodges–Lehmann shift (if asked) and its interval (if a level is set),
+    /// from one selection of every order statistic they need: the middle one or
+    /// two of the m·n differences and the interval's rank(s).
+    fn shift_and_interval(
         &self,
         diffs: &Differences<'_>,
         s: &RankSummary,
         method: Method,
-        level: f64,
-    ) -> Result<ShiftInterval, Error> {
-        let mn = s.m as u128 * s.n as u128;
-        let (k, achieved_tail, used) = self.interval_rank(s, method, level)?;
-        let sides = self.sides();
-        let (lower, upper) = match self.alternative {
-            Alternative::TwoSided => (diffs.kth(k), diffs.kth(mn + 1 - k)),
-            Alternative::Greater => (diffs.kth(k), f64::INFINITY),
-            Alternative::Less => (f64::NEG_INFINITY, diffs.kth(mn + 1 - k)),
+    ) -> Result<(Option<f64>, Option<ShiftInterval>), Error> {
+        let mn = diffs.len();
+        let mut ranks = Vec::with_capacity(4);
+        if self.estimate_shift {
+            // The middle entry, or the two middle ones when m·n is even.
+            ranks.extend([mn.div_ceil(2), mn / 2 + 1]);
+        }
+        let rank = match self.confidence_level {
+            Some(level) => {
+                let (k, achieved_tail, used) = self.interval_rank(s, method, level)?;
+                match self.alternative {
+                    Alternative::TwoSided => ranks.extend([k, mn + 1 - k]),
+                    Alternative::Greater => ranks.push(k),
+                    Alternative::Less => ranks.push(mn + 1 - k),
+                }
+                Some((level, achieved_tail, used))
+            }
+            None => None,
         };
-        Ok(ShiftInterval {
-            lower,
-            upper,
-            level,
-            achieved_level: (1.0 - sides * achieved_tail).clamp(0.0, 1.0),
-            method: used,
-        })
+        let values = diffs.select(&ranks);
+        let mut values = values.into_iter();
+        let shift = if self.estimate_shift {
+            match (values.next(), values.next()) {
+                (Some(a), Some(b)) => Some(a.midpoint(b)),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let interval = rank.map(|(level, achieved_tail, used)| {
+            let (lower, upper) = match self.alternative {
+                Alternative::TwoSided => (
+                    values.next().unwrap_or(f64::NEG_INFINITY),
+                    values.next().unwrap_or(f64::INFINITY),
+                ),
+                Alternative::Greater => (values.next().unwrap_or(f64::NEG_INFINITY), f64::INFINITY),
+                Alternative::Less => (f64::NEG_INFINITY, values.next().unwrap_or(f64::INFINITY)),
+            };
+            ShiftInterval {
+                lower,
+                upper,
+                level,
+                achieved_level: (1.0 - self.sides() * achieved_tail).clamp(0.0, 1.0),
+                method: used,
+            }
+        });
+        Ok((shift, interval))
     }
 
     /// The smallest p-value the exact test can produce for these sizes and this
