@@ -601,9 +601,11 @@ fn for_check<'a>(ctx: &Context<'a>, row: &[Option<Alpha>], j: usize) -> Context<
 validated_serde!(Analysis);
 
 /// Positions of a plan's metrics sorted by name: finds a metric in O(log M) string
-/// comparisons instead of a scan. Derived data: always equal, never saved.
+/// comparisons instead of a scan, and in one when metrics come in the plan's order
+/// (the metric after the last one found is tried first). Derived data: always
+/// equal, never saved.
 #[derive(Debug, Clone, Default)]
-struct ByName(Vec<usize>);
+struct ByName(Vec<usize>, usize);
 
 impl PartialEq for ByName {
     fn eq(&self, _: &Self) -> bool {
@@ -619,10 +621,19 @@ impl ByName {
             self.0
                 .sort_by(|&a, &b| metrics[a].name.cmp(&metrics[b].name));
         }
-        self.0
-            .binary_search_by(|&i| metrics[i].name.as_str().cmp(name))
-            .ok()
-            .map(|k| self.0[k])
+        let next = self.1;
+        let found = if metrics.get(next).is_some_and(|m| m.name == name) {
+            Some(next)
+        } else {
+            self.0
+                .binary_search_by(|&i| metrics[i].name.as_str().cmp(name))
+                .ok()
+                .map(|k| self.0[k])
+        };
+        if let Some(i) = found {
+            self.1 = if i + 1 < metrics.len() { i + 1 } else { 0 };
+        }
+        found
     }
 }
 
@@ -944,7 +955,13 @@ fn apply(
     }
     // Everything fallible first, on new values; the state changes only at the end.
     let ctx = spec.context(false);
-    let mut points: (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+    // The observation's values per side: samples own theirs; a count observation's
+    // one rate per side stays on the stack (no allocation on the hot path).
+    let mut samples: (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+    let rates = match observation {
+        Observation::Counts { baseline, canary } => (baseline.rate(), canary.rate()),
+        _ => (None, None),
+    };
     let mut latest = state.latest;
     let mut new_data: Option<Data> = None;
     let mut buckets: Option<(Vec<u64>, Vec<u64>, Vec<f64>)> = None;
@@ -955,14 +972,10 @@ fn apply(
             if let Some(m) = c.mean() {
                 latest = Some(m);
             }
-            points = (b.values().to_vec(), c.values().to_vec());
+            samples = (b.values().to_vec(), c.values().to_vec());
         }
-        Observation::Counts { baseline, canary } => {
-            points = (
-                baseline.rate().into_iter().collect(),
-                canary.rate().into_iter().collect(),
-            );
-            if let Some(r) = canary.rate() {
+        Observation::Counts { .. } => {
+            if let Some(r) = rates.1 {
                 latest = Some(r);
             }
         }
@@ -1020,6 +1033,10 @@ fn apply(
         }
         Observation::Failed { .. } => {}
     }
+    let points: (&[f64], &[f64]) = match (observation, &rates) {
+        (Observation::Counts { .. }, (b, c)) => (b.as_slice(), c.as_slice()),
+        _ => (&samples.0, &samples.1),
+    };
     // Only the rank and percentile checks read the pooled values; a metric without
     // them keeps none (its other checks hold their own summaries).
     let pooled = spec.checks.iter().any(Check::reads_pool);
@@ -1088,19 +1105,19 @@ fn apply(
             // The paired states grow with every tick: checked here, added in place
             // below once every check has accepted the observation (no copy).
             (Check::SignedRank, State::Pairs(pairs)) => {
-                pending.push((i, Pending::Pairs(pairs.prepare(&points.0, &points.1)?)));
+                pending.push((i, Pending::Pairs(pairs.prepare(points.0, points.1)?)));
             }
             (Check::Paired | Check::PairedWithTails, State::Paired(test)) => {
-                pending.push((i, Pending::Pairs(test.prepare(&points.0, &points.1)?)));
+                pending.push((i, Pending::Pairs(test.prepare(points.0, points.1)?)));
             }
             (Check::SignedRank, _) => {
                 let mut pairs = crate::sequential::paired::Pairs::default();
-                pairs.push(&points.0, &points.1)?;
+                pairs.push(points.0, points.1)?;
                 updated.push((i, State::Pairs(pairs)));
             }
             (Check::Paired | Check::PairedWithTails, _) => {
                 let mut test = check::new_paired_test(c, &for_check(&ctx, alphas, i))?;
-                test.update(&points.0, &points.1)?;
+                test.update(points.0, points.1)?;
                 updated.push((i, State::Paired(test)));
             }
             (Check::Mean, _) => {
@@ -1108,7 +1125,7 @@ fn apply(
                     State::Mean(t) => t.clone(),
                     _ => check::new_mean_test(&for_check(&ctx, alphas, i))?,
                 };
-                test.update(&points.0, &points.1)?;
+                test.update(points.0, points.1)?;
                 updated.push((i, State::Mean(test)));
             }
             _ => {}
@@ -1120,7 +1137,7 @@ fn apply(
         }
         let feed = |test: &mut crate::sequential::quantiles::QuantileTest| match &buckets {
             Some((b, c, _)) => test.update_buckets(b, c),
-            None => test.update(&points.0, &points.1),
+            None => test.update(points.0, points.1),
         };
         match s {
             State::Quantile(test) => feed(test)?,

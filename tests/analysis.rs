@@ -1065,3 +1065,53 @@ fn a_count_overflow_changes_no_check_of_the_metric() {
     assert_ne!(a, before);
     a.decide(10).unwrap();
 }
+
+/// Observations reach their metric whatever the order of the calls within a tick:
+/// in the plan's order (the fast path tries the next metric first), reversed,
+/// and shuffled, the verdicts are the same, and each metric's finding is the one
+/// of its own data.
+#[test]
+fn observations_reach_their_metric_in_any_order() {
+    let names = ["alpha", "beta", "gamma", "delta"];
+    let plan = Plan::new(
+        names
+            .iter()
+            .map(|n| MetricSpec::new(*n, [Check::Rank]).direction(Direction::HigherIsWorse))
+            .collect(),
+    )
+    .planned_ticks(30);
+    let mut g = Gen::new(9);
+    // Only "gamma" regresses.
+    let ticks: Vec<Vec<Observation>> = (0..30)
+        .map(|_| {
+            (0..names.len())
+                .map(|i| {
+                    let shift = if i == 2 { 50.0 } else { 0.0 };
+                    let b: Vec<f64> = (0..5).map(|_| 100.0 + 10.0 * g.uniform()).collect();
+                    let c: Vec<f64> = (0..5).map(|_| 100.0 + shift + 10.0 * g.uniform()).collect();
+                    values(&b, &c)
+                })
+                .collect()
+        })
+        .collect();
+    let orders: [Vec<usize>; 3] = [vec![0, 1, 2, 3], vec![3, 2, 1, 0], vec![2, 0, 3, 1]];
+    let mut verdicts = Vec::new();
+    for order in &orders {
+        let mut a = Analysis::new(plan.clone()).unwrap();
+        for (t, tick) in ticks.iter().enumerate() {
+            for &i in order {
+                a.observe(t as u64, names[i], &tick[i]).unwrap();
+            }
+        }
+        let v = a.verdict(29).unwrap();
+        let fails: Vec<&str> = v
+            .findings
+            .iter()
+            .filter(|f| f.judgement.is_fail())
+            .map(|f| f.metric.as_str())
+            .collect();
+        assert_eq!(fails, ["gamma"], "order {order:?}");
+        verdicts.push(v.to_string());
+    }
+    assert!(verdicts.windows(2).all(|w| w[0] == w[1]));
+}
