@@ -1115,3 +1115,27 @@ fn observations_reach_their_metric_in_any_order() {
     }
     assert!(verdicts.windows(2).all(|w| w[0] == w[1]));
 }
+
+/// The rank check skips the exact smallest attainable p-value when
+/// 2^(1 − min(n, m)) is already below α; the bound must hold for every size
+/// pair and alternative.
+#[test]
+fn the_smallest_p_value_is_at_most_two_to_one_minus_the_smaller_size() {
+    for alternative in [
+        Alternative::TwoSided,
+        Alternative::Greater,
+        Alternative::Less,
+    ] {
+        let test = MannWhitney::new().alternative(alternative);
+        for n in 1..=200usize {
+            for m in 1..=200usize {
+                let bound = (1.0 - n.min(m) as f64).exp2();
+                let floor = test.smallest_p_value(n, m);
+                assert!(
+                    floor <= bound * (1.0 + 1e-12),
+                    "{n} {m} {alternative:?}: {floor} > {bound}"
+                );
+            }
+        }
+    }
+}

@@ -662,7 +662,14 @@ pub(crate) fn rank(ctx: &Context<'_>, check: &Check, data: &mut Data) -> Result<
                     format!("{n} baseline and {m} canary values")
                 }));
             }
-            let floor = test.smallest_p_value(n, m);
+            // C(n + m, m) ≥ 2^min(n, m), so the smallest p-value is at most
+            // 2^(1 − min(n, m)): below α, the three log-gammas are not needed.
+            let surely_below = (1.0 - n.min(m) as f64).exp2() < alpha;
+            let floor = if surely_below {
+                0.0
+            } else {
+                test.smallest_p_value(n, m)
+            };
             if floor >= alpha {
                 return Ok(ctx.finding(
                     check,
@@ -674,7 +681,12 @@ pub(crate) fn rank(ctx: &Context<'_>, check: &Check, data: &mut Data) -> Result<
             } else {
                 Some(test.test_only().compare_summary(pool.summary())?)
             };
-            let margin_units = ctx.margin.resolve(pool.baseline.median());
+            // A zero margin needs no baseline level (two order statistics a look).
+            let margin_units = if ctx.margin.is_zero() {
+                ctx.margin.resolve(None)
+            } else {
+                ctx.margin.resolve(pool.baseline.median())
+            };
             if let Some(quick) = quick
                 .as_ref()
                 .filter(|q| q.p_value >= alpha && !ctx.explain)
