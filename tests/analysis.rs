@@ -1139,3 +1139,59 @@ fn the_smallest_p_value_is_at_most_two_to_one_minus_the_smaller_size() {
         }
     }
 }
+
+proptest! {
+    /// `Policy::decision` groups findings by metric name wherever they come: the
+    /// findings interleaved, and the same findings grouped by metric, decide alike;
+    /// and a metric with any failing finding fails the canary.
+    #[test]
+    fn decision_groups_findings_by_name_in_any_order(
+        picks in proptest::collection::vec((0usize..6, 0usize..5, any::<bool>()), 0..40),
+    ) {
+        use canary_judge::evidence::Finding;
+        use canary_judge::policy::Policy;
+        let judgements = [
+            Judgement::Pass,
+            Judgement::Fail(Side::High),
+            Judgement::Inconclusive,
+            Judgement::NoData(Lack::Empty),
+            Judgement::Error,
+        ];
+        let findings: Vec<Finding> = picks
+            .iter()
+            .map(|&(m, j, required)| {
+                Finding::bare(&format!("m{m}"), "check", judgements[j], required, String::new())
+            })
+            .collect();
+        let mut grouped = findings.clone();
+        grouped.sort_by(|a, b| a.metric.cmp(&b.metric)); // stable
+        let policy = Policy::default();
+        let decision = policy.decision(&findings);
+        prop_assert_eq!(decision, policy.decision(&grouped));
+        if picks.iter().any(|&(_, j, _)| j == 1) {
+            prop_assert_eq!(decision, Decision::Fail);
+        }
+    }
+}
+
+/// A required metric's findings, split by another metric's: its pass after its
+/// missing data is one metric that passed, not a required metric without data.
+#[test]
+fn decision_joins_a_metric_split_by_another() {
+    use canary_judge::evidence::Finding;
+    use canary_judge::policy::Policy;
+    let f = |m: &str, j: Judgement, required: bool| {
+        Finding::bare(m, "check", j, required, String::new())
+    };
+    let findings = [
+        f("a", Judgement::NoData(Lack::Empty), true),
+        f("b", Judgement::Pass, false),
+        f("a", Judgement::Pass, false),
+    ];
+    assert_eq!(Policy::default().decision(&findings), Decision::Pass);
+    // Without the later pass, the required metric has no data.
+    assert_eq!(
+        Policy::default().decision(&findings[..2]),
+        Decision::Inconclusive
+    );
+}
