@@ -57,6 +57,38 @@ pub(crate) fn count_pairs_below(x: &[f64], y: &[f64], c: f64, strict: bool) -> u
     total
 }
 
+/// Σ lo (the entries left of every window, all below the candidates) and the
+/// prefix sums of the windows' widths into `prefix`, whose last is the number of
+/// candidates: (below, total).
+fn window_sums(lo: &[usize], hi: &[usize], prefix: &mut Vec<u128>) -> (u128, u128) {
+    prefix.clear();
+    let mut total = 0u128;
+    for (&l, &h) in lo.iter().zip(hi) {
+        total += (h - l) as u128;
+        prefix.push(total);
+    }
+    (lo.iter().map(|&v| v as u128).sum(), total)
+}
+
+/// Where the candidate of rank `want` (1-based, of `total`) is expected among
+/// `samples` sorted sample values.
+fn at_sample(want: u128, total: u128, samples: usize) -> isize {
+    (want as f64 / total as f64 * samples as f64) as isize
+}
+
+/// The i1-th and i2-th smallest of the sample (i1 ≤ i2), 0-based.
+fn pivots(sample: &mut [f64], i1: usize, i2: usize) -> (f64, f64) {
+    let (_, &mut p1, upper) = sample.select_nth_unstable_by(i1, |a, b| a.total_cmp(b));
+    let p2 = if i2 == i1 {
+        p1
+    } else {
+        *upper
+            .select_nth_unstable_by(i2 - i1 - 1, |a, b| a.total_cmp(b))
+            .1
+    };
+    (p1, p2)
+}
+
 /// The implicit sorted matrix of differences.
 pub(crate) struct Differences<'a> {
     x: &'a [f64],
@@ -83,6 +115,50 @@ impl<'a> Differences<'a> {
     #[inline]
     fn at(&self, i: usize, c: usize) -> f64 {
         diff(self.x[i], self.y[self.y.len() - 1 - c])
+    }
+
+    /// Every candidate (row i's columns `lo[i]..hi[i]`), `total` of them.
+    fn gather(&self, lo: &[usize], hi: &[usize], total: u128) -> Vec<f64> {
+        let mut cand = Vec::with_capacity(total as usize);
+        for (i, (&l, &h)) in lo.iter().zip(hi).enumerate() {
+            cand.extend((l..h).map(|c| self.at(i, c)));
+        }
+        cand
+    }
+
+    /// A sample of `samples` candidates into `out`: one rank drawn uniformly in each
+    /// of `samples` equal strata of [0, total) (so they come out sorted, with no
+    /// sort, and cover the range more evenly than independent draws), mapped to
+    /// (row, column) in one sequential pass over the prefix sums (cheaper than a
+    /// binary search each). Stratum j is [⌊j·total/s⌋, ⌊(j + 1)·total/s⌋), its ends
+    /// stepped without a division per stratum: each is q or q + 1 long (Bresenham).
+    fn sample_candidates(
+        &self,
+        lo: &[usize],
+        prefix: &[u128],
+        samples: usize,
+        rng: &mut SplitMix64,
+        out: &mut Vec<f64>,
+    ) {
+        out.clear();
+        let total = prefix.last().copied().unwrap_or(0);
+        let strata = samples as u128;
+        let (q, r) = (total / strata, total % strata);
+        let (mut start, mut carry, mut row) = (0u128, 0u128, 0usize);
+        for _ in 0..samples {
+            carry += r;
+            let width = q + u128::from(carry >= strata);
+            if carry >= strata {
+                carry -= strata;
+            }
+            let draw = start + rng.below_wide(width.max(1));
+            start += width;
+            while prefix[row] <= draw {
+                row += 1;
+            }
+            let row_start = if row == 0 { 0 } else { prefix[row - 1] };
+            out.push(self.at(row, lo[row] + (draw - row_start) as usize));
+        }
     }
 
     /// Per row, the number of entries < p (strict) or ≤ p; returns the total.
@@ -156,23 +232,11 @@ impl<'a> Differences<'a> {
         let mut prefix: Vec<u128> = Vec::with_capacity(m);
         let samples = samples_for(m, n);
         let mut sample = Vec::with_capacity(samples);
-        let mut draws: Vec<u128> = Vec::with_capacity(samples);
         loop {
-            let below: u128 = lo.iter().map(|&v| v as u128).sum();
-            prefix.clear();
-            let mut total = 0u128;
-            for i in 0..m {
-                total += (hi[i] - lo[i]) as u128;
-                prefix.push(total);
-            }
+            let (below, total) = window_sums(&lo, &hi, &mut prefix);
             let want = k - below; // 1-based rank among candidates
             if total <= gather_limit {
-                let mut cand = Vec::with_capacity(total as usize);
-                for i in 0..m {
-                    for c in lo[i]..hi[i] {
-                        cand.push(self.at(i, c));
-                    }
-                }
+                let mut cand = self.gather(&lo, &hi, total);
                 let idx = (want - 1) as usize;
                 let (_, v, above) = cand.select_nth_unstable_by(idx, |a, b| a.total_cmp(b));
                 let next = with_next
@@ -180,50 +244,15 @@ impl<'a> Differences<'a> {
                     .flatten();
                 return (*v, next);
             }
-            // Draw candidate ranks, one uniformly in each of `samples` equal strata of
-            // [0, total) (so they come out sorted, with no sort, and cover the range
-            // more evenly than independent draws), and map them to (row, column) in
-            // one sequential pass over the prefix sums (cheaper than a binary search
-            // each).
-            draws.clear();
-            // Stratum j is [⌊j·total/s⌋, ⌊(j + 1)·total/s⌋), its ends stepped without
-            // a division per stratum: each is q or q + 1 long (Bresenham).
-            let strata = samples as u128;
-            let (q, r) = (total / strata, total % strata);
-            let (mut start, mut carry) = (0u128, 0u128);
-            for _ in 0..samples {
-                carry += r;
-                let width = q + u128::from(carry >= strata);
-                if carry >= strata {
-                    carry -= strata;
-                }
-                draws.push(start + rng.below_wide(width.max(1)));
-                start += width;
-            }
-            sample.clear();
-            let mut row = 0usize;
-            for &r in &draws {
-                while prefix[row] <= r {
-                    row += 1;
-                }
-                let start = if row == 0 { 0 } else { prefix[row - 1] };
-                sample.push(self.at(row, lo[row] + (r - start) as usize));
-            }
+            self.sample_candidates(&lo, &prefix, samples, &mut rng, &mut sample);
             // Pivots: sample quantiles about four standard deviations of the sample
             // rank either side of the target's expected position.
-            let centre = (want as f64 / total as f64 * samples as f64) as isize;
+            let centre = at_sample(want, total, samples);
             let spread = (2.0 * (samples as f64).sqrt()) as isize;
             let last = samples as isize - 1;
             let i1 = (centre - spread).clamp(0, last) as usize;
             let i2 = (centre + spread).clamp(0, last) as usize;
-            let (_, &mut p1, upper) = sample.select_nth_unstable_by(i1, |a, b| a.total_cmp(b));
-            let p2 = if i2 == i1 {
-                p1
-            } else {
-                *upper
-                    .select_nth_unstable_by(i2 - i1 - 1, |a, b| a.total_cmp(b))
-                    .1
-            };
+            let (p1, p2) = pivots(&mut sample, i1, i2);
 
             // Usual case: the target lies between the pivots; two walks narrow to [p1, p2].
             let lt1 = self.positions(p1, true, &mut pos_a);
@@ -300,19 +329,10 @@ impl<'a> Differences<'a> {
         let mut sample = Vec::with_capacity(samples);
         let mut prefix: Vec<u128> = Vec::with_capacity(m);
         let values: Vec<f64> = loop {
-            let below: u128 = lo.iter().map(|&v| v as u128).sum();
-            prefix.clear();
-            let mut total = 0u128;
-            for i in 0..m {
-                total += (hi[i] - lo[i]) as u128;
-                prefix.push(total);
-            }
+            let (below, total) = window_sums(&lo, &hi, &mut prefix);
             if total <= gather_limit {
                 // Few enough candidates for every rank: gather them once.
-                let mut cand = Vec::with_capacity(total as usize);
-                for i in 0..m {
-                    cand.extend((lo[i]..hi[i]).map(|c| self.at(i, c)));
-                }
+                let mut cand = self.gather(&lo, &hi, total);
                 break targets
                     .iter()
                     .map(|&k| {
@@ -326,41 +346,15 @@ impl<'a> Differences<'a> {
             }
             // Pivots about four sample standard deviations below the first rank's
             // expected sample position and above the last's.
-            sample.clear();
-            let mut row = 0usize;
-            let strata = samples as u128;
-            let (q, r) = (total / strata, total % strata);
-            let (mut start, mut carry) = (0u128, 0u128);
-            for _ in 0..samples {
-                carry += r;
-                let width = q + u128::from(carry >= strata);
-                if carry >= strata {
-                    carry -= strata;
-                }
-                let draw = start + rng.below_wide(width.max(1));
-                start += width;
-                while prefix[row] <= draw {
-                    row += 1;
-                }
-                let row_start = if row == 0 { 0 } else { prefix[row - 1] };
-                sample.push(self.at(row, lo[row] + (draw - row_start) as usize));
-            }
-            let at_sample = |want: u128| (want as f64 / total as f64 * samples as f64) as isize;
+            self.sample_candidates(&lo, &prefix, samples, &mut rng, &mut sample);
             let spread = (2.0 * (samples as f64).sqrt()) as isize;
             let end = samples as isize - 1;
-            let i1 = (at_sample(first - below) - spread).clamp(0, end) as usize;
-            let i2 = (at_sample(last - below) + spread).clamp(0, end) as usize;
+            let i1 = (at_sample(first - below, total, samples) - spread).clamp(0, end) as usize;
+            let i2 = (at_sample(last - below, total, samples) + spread).clamp(0, end) as usize;
             let shared = 2 * (i2 - i1) < samples;
             let mut narrowed = false;
             if shared {
-                let (_, &mut p1, upper) = sample.select_nth_unstable_by(i1, |a, b| a.total_cmp(b));
-                let p2 = if i2 == i1 {
-                    p1
-                } else {
-                    *upper
-                        .select_nth_unstable_by(i2 - i1 - 1, |a, b| a.total_cmp(b))
-                        .1
-                };
+                let (p1, p2) = pivots(&mut sample, i1, i2);
                 let lt1 = self.positions(p1, true, &mut pos_a);
                 if last <= lt1 {
                     // Every rank lies below p1.
