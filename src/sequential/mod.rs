@@ -48,6 +48,12 @@
 //!   effect size for means, `t_opt` for boundaries) choose which effects are found
 //!   fastest; validity never depends on them. Set them to the smallest regression
 //!   worth catching quickly.
+//! - **Setting them**: `new(...)` takes what a test cannot do without and leaves the
+//!   rest at its defaults; `builder(...)` (for example
+//!   [`CountRateTest::builder`](counts::CountRateTest::builder)) names every setting,
+//!   with setters that cannot fail and one `build()` that checks them all, by the
+//!   rules a saved state is loaded with, and names the field it refuses. Each
+//!   builder's documentation lists its defaults.
 //!
 //! # Tests
 //! - [`counts::CountRateTest`]: error or crash counts per arm with known traffic
