@@ -13,6 +13,16 @@ pub(crate) trait Validate {
     /// `Ok` when every invariant holds; otherwise the error the constructor or the
     /// state's own checks would give, naming the field.
     fn validate(&self) -> Result<(), Error>;
+
+    /// The value itself once [`Validate::validate`] accepts it: what a builder's
+    /// `build` and a load both return, by the same checks.
+    fn validated(self) -> Result<Self, Error>
+    where
+        Self: Sized,
+    {
+        self.validate()?;
+        Ok(self)
+    }
 }
 
 /// Implements `Serialize` and a validating `Deserialize` for a type whose serde derive
@@ -30,8 +40,7 @@ macro_rules! validated_serde {
         impl<'de> serde::Deserialize<'de> for $t {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let value = <$t>::deserialize(d)?;
-                $crate::validated::Validate::validate(&value).map_err(serde::de::Error::custom)?;
-                Ok(value)
+                $crate::validated::Validate::validated(value).map_err(serde::de::Error::custom)
             }
         }
     };

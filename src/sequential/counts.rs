@@ -27,8 +27,8 @@
 //! mapped to r. A check keeps only the running intersection, so an end of it that
 //! lies inside the new interval (one evaluation of the likelihood tells) is kept
 //! without solving for the new end, and an end outside is the start of Newton's
-//! method, a hair from the root: most checks solve for one end or none. Everything is in log space (ln Γ, a log-space
-//! incomplete beta), finite after 10^12 events.
+//! method, a hair from the root: most checks solve for one end or none. Everything
+//! is in log space (ln Γ, a log-space incomplete beta), finite after 10^12 events.
 //!
 //! # Assumptions
 //! Proportional intensities, a known and stable split, independent events. A burst
@@ -221,8 +221,7 @@ impl CountRateBuilder {
             monitor: Monitor::new(self.alpha)?,
             prior_terms: Derived::default(),
         };
-        crate::validated::Validate::validate(&test)?;
-        Ok(test)
+        crate::validated::Validate::validated(test)
     }
 }
 
@@ -433,38 +432,31 @@ impl CountRateTest {
                 theta / (1.0 - theta) * odds
             }
         };
+        // A running end (finite and > 0) inside this check's interval is the end
+        // itself; one outside on its own side of the estimate starts Newton's method.
         let usable = |r: f64| r.is_finite() && r > 0.0;
         let (run_lower, run_upper) = running.unwrap_or((0.0, f64::INFINITY));
         let lower = if nc == 0 {
             0.0
-        } else if usable(run_lower) {
-            let (theta, rest) = split(run_lower);
-            if inside(theta, rest) {
-                run_lower
-            } else {
-                ratio(outer_root(
-                    n1,
-                    n2,
-                    c,
-                    hat,
-                    (theta < hat).then(|| theta.ln()),
-                ))
-            }
         } else {
-            ratio(outer_root(n1, n2, c, hat, None))
+            match usable(run_lower).then(|| split(run_lower)) {
+                Some((theta, rest)) if inside(theta, rest) => run_lower,
+                end => {
+                    let start = end.filter(|e| e.0 < hat).map(|e| e.0.ln());
+                    ratio(outer_root(n1, n2, c, hat, start))
+                }
+            }
         };
         let upper = if nb == 0 {
             f64::INFINITY
-        } else if usable(run_upper) {
-            let (theta, rest) = split(run_upper);
-            if inside(theta, rest) {
-                run_upper
-            } else {
-                let start = (rest < 1.0 - hat).then(|| rest.ln());
-                ratio(1.0 - outer_root(n2, n1, c, 1.0 - hat, start))
-            }
         } else {
-            ratio(1.0 - outer_root(n2, n1, c, 1.0 - hat, None))
+            match usable(run_upper).then(|| split(run_upper)) {
+                Some((theta, rest)) if inside(theta, rest) => run_upper,
+                end => {
+                    let start = end.filter(|e| e.1 < 1.0 - hat).map(|e| e.1.ln());
+                    ratio(1.0 - outer_root(n2, n1, c, 1.0 - hat, start))
+                }
+            }
         };
         (lower, upper)
     }
@@ -516,33 +508,30 @@ fn outer_root(n1: f64, n2: f64, c: f64, hat: f64, from: Option<f64>) -> f64 {
         (n1 * s + n2 * ln_rest - c, n1 - n2 * odds)
     };
     let top = hat.ln();
-    // A start from the quadratic model at the maximum (g'' = −n₂ eˢ/(1 − eˢ)²
-    // there), usually within a few percent of the root's distance. Started inside
-    // (g > 0), one Newton step lands outside, since the tangent of a concave
-    // function lies above it; otherwise (or if that fails) doubling away until
-    // g < 0 (g → −∞ linearly as s → −∞ since n₁ > 0). From outside the iterates
-    // rise monotonically to the root without crossing it.
-    let curvature = if n2 > 0.0 && hat < 1.0 {
-        n2 * hat / ((1.0 - hat) * (1.0 - hat))
-    } else {
-        0.0
-    };
-    let guess = (2.0 * eval(top).0.max(0.0) / curvature).sqrt();
-    let mut d = if guess.is_finite() && guess > 0.0 {
-        guess.min(1.0)
-    } else {
-        1.0
-    };
-    let mut s = top - d;
-    let (mut g, mut slope) = eval(s);
     // A caller's point outside (the last check's end, usually within a hair of
-    // the root) replaces the model's start.
-    if let Some(start) = from.filter(|&v| v < top)
-        && let (g0, slope0) = eval(start)
-        && g0 < 0.0
-    {
-        (s, g, slope) = (start, g0, slope0);
-    }
+    // the root) is the start; without one, a start from the quadratic model at the
+    // maximum (g'' = −n₂ eˢ/(1 − eˢ)² there), usually within a few percent of the
+    // root's distance. Started inside (g > 0), one Newton step lands outside, since
+    // the tangent of a concave function lies above it; otherwise (or if that fails)
+    // doubling away until g < 0 (g → −∞ linearly as s → −∞ since n₁ > 0). From
+    // outside the iterates rise monotonically to the root without crossing it.
+    let caller = from
+        .filter(|&v| v < top)
+        .map(|v| (v, eval(v)))
+        .filter(|&(_, (g0, _))| g0 < 0.0);
+    let mut d = 1.0;
+    let (mut s, (mut g, mut slope)) = caller.unwrap_or_else(|| {
+        let curvature = if n2 > 0.0 && hat < 1.0 {
+            n2 * hat / ((1.0 - hat) * (1.0 - hat))
+        } else {
+            0.0
+        };
+        let guess = (2.0 * eval(top).0.max(0.0) / curvature).sqrt();
+        if guess.is_finite() && guess > 0.0 {
+            d = guess.min(1.0);
+        }
+        (top - d, eval(top - d))
+    });
     if g >= 0.0 && slope > 0.0 {
         s = (s - g / slope).min(top);
         (g, slope) = eval(s);

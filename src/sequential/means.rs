@@ -343,8 +343,7 @@ impl TTestBuilder {
             canary: Moments::default(),
             monitor: Monitor::new(self.alpha)?,
         };
-        crate::validated::Validate::validate(&test)?;
-        Ok(test)
+        crate::validated::Validate::validated(test)
     }
 }
 
@@ -573,8 +572,7 @@ impl NormalMsprtBuilder {
             canary: Moments::default(),
             monitor: Monitor::new(self.alpha)?,
         };
-        crate::validated::Validate::validate(&test)?;
-        Ok(test)
+        crate::validated::Validate::validated(test)
     }
 }
 

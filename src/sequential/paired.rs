@@ -518,8 +518,7 @@ impl SignTestBuilder {
             monitor: Monitor::new(self.alpha)?,
             bar: BarCache::default(),
         };
-        crate::validated::Validate::validate(&test)?;
-        Ok(test)
+        crate::validated::Validate::validated(test)
     }
 }
 

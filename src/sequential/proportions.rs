@@ -109,8 +109,7 @@ impl ProportionTestBuilder {
             canary: EventCounts::default(),
             monitor: Monitor::new(self.alpha)?,
         };
-        crate::validated::Validate::validate(&test)?;
-        Ok(test)
+        crate::validated::Validate::validated(test)
     }
 }
 
@@ -338,8 +337,7 @@ impl BernoulliCsBuilder {
             counts: EventCounts::default(),
             monitor: Monitor::new(self.alpha)?,
         };
-        crate::validated::Validate::validate(&cs)?;
-        Ok(cs)
+        crate::validated::Validate::validated(cs)
     }
 }
 

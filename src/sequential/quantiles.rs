@@ -443,8 +443,7 @@ impl QuantileTestBuilder {
             canary: Tally::default(),
             monitor: Monitor::new(self.alpha)?,
         };
-        crate::validated::Validate::validate(&test)?;
-        Ok(test)
+        crate::validated::Validate::validated(test)
     }
 }
 

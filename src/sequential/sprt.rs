@@ -410,8 +410,7 @@ impl GammaPoissonBuilder {
             expected: 0.0,
             monitor: Monitor::new(self.alpha)?,
         };
-        crate::validated::Validate::validate(&test)?;
-        Ok(test)
+        crate::validated::Validate::validated(test)
     }
 }
 
