@@ -195,10 +195,18 @@ const INVERSE: [f64; 2 * TEMME_PAIRS + 4] = {
 /// - h = min(a, b)/max(a, b), w₀ = 1/√(min(a, b)(1 + h));
 /// - J₀ = (√π/4) e^f erfc(√f), J₁ = 2^(−3/2), and
 ///   Jₙ = 2^(−3/2) (2f)^((n−1)/2) + (n − 1) Jₙ₋₂;
-/// - dₙ from the power series of Temme's change of variables, whose coefficients
-///   are rational in h and r₁ = (b − a)/max(a, b): its powers −(i + 1)/2 by J. C. P.
-///   Miller's recurrence for powers of a series, cᵢ = bᵢ/(i + 1), and
-///   dᵢ = −(cᵢ + Σⱼ dᵢ₋ⱼ cⱼ).
+/// - dᵢ = −(cᵢ + Σⱼ dᵢ₋ⱼ cⱼ), where DiDonato & Morris take
+///   cᵢ = [tⁱ] (1 + S(t))^(−(i+1)/2) / (i + 1) from the power series S of Temme's
+///   change of variables (coefficients rational in h and r₁ = (b − a)/max(a, b)),
+///   recomputing a power of S for every order: O(n³) work for n orders.
+///
+/// Here the cᵢ come in O(n²) instead. By Lagrange's inversion theorem, cᵢ is the
+/// coefficient of w^(i+1) in the series y(w) = w + … that inverts
+/// w = y √(1 + S(y)). Summing S's coefficients in closed form gives
+/// y²(1 + S(y)) = −2/(1 + h) · (ln(1 − σy) + ln(1 + σhy)/h), σ = sign(r₁), whose
+/// derivative turns the inversion into the polynomial differential equation
+/// y y′ = w (1 − r₁ y − h y²). Matching powers of w gives each new coefficient
+/// from the earlier ones with one dot product (the recurrence in the code).
 ///
 /// The terms fall by about w₀² ≤ 1/100 per pair of orders. Against mpmath (tests
 /// below) ln I is within 1e-13 where the continued fraction was off by up to 6e-11
@@ -223,18 +231,24 @@ fn ln_lower_tail_temme(a: f64, b: f64, lambda: f64) -> Option<f64> {
         let h = b / a;
         (h, (b - a) / a, 1.0 / (b * (1.0 + h)).sqrt())
     };
-    let r0 = 1.0 / (1.0 + h);
-    // Orders 0..=2·TEMME_PAIRS + 1 of the coefficient series (index k holds order
-    // k + 1 for `coef`, as the recurrences below read them).
+    // The coefficients c_i = y_{i+1} of the series y(w) = w + y₂w² + … that
+    // solves y y' = w (1 − r₁ y − h y²) (see above), from y² = Σ e_k w^k:
+    // (k/2) e_k = −r₁ y_{k−2} − h e_{k−2} for k ≥ 3 (e₂ = 1), then
+    // y_{k−1} = (e_k − Σ_{j=2..k−2} y_j y_{k−j})/2 (y₁ = 1).
     const N: usize = 2 * TEMME_PAIRS + 2;
-    let mut coef = [0.0f64; N];
-    let mut power = [0.0f64; N];
+    let mut y = [0.0f64; N + 2];
+    let mut e = [0.0f64; N + 3];
+    (y[1], e[2]) = (1.0, 1.0);
+    let mut next_y = |m: usize| {
+        let k = m + 1;
+        e[k] = 2.0 * INVERSE[k] * (-r1).mul_add(y[k - 2], -h * e[k - 2]);
+        let inner: f64 = (2..m).map(|j| y[j] * y[k - j]).sum();
+        y[m] = 0.5 * (e[k] - inner);
+        y[m]
+    };
     let mut c = [0.0f64; N];
     let mut d = [0.0f64; N];
-    let mut weighted = [0.0f64; N];
-    coef[0] = 2.0 / 3.0 * r1;
-    weighted[0] = coef[0];
-    c[0] = -0.5 * coef[0];
+    c[0] = next_y(2);
     d[0] = -c[0];
     // J₀ and J₁ (scaled by e^f: exp(f)·erfc(√f) stays finite for every f here).
     let mut j_even = 0.5 / TWO_OVER_SQRT_PI * libm::erfc(z0) * f.exp();
@@ -242,36 +256,11 @@ fn ln_lower_tail_temme(a: f64, b: f64, lambda: f64) -> Option<f64> {
     let mut sum = j_even + d[0] * w0 * j_odd;
     let (z, z2) = (z0 / INV_TWO_SQRT_TWO * 0.5, 2.0 * f);
     let (mut z_even, mut z_odd) = (z, z2);
-    let (h2, mut hn, mut partial, mut w) = (h * h, 1.0, 1.0, w0);
+    let mut w = w0;
     for pair in 1..=TEMME_PAIRS {
         let n = 2 * pair; // the orders n and n + 1
-        hn *= h2;
-        coef[n - 1] = 2.0 * r0 * (h * hn + 1.0) * INVERSE[n + 2];
-        partial += hn;
-        coef[n] = 2.0 * r1 * partial * INVERSE[n + 3];
-        weighted[n - 1] = n as f64 * coef[n - 1];
-        weighted[n] = (n + 1) as f64 * coef[n];
         for i in n..=n + 1 {
-            // Miller's recurrence for the coefficients of (1 + Σ coef_k t^k)^r:
-            // m·p_m = Σ_{j=1..m} (j(r + 1) − m) coef_j p_{m−j}, p₀ = 1, written as
-            // (r + 1)·Σ j coef_j p_{m−j} − m·Σ coef_j p_{m−j} (two dot products;
-            // `weighted` holds j·coef_j, independent of r).
-            let r = -0.5 * (i as f64 + 1.0);
-            power[0] = r * coef[0];
-            for m in 2..=i {
-                let mf = m as f64;
-                let (mut plain, mut with_j) = (0.0, 0.0);
-                for ((&cj, &wj), &pj) in coef[..m - 1]
-                    .iter()
-                    .zip(&weighted[..m - 1])
-                    .zip(power[..m - 1].iter().rev())
-                {
-                    plain += cj * pj;
-                    with_j += wj * pj;
-                }
-                power[m - 1] = r * coef[m - 1] + ((r + 1.0) * with_j - mf * plain) * INVERSE[m];
-            }
-            c[i - 1] = power[i - 1] * INVERSE[i + 1];
+            c[i - 1] = next_y(i + 1);
             let conv: f64 = d[..i - 1]
                 .iter()
                 .rev()
