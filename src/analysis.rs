@@ -142,9 +142,11 @@ impl MetricSpec {
     ///   baseline difference, plus bets on the largest relative spreads for heavier
     ///   tails. It assumes no model (bursts, drift and heavy tails shared by the two
     ///   sides of a tick leave it valid, counts included) and needs no tuning.
-    /// - [`Check::SignedRank`] at the planned end: the full-power fixed-horizon test
-    ///   on the same pairs (it beat both the sign test and Mann–Whitney at the final
-    ///   look on tick-aligned real metrics).
+    /// - [`Check::SignedRankWithTails`] at the planned end: the full-power
+    ///   fixed-horizon signed-rank test on the same pairs (it beat both the sign test
+    ///   and Mann–Whitney at the final look on tick-aligned real metrics), and the
+    ///   same test on the largest 5% of the differences, for heavier tails, each at
+    ///   half the check's α.
     ///
     /// Direction: higher is worse for latency and counts, either for levels. Margin 0
     /// (the tail bets need it; for a tolerated change use [`Check::Paired`] with a
@@ -158,14 +160,14 @@ impl MetricSpec {
     /// use canary_judge::analysis::{MetricKind, MetricSpec};
     /// use canary_judge::{Check, Direction};
     /// let cpu = MetricSpec::default_for("cpu", MetricKind::Level).direction(Direction::HigherIsWorse);
-    /// assert_eq!(cpu.checks, [Check::PairedWithTails, Check::SignedRank]);
+    /// assert_eq!(cpu.checks, [Check::PairedWithTails, Check::SignedRankWithTails]);
     /// ```
     pub fn default_for(name: impl Into<String>, kind: MetricKind) -> Self {
         let direction = match kind {
             MetricKind::Latency | MetricKind::Count => Direction::HigherIsWorse,
             MetricKind::Level => Direction::Either,
         };
-        Self::new(name, [Check::PairedWithTails, Check::SignedRank]).direction(direction)
+        Self::new(name, [Check::PairedWithTails, Check::SignedRankWithTails]).direction(direction)
     }
 
     /// A metric with these checks and the defaults above.
@@ -871,7 +873,7 @@ impl Analysis {
                     && family.is_some()
                     && state.ticks < self.plan.planned_ticks
                     && let State::Pairs(pairs) = s
-                    && check::signed_rank_decides(&ctx, pairs)
+                    && check::signed_rank_decides(&ctx, c, pairs)
                 {
                     findings.push(crate::evidence::Finding::bare(
                         "",
@@ -1104,14 +1106,17 @@ fn apply(
             }
             // The paired states grow with every tick: checked here, added in place
             // below once every check has accepted the observation (no copy).
-            (Check::SignedRank, State::Pairs(pairs)) => {
+            (Check::SignedRank | Check::SignedRankWithTails, State::Pairs(pairs)) => {
                 pending.push((i, Pending::Pairs(pairs.prepare(points.0, points.1)?)));
             }
             (Check::Paired | Check::PairedWithTails, State::Paired(test)) => {
                 pending.push((i, Pending::Pairs(test.prepare(points.0, points.1)?)));
             }
-            (Check::SignedRank, _) => {
-                let mut pairs = crate::sequential::paired::Pairs::default();
+            (Check::SignedRank | Check::SignedRankWithTails, _) => {
+                let mut pairs = match c.initial_state() {
+                    State::Pairs(pairs) => pairs,
+                    _ => crate::sequential::paired::Pairs::default(),
+                };
                 pairs.push(points.0, points.1)?;
                 updated.push((i, State::Pairs(pairs)));
             }

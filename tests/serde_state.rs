@@ -477,3 +477,52 @@ fn results_with_impossible_numbers_do_not_load() {
         v["evidence"]["rank"]["p_value"] = json!(7.0)
     });
 }
+
+/// The signed-rank check with tails keeps each pair's relative spread: its state
+/// round-trips, and a saved state with a spread outside [−1, 1] or one too few does
+/// not load.
+#[test]
+fn signed_rank_spreads_round_trip_and_validate() {
+    use canary_judge::analysis::{Analysis, MetricSpec, Observation, Plan};
+    use canary_judge::{Check, Decision};
+    let plan = Plan::new(vec![
+        MetricSpec::new("m", [Check::SignedRankWithTails]).direction(Direction::HigherIsWorse),
+    ])
+    .planned_ticks(40);
+    let mut a = Analysis::new(plan).unwrap();
+    for t in 0..40u64 {
+        let b = 100.0 + (t % 7) as f64;
+        let obs = Observation::Values {
+            baseline: vec![b],
+            canary: vec![b + if t % 3 == 0 { 5.0 } else { -1.0 }],
+        };
+        a.observe(t, "m", &obs).unwrap();
+    }
+    let back: Analysis = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+    assert_eq!(back, a);
+    assert_ne!(a.clone().decide(39).unwrap(), Decision::Inconclusive);
+    assert_eq!(back.clone().decide(39), a.clone().decide(39));
+    /// The first array stored under `spreads`.
+    fn spreads(v: &mut Value) -> Option<&mut Vec<Value>> {
+        match v {
+            Value::Object(map) => {
+                if map.get("spreads").is_some_and(Value::is_array) {
+                    return map.get_mut("spreads").and_then(Value::as_array_mut);
+                }
+                map.values_mut().find_map(spreads)
+            }
+            Value::Array(items) => items.iter_mut().find_map(spreads),
+            _ => None,
+        }
+    }
+    assert_eq!(
+        spreads(&mut serde_json::to_value(&a).unwrap()).map(|s| s.len()),
+        Some(40)
+    );
+    assert_refused(&a, "relative spread", |v| {
+        spreads(v).unwrap()[0] = json!(1.5);
+    });
+    assert_refused(&a, "relative spreads", |v| {
+        spreads(v).unwrap().pop();
+    });
+}

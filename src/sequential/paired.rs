@@ -123,9 +123,12 @@ fn first_true(last: usize, pred: impl Fn(usize) -> bool) -> usize {
 
 /// Tick-aligned pairs as the paired tests keep them: the differences canary −
 /// baseline as a sorted multiset (−0 folded into +0) and the baseline's running sum
-/// and count (the level a relative margin is a fraction of). Memory: 8 bytes a pair.
-/// Serialises as the sorted differences, the sum and the count; loading checks that
-/// they are finite and sorted.
+/// and count (the level a relative margin is a fraction of); optionally, for the
+/// signed-rank check with tails, each pair's signed relative spread
+/// (c − b)/(|c| + |b|) in arrival order. Memory: 8 bytes a pair, 16 with spreads.
+/// Serialises as the sorted differences, the sum, the count and the spreads if
+/// kept; loading checks that they are finite, the differences sorted, and the
+/// spreads in [−1, 1], one per difference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(
     feature = "serde",
@@ -136,6 +139,7 @@ pub(crate) struct Pairs {
     differences: Multiset,
     baseline_sum: f64,
     baseline_n: u64,
+    spreads: Option<Vec<f64>>,
 }
 
 /// The saved form of [`Pairs`].
@@ -147,6 +151,12 @@ struct StoredPairs {
     #[serde(with = "crate::serde_float")]
     baseline_sum: f64,
     baseline_n: u64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_float::option_vec"
+    )]
+    spreads: Option<Vec<f64>>,
 }
 
 #[cfg(feature = "serde")]
@@ -156,6 +166,7 @@ impl From<Pairs> for StoredPairs {
             differences: p.differences.to_sorted(),
             baseline_sum: p.baseline_sum,
             baseline_n: p.baseline_n,
+            spreads: p.spreads,
         }
     }
 }
@@ -167,10 +178,27 @@ impl TryFrom<StoredPairs> for Pairs {
         check_finite(&s.differences)?;
         let differences = load_sorted("stored paired differences", s.differences)?;
         check_sum(s.baseline_sum)?;
+        if let Some(spreads) = &s.spreads {
+            if spreads.len() != differences.len() {
+                return Err(Error::Mismatch {
+                    name: "stored relative spreads",
+                    expected: "one per paired difference",
+                    got: format!("{} for {} differences", spreads.len(), differences.len()),
+                });
+            }
+            if let Some(&bad) = spreads.iter().find(|r| !(-1.0..=1.0).contains(*r)) {
+                return Err(Error::InvalidParameter {
+                    name: "stored relative spread",
+                    expected: "within [-1, 1]",
+                    value: bad,
+                });
+            }
+        }
         Ok(Self {
             differences,
             baseline_sum: s.baseline_sum,
             baseline_n: s.baseline_n,
+            spreads: s.spreads,
         })
     }
 }
@@ -214,6 +242,20 @@ pub(crate) struct PendingPairs {
 }
 
 impl Pairs {
+    /// No pairs yet, keeping each pair's signed relative spread too
+    /// ([`Pairs::largest_spreads`]).
+    pub(crate) fn with_spreads() -> Self {
+        Self {
+            spreads: Some(Vec::new()),
+            ..Self::default()
+        }
+    }
+
+    /// Whether each pair's relative spread is kept.
+    pub(crate) fn has_spreads(&self) -> bool {
+        self.spreads.is_some()
+    }
+
     /// Checks one tick's pairs ([`crate::input::tick_pairs`]: by position, or the
     /// two medians when the sides differ in length, none when a side is empty)
     /// against this state, changing nothing.
@@ -241,6 +283,9 @@ impl Pairs {
     pub(crate) fn commit(&mut self, pending: &PendingPairs) {
         for &(b, c) in &pending.pairs {
             self.differences.insert(c - b + 0.0); // −0 folded into +0
+        }
+        if let Some(spreads) = &mut self.spreads {
+            spreads.extend(pending.pairs.iter().map(|&(b, c)| signed_spread(b, c)));
         }
         self.baseline_sum = pending.baseline_sum;
         self.baseline_n += pending.pairs.len() as u64;
@@ -280,6 +325,48 @@ impl Pairs {
     /// The differences, sorted ascending.
     pub(crate) fn sorted(&self) -> Vec<f64> {
         self.differences.to_sorted()
+    }
+
+    /// The kept signed relative spreads whose magnitude is among the largest
+    /// `share` of the non-zero ones (at least one), with every spread tied with the
+    /// cutoff: the set depends on the magnitudes alone, never on the signs. Empty
+    /// when the spreads are not kept or all are 0.
+    pub(crate) fn largest_spreads(&self, share: f64) -> Vec<f64> {
+        self.spreads
+            .as_deref()
+            .map_or_else(Vec::new, |s| largest_by_magnitude(s, share))
+    }
+}
+
+/// The non-zero values whose magnitude is among the largest `share` of them (at
+/// least one), with every value tied with the cutoff included.
+pub(crate) fn largest_by_magnitude(values: &[f64], share: f64) -> Vec<f64> {
+    let mut magnitudes: Vec<f64> = values
+        .iter()
+        .filter(|d| **d != 0.0)
+        .map(|d| d.abs())
+        .collect();
+    if magnitudes.is_empty() {
+        return Vec::new();
+    }
+    let k = ((share * magnitudes.len() as f64).ceil() as usize).clamp(1, magnitudes.len());
+    let at = magnitudes.len() - k;
+    let (_, &mut cutoff, _) = magnitudes.select_nth_unstable_by(at, f64::total_cmp);
+    values
+        .iter()
+        .copied()
+        .filter(|d| *d != 0.0 && d.abs() >= cutoff)
+        .collect()
+}
+
+/// The signed relative spread (c − b)/(|c| + |b|) of a pair (0 when both are 0), in
+/// [−1, 1]; swapping the pair flips its sign.
+fn signed_spread(b: f64, c: f64) -> f64 {
+    let scale = b.abs() + c.abs();
+    if scale > 0.0 {
+        ((c - b) / scale).clamp(-1.0, 1.0)
+    } else {
+        0.0
     }
 }
 

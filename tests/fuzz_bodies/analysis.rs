@@ -102,7 +102,7 @@ fn fuzz_analysis(data: &[u8]) {
             .direction(dir(head[2] >> 4))
             .margin(margin(head[2] >> 2))
             .alpha_unless(family, alpha),
-        MetricSpec::new("p", [Check::PairedWithTails, Check::SignedRank])
+        MetricSpec::new("p", [Check::PairedWithTails, Check::SignedRankWithTails])
             .direction(dir(head[0] >> 4))
             .alpha_unless(family, alpha),
     ])
