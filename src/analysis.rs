@@ -846,7 +846,10 @@ impl Analysis {
     fn look(&mut self, now: u64, explain: bool) -> Result<(Vec<Finding>, Vec<usize>), Error> {
         self.check_time(now)?;
         self.now = Some(now);
-        let mut findings = Vec::new();
+        // One finding per check: allocated once (a growing vector would move every
+        // finding written so far at each doubling).
+        let checks = self.plan.metrics.iter().map(|m| m.checks.len()).sum();
+        let mut findings = Vec::with_capacity(checks);
         let mut ends = Vec::with_capacity(self.metrics.len());
         let family = self.plan.policy.family;
         for (index, (spec, state)) in self.plan.metrics.iter().zip(&mut self.metrics).enumerate() {
