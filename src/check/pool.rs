@@ -272,6 +272,8 @@ pub(crate) struct RankPool {
     twice_u: u128,
     pooled_tie_term: u128,
     within_tie_term: u128,
+    /// The number of (canary, baseline) pairs of equal values.
+    cross_equal: u128,
 }
 
 /// (t+1)³ − (t+1) − (t³ − t) = 3t² + 3t: the tie term's growth when a group of t
@@ -290,12 +292,14 @@ impl RankPool {
     /// (checked by the caller); the rank summary comes from one merge pass.
     pub(crate) fn from_sorted(baseline: Vec<f64>, canary: Vec<f64>) -> Self {
         let s = crate::compare::ranks::summarize(&canary, &baseline, false);
+        let cross_equal = equal_pairs(&canary, &baseline);
         Self {
             baseline: Multiset::from_sorted(baseline),
             canary: Multiset::from_sorted(canary),
             twice_u: s.twice_u,
             pooled_tie_term: s.pooled_tie_term,
             within_tie_term: s.within_tie_term,
+            cross_equal,
         }
     }
 
@@ -318,6 +322,7 @@ impl RankPool {
         let (below, equal) = self.baseline.below_and_equal(x);
         let ((_, own), at) = self.canary.locate(x);
         self.twice_u += 2 * below as u128 + equal as u128;
+        self.cross_equal += equal as u128;
         self.pooled_tie_term += tie_step(equal + own);
         self.within_tie_term += tie_step(own);
         self.canary.insert_at(at, x);
@@ -328,6 +333,7 @@ impl RankPool {
         let ((_, own), at) = self.baseline.locate(y);
         let above = self.canary.len() - below - equal;
         self.twice_u += 2 * above as u128 + equal as u128;
+        self.cross_equal += equal as u128;
         self.pooled_tie_term += tie_step(equal + own);
         self.within_tie_term += tie_step(own);
         self.baseline.insert_at(at, y);
@@ -349,8 +355,19 @@ impl RankPool {
 
 impl RankPool {
     /// The number of differences canary − baseline at most `c` (below `c` when
-    /// `strict`), from the sides' runs without merging them: O(m + n).
+    /// `strict`), from the sides' runs without merging them: O(m + n); at c = 0 (a
+    /// zero margin) O(1) from the rank summary: 2U counts each pair x > y twice and
+    /// each equal pair once, so #(x > y) = (2U − #(x = y))/2.
     pub(crate) fn differences_below(&self, c: f64, strict: bool) -> u128 {
+        if c == 0.0 {
+            let pairs = self.canary.len() as u128 * self.baseline.len() as u128;
+            let above = (self.twice_u - self.cross_equal) / 2;
+            return if strict {
+                pairs - above - self.cross_equal
+            } else {
+                pairs - above
+            };
+        }
         let mut total = 0;
         for x in self.canary.runs() {
             for y in self.baseline.runs() {
@@ -359,6 +376,26 @@ impl RankPool {
         }
         total
     }
+}
+
+/// The number of pairs (x, y), x from `a` and y from `b` (both sorted ascending),
+/// with x = y: one merge pass.
+fn equal_pairs(a: &[f64], b: &[f64]) -> u128 {
+    let (mut i, mut j, mut total) = (0, 0, 0u128);
+    while i < a.len() && j < b.len() {
+        if a[i] < b[j] {
+            i += 1;
+        } else if b[j] < a[i] {
+            j += 1;
+        } else {
+            let v = a[i];
+            let run = |s: &[f64], k: usize| s[k..].iter().take_while(|&&w| w == v).count();
+            let (ra, rb) = (run(a, i), run(b, j));
+            total += ra as u128 * rb as u128;
+            (i, j) = (i + ra, j + rb);
+        }
+    }
+    total
 }
 
 /// One side of a pool as a quantile source: type 7 estimates and order statistics
@@ -476,7 +513,13 @@ mod tests {
             }
             xs.sort_by(f64::total_cmp);
             ys.sort_by(f64::total_cmp);
-            for c in [-3.0, -0.5, 0.0, 0.25, 2.0] {
+            // Loading the sorted sides gives the same pool, counts included.
+            assert_eq!(
+                RankPool::from_sorted(ys.clone(), xs.clone()),
+                pool,
+                "round {round}"
+            );
+            for c in [-3.0, -0.5, 0.0, -0.0, 0.25, 2.0] {
                 for strict in [false, true] {
                     let naive = xs
                         .iter()
