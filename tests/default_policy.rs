@@ -336,7 +336,12 @@ fn family_wise_false_alarms_stay_at_alpha_when_checked_every_tick() {
     // Three metrics, 60 ticks, a decision after every tick: under the family policy
     // a good canary fails at most α = 5% of the time overall.
     let reps = 1000;
-    let failed = failures(reps, 60, 1.0, 0x00fa_0001);
+    assert_at_most_alpha(failures(reps, 60, 1.0, 0x00fa_0001), reps);
+}
+
+/// That `failed` of `reps` good canaries is within α = 5% plus three binomial
+/// standard errors.
+fn assert_at_most_alpha(failed: usize, reps: usize) {
     let allowed = 0.05 + 3.0 * (0.05 * 0.95 / reps as f64).sqrt();
     assert!(
         (failed as f64 / reps as f64) <= allowed,
@@ -378,12 +383,7 @@ fn unequal_batches_pair_by_tick_medians() {
         })
     };
     let reps = 600;
-    let false_fails = run(1.0, 0x00fa_0003, reps);
-    let allowed = 0.05 + 3.0 * (0.05 * 0.95 / reps as f64).sqrt();
-    assert!(
-        (false_fails as f64 / reps as f64) <= allowed,
-        "{false_fails} of {reps}"
-    );
+    assert_at_most_alpha(run(1.0, 0x00fa_0003, reps), reps);
     let caught = run(1.2, 0x00fa_0004, 200);
     assert!(caught >= 180, "{caught} of 200");
 }
@@ -492,11 +492,7 @@ fn default_checks_keep_family_wise_false_alarms_at_alpha() {
     );
     let reps = 1000;
     let failed = count_failures(reps, 0x00fa_0010, &plan, |rng, a, t| tick(rng, a, t, 1.0));
-    let allowed = 0.05 + 3.0 * (0.05 * 0.95 / reps as f64).sqrt();
-    assert!(
-        (failed as f64 / reps as f64) <= allowed,
-        "{failed} of {reps} good canaries failed"
-    );
+    assert_at_most_alpha(failed, reps);
 }
 
 /// Pairs sharing a bursty load, the canary 3x worse on 5% of its ticks (its median
@@ -523,12 +519,7 @@ fn signed_rank_with_tails_catches_a_heavier_tail() {
     let tails = run(Check::SignedRankWithTails, 3.0, 0x00fa_0011);
     assert!(plain <= 130, "plain signed rank caught {plain} of 200");
     assert!(tails >= 180, "with tails caught {tails} of 200");
-    let good = run(Check::SignedRankWithTails, 1.0, 0x00fa_0012);
-    let allowed = 0.05 + 3.0 * (0.05 * 0.95 / 200.0f64).sqrt();
-    assert!(
-        good as f64 / 200.0 <= allowed,
-        "{good} of 200 good canaries failed"
-    );
+    assert_at_most_alpha(run(Check::SignedRankWithTails, 1.0, 0x00fa_0012), 200);
 }
 
 /// The tail test has no margin: a plan giving it one is refused, naming the field.
