@@ -37,7 +37,7 @@ const GROUPS: [&str; 5] = [
 
 /// The methods compared: the default, the three baselines, and the default's
 /// looks with relative margins (for adjacent windows, which are not exchangeable).
-const METHODS: [Method; 10] = [
+const METHODS: [Method; 11] = [
     Method::Default,
     Method::RankFinal,
     Method::RankEveryTick,
@@ -46,6 +46,7 @@ const METHODS: [Method; 10] = [
     Method::DefaultWithMargin(10),
     Method::DefaultWithMargin(20),
     Method::DefaultWithMarginFrom(5, 80),
+    Method::DefaultWithMarginFrom(1, 100),
     Method::RankFinalWithMargin(5),
     Method::CountRateEveryTick,
 ];
