@@ -145,8 +145,8 @@ impl MetricSpec {
     /// - [`Check::SignedRankWithTails`] at the planned end: the full-power
     ///   fixed-horizon signed-rank test on the same pairs (it beat both the sign test
     ///   and Mann–Whitney at the final look on tick-aligned real metrics), and the
-    ///   same test on the largest 5% of the differences, for heavier tails, each at
-    ///   half the check's α.
+    ///   same test on the 5% of pairs with the largest relative spreads, for heavier
+    ///   tails, each at half the check's α.
     ///
     /// Direction: higher is worse for latency and counts, either for levels. Margin 0
     /// (the tail bets need it; for a tolerated change use [`Check::Paired`] with a
