@@ -1116,10 +1116,7 @@ fn apply(
                 pending.push((i, Pending::Pairs(test.prepare(points.0, points.1)?)));
             }
             (Check::SignedRank | Check::SignedRankWithTails, _) => {
-                let mut pairs = match c.initial_state() {
-                    State::Pairs(pairs) => pairs,
-                    _ => crate::sequential::paired::Pairs::default(),
-                };
+                let mut pairs = c.new_pairs();
                 pairs.push(points.0, points.1)?;
                 updated.push((i, State::Pairs(pairs)));
             }

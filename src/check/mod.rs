@@ -433,8 +433,17 @@ impl Check {
             Self::Rank | Self::Percentile { .. } | Self::Threshold { .. } => State::Shared,
             Self::BurnRate { .. } => State::Burn(Vec::new()),
             Self::BudgetGate { .. } => State::Spent(crate::EventCounts::default()),
-            Self::SignedRank => State::Pairs(Pairs::default()),
-            Self::SignedRankWithTails => State::Pairs(Pairs::with_spreads()),
+            Self::SignedRank | Self::SignedRankWithTails => State::Pairs(self.new_pairs()),
+        }
+    }
+
+    /// The empty pairs of a signed-rank check: with the relative spreads kept when
+    /// it has tails.
+    pub(crate) fn new_pairs(&self) -> Pairs {
+        if *self == Self::SignedRankWithTails {
+            Pairs::with_spreads()
+        } else {
+            Pairs::default()
         }
     }
 
@@ -1115,6 +1124,16 @@ fn smallest_signed_rank_p(ctx: &Context<'_>, check: &Check, n: usize) -> f64 {
     tests * sides * 0.5f64.powi(n.min(2000) as i32)
 }
 
+/// The result with its p-value doubled (the smaller of two, by Bonferroni), capped
+/// at 1, and its logarithm alike.
+fn doubled(
+    mut r: crate::compare::signed_rank::SignedRankResult,
+) -> crate::compare::signed_rank::SignedRankResult {
+    r.p_value = (2.0 * r.p_value).min(1.0);
+    r.ln_p_value = (std::f64::consts::LN_2 + r.ln_p_value).min(0.0);
+    r
+}
+
 /// Judges a signed-rank check: the test on the differences shifted by the margin,
 /// one-sided toward the bad direction (two-sided: twice the smaller side); with
 /// tails, also on the spreads of the pairs that spread most (see
@@ -1159,14 +1178,12 @@ fn signed_rank(ctx: &Context<'_>, check: &Check, pairs: &Pairs) -> Result<Findin
             Direction::LowerIsWorse => (down()?, Side::Low),
             Direction::Either => {
                 let (u, d) = (up()?, down()?);
-                let (mut r, side) = if u.p_value <= d.p_value {
+                let (r, side) = if u.p_value <= d.p_value {
                     (u, Side::High)
                 } else {
                     (d, Side::Low)
                 };
-                r.p_value = (2.0 * r.p_value).min(1.0);
-                r.ln_p_value = (std::f64::consts::LN_2 + r.ln_p_value).min(0.0);
-                (r, side)
+                (doubled(r), side)
             }
         })
     };
@@ -1186,8 +1203,7 @@ fn signed_rank(ctx: &Context<'_>, check: &Check, pairs: &Pairs) -> Result<Findin
         if tail.p_value < result.p_value {
             (result, side) = (tail, tail_side);
         }
-        result.p_value = (2.0 * result.p_value).min(1.0);
-        result.ln_p_value = (std::f64::consts::LN_2 + result.ln_p_value).min(0.0);
+        result = doubled(result);
     }
     let significant = result.p_value < ctx.alpha.get();
     let judgement = if significant {
@@ -1379,41 +1395,4 @@ fn budget_gate(
         burn_lower_bound: burn,
     });
     Ok(f)
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::sequential::paired::largest_by_magnitude as largest_differences;
-
-    /// The tail test's pairs: the largest ⌈5%⌉ of the non-zero |d|, every pair tied
-    /// with the cutoff included, and the same magnitudes whatever the signs.
-    #[test]
-    fn largest_differences_depend_on_magnitudes_only() {
-        let d: Vec<f64> = (1..=40).map(f64::from).collect();
-        // 5% of 40 non-zero differences: the 2 largest.
-        assert_eq!(largest_differences(&d, 0.05), [39.0, 40.0]);
-        // Zeros are not counted; 41 non-zero values → ⌈2.05⌉ = 3.
-        let mut with_zeros = d.clone();
-        with_zeros.extend([0.0, 0.0, 41.0]);
-        assert_eq!(largest_differences(&with_zeros, 0.05), [39.0, 40.0, 41.0]);
-        // A tie at the cutoff takes every tied pair, whatever its sign.
-        let tied = [-40.0, 1.0, 2.0, 3.0, 40.0, 5.0, 6.0, -38.0, 38.0, 7.0];
-        let mut got = largest_differences(&tied, 0.05);
-        got.sort_by(f64::total_cmp);
-        assert_eq!(got, [-40.0, 40.0]);
-        for flips in 0u32..64 {
-            let flipped: Vec<f64> = d
-                .iter()
-                .enumerate()
-                .map(|(i, v)| if flips >> (i % 6) & 1 == 1 { -v } else { *v })
-                .collect();
-            let mut mags: Vec<f64> = largest_differences(&flipped, 0.1)
-                .iter()
-                .map(|v| v.abs())
-                .collect();
-            mags.sort_by(f64::total_cmp);
-            assert_eq!(mags, [37.0, 38.0, 39.0, 40.0], "flips {flips:b}");
-        }
-        assert!(largest_differences(&[0.0, 0.0], 0.05).is_empty());
-    }
 }

@@ -340,7 +340,7 @@ impl Pairs {
 
 /// The non-zero values whose magnitude is among the largest `share` of them (at
 /// least one), with every value tied with the cutoff included.
-pub(crate) fn largest_by_magnitude(values: &[f64], share: f64) -> Vec<f64> {
+fn largest_by_magnitude(values: &[f64], share: f64) -> Vec<f64> {
     let mut magnitudes: Vec<f64> = values
         .iter()
         .filter(|d| **d != 0.0)
@@ -377,12 +377,7 @@ const TAIL_LEVELS: [f64; 2] = [0.8, 0.95];
 /// The relative spread |c − b| / (|c| + |b|) of a pair (0 when both are 0): the same
 /// for (b, c) and (c, b), in [0, 1].
 fn spread(b: f64, c: f64) -> f64 {
-    let scale = b.abs() + c.abs();
-    if scale > 0.0 {
-        ((c - b).abs() / scale).min(1.0)
-    } else {
-        0.0
-    }
+    signed_spread(b, c).abs()
 }
 
 /// The tail bets' state: every pair's relative spread, and per tail level the signs
@@ -795,5 +790,42 @@ impl SequentialTest for SignTest {
 
     fn last_report(&self) -> Report {
         self.monitor.last()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::largest_by_magnitude;
+
+    /// The values of largest magnitude: the top ⌈share⌉ of the non-zero ones, every
+    /// value tied with the cutoff included, and the same magnitudes whatever the signs.
+    #[test]
+    fn largest_by_magnitude_depends_on_magnitudes_only() {
+        let d: Vec<f64> = (1..=40).map(f64::from).collect();
+        // 5% of 40 non-zero differences: the 2 largest.
+        assert_eq!(largest_by_magnitude(&d, 0.05), [39.0, 40.0]);
+        // Zeros are not counted; 41 non-zero values → ⌈2.05⌉ = 3.
+        let mut with_zeros = d.clone();
+        with_zeros.extend([0.0, 0.0, 41.0]);
+        assert_eq!(largest_by_magnitude(&with_zeros, 0.05), [39.0, 40.0, 41.0]);
+        // A tie at the cutoff takes every tied pair, whatever its sign.
+        let tied = [-40.0, 1.0, 2.0, 3.0, 40.0, 5.0, 6.0, -38.0, 38.0, 7.0];
+        let mut got = largest_by_magnitude(&tied, 0.05);
+        got.sort_by(f64::total_cmp);
+        assert_eq!(got, [-40.0, 40.0]);
+        for flips in 0u32..64 {
+            let flipped: Vec<f64> = d
+                .iter()
+                .enumerate()
+                .map(|(i, v)| if flips >> (i % 6) & 1 == 1 { -v } else { *v })
+                .collect();
+            let mut mags: Vec<f64> = largest_by_magnitude(&flipped, 0.1)
+                .iter()
+                .map(|v| v.abs())
+                .collect();
+            mags.sort_by(f64::total_cmp);
+            assert_eq!(mags, [37.0, 38.0, 39.0, 40.0], "flips {flips:b}");
+        }
+        assert!(largest_by_magnitude(&[0.0, 0.0], 0.05).is_empty());
     }
 }
