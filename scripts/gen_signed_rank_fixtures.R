@@ -10,7 +10,7 @@
 # (Poisson-like errors per tick, many ties and zeros). Each case: both samples, the
 # alternative, the exact and correct flags, R's V and p-value.
 #
-# Run: apt-get install r-base-core; Rscript scripts/gen_signed_rank_fixtures.R
+# Run: apt-get install r-base-core r-cran-coin; Rscript scripts/gen_signed_rank_fixtures.R
 set.seed(20261201)
 num <- function(x) sprintf("%.17g", x)
 vec <- function(x) paste0("[", paste(num(x), collapse = ", "), "]")
@@ -61,3 +61,40 @@ json <- paste0('{"source": "R ', R.version$major, ".", R.version$minor,
                ' stats::wilcox.test(paired = TRUE)", "cases": [\n', paste(out, collapse = ",\n"), "\n]}\n")
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
 writeLines(json, file.path(here, "..", "tests", "fixtures", "signed_rank.json"), sep = "")
+
+# The exact distribution given ties and zeros (the permutation distribution of V over
+# the signs of the non-zero differences, zeros dropped), from the coin package
+# (apt-get install r-cran-coin): coin::wilcoxsign_test(distribution = "exact",
+# zero.method = "Wilcoxon"). Written to tests/fixtures/signed_rank_exact_ties.json.
+suppressPackageStartupMessages(library(coin))
+set.seed(20261202)
+out <- c()
+add_exact <- function(baseline, canary, alternative) {
+  r <- suppressWarnings(wilcox.test(canary, baseline, paired = TRUE, exact = FALSE))
+  d <- data.frame(c = canary, b = baseline)
+  p <- pvalue(wilcoxsign_test(c ~ b, data = d, distribution = "exact",
+                              zero.method = "Wilcoxon", alternative = alternative))
+  out <<- c(out, paste0('  {"baseline": ', vec(baseline), ', "canary": ', vec(canary),
+                        ', "alternative": "', alternative, '", "statistic": ',
+                        num(unname(r$statistic)), ', "p_value": ', num(as.numeric(p)), '}'))
+}
+for (n in c(6, 15, 40, 120)) {
+  for (alt in c("two.sided", "greater", "less")) {
+    # Rounded values: ties and zeros.
+    b <- round(rnorm(n, 10, 2)); c <- round(rnorm(n, 10.6, 2))
+    add_exact(b, c, alt)
+    # Counts per tick: many ties, many zeros.
+    lam <- rgamma(n, 1, 0.5)
+    b <- rpois(n, lam); c <- rpois(n, lam * 1.5)
+    add_exact(b, c, alt)
+  }
+}
+# Every difference tied in magnitude (a sign test in disguise) and a far tail.
+add_exact(rep(0, 20), c(rep(1, 15), rep(-1, 5)), "greater")
+add_exact(rep(0, 60), c(rep(2, 58), rep(-2, 2)), "greater")
+add_exact(rep(0, 60), c(rep(2, 58), rep(-2, 2)), "two.sided")
+json <- paste0('{"source": "R ', R.version$major, ".", R.version$minor, ' coin ',
+               as.character(packageVersion("coin")),
+               ' wilcoxsign_test(distribution = \\"exact\\", zero.method = \\"Wilcoxon\\")", "cases": [\n',
+               paste(out, collapse = ",\n"), "\n]}\n")
+writeLines(json, file.path(here, "..", "tests", "fixtures", "signed_rank_exact_ties.json"), sep = "")

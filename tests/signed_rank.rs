@@ -48,6 +48,96 @@ fn matches_r() {
     assert!(exact_cases >= 15, "{exact_cases} exact cases");
 }
 
+/// With ties and zeros, the exact distribution given the mid-ranks against the coin
+/// package's (R, `wilcoxsign_test(distribution = "exact", zero.method =
+/// "Wilcoxon")`, scripts/gen_signed_rank_fixtures.R): rounded values and counts, n 6
+/// to 120, each alternative; the same through [`Method::Exact`] and through
+/// [`Method::Auto`] with a budget that allows it.
+#[test]
+fn exact_with_ties_matches_coin() {
+    let data: Value =
+        serde_json::from_str(include_str!("fixtures/signed_rank_exact_ties.json")).unwrap();
+    let cases = data["cases"].as_array().unwrap();
+    assert!(cases.len() >= 25);
+    for (i, case) in cases.iter().enumerate() {
+        let (b, c) = (floats(&case["baseline"]), floats(&case["canary"]));
+        let alternative = match case["alternative"].as_str().unwrap() {
+            "greater" => Alternative::Greater,
+            "less" => Alternative::Less,
+            _ => Alternative::TwoSided,
+        };
+        let want = case["p_value"].as_f64().unwrap();
+        let test = SignedRank::new().alternative(alternative);
+        for t in [test.method(Method::Exact), test.exact_budget(u64::MAX)] {
+            let r = t.test_paired(&b, &c).unwrap();
+            assert_eq!(r.method, Method::Exact, "case {i}");
+            assert_eq!(r.statistic, case["statistic"].as_f64().unwrap(), "case {i}");
+            assert!(
+                (r.p_value - want).abs() <= 1e-12 * want,
+                "case {i} (n {}, ties {}): {} vs coin {want}",
+                r.n,
+                r.ties,
+                r.p_value
+            );
+        }
+    }
+}
+
+/// The exact distribution with ties and zeros equals the count of sign patterns
+/// enumerated directly: differences in −3..=3 (ties and zeros everywhere), n up to
+/// 14, each alternative.
+#[test]
+fn exact_with_ties_equals_enumeration() {
+    let mut rng = common::Rng::new(0x5157);
+    for case in 0..300 {
+        let n = 1 + case % 14;
+        let d: Vec<f64> = (0..n)
+            .map(|_| (rng.uniform() * 7.0).floor() - 3.0)
+            .collect();
+        let nonzero: Vec<f64> = d.iter().copied().filter(|&x| x != 0.0).collect();
+        let m = nonzero.len();
+        // Mid-ranks of |d| by counting: (#smaller) + (#equal + 1)/2.
+        let mid: Vec<f64> = nonzero
+            .iter()
+            .map(|x| {
+                let smaller = nonzero.iter().filter(|y| y.abs() < x.abs()).count();
+                let equal = nonzero.iter().filter(|y| y.abs() == x.abs()).count();
+                smaller as f64 + (equal as f64 + 1.0) / 2.0
+            })
+            .collect();
+        let v_of = |positive: &dyn Fn(usize) -> bool| -> f64 {
+            (0..m).filter(|&i| positive(i)).map(|i| mid[i]).sum()
+        };
+        let v = v_of(&|i| nonzero[i] > 0.0);
+        let all: Vec<f64> = (0u32..1 << m)
+            .map(|mask| v_of(&|i| mask >> i & 1 == 1))
+            .collect();
+        let share = |keep: &dyn Fn(f64) -> bool| {
+            all.iter().filter(|&&x| keep(x)).count() as f64 / all.len() as f64
+        };
+        let total: f64 = mid.iter().sum();
+        for (alternative, want) in [
+            (Alternative::Greater, share(&|x| x >= v)),
+            (Alternative::Less, share(&|x| x <= v)),
+            (
+                Alternative::TwoSided,
+                share(&|x| (x - total / 2.0).abs() >= (v - total / 2.0).abs()),
+            ),
+        ] {
+            let r = SignedRank::new()
+                .alternative(alternative)
+                .method(Method::Exact)
+                .test(&d)
+                .unwrap();
+            assert!(
+                (r.p_value - want).abs() <= 1e-14,
+                "{d:?} {alternative:?}: {} vs {want}",
+                r.p_value
+            );
+        }
+    }
+}
+
 /// At V exactly at its mean the two-sided continuity correction is 0 (R's sign(0)):
 /// p = 1. Found by the sign-flip property ([−26, 26]).
 #[test]
@@ -79,9 +169,14 @@ fn bad_input_and_degenerate_cases() {
     assert!(t.test(&[1.0, f64::NAN]).is_err());
     assert!(t.test(&[1.0, f64::INFINITY]).is_err());
     assert!(t.test_paired(&[1.0], &[1.0, 2.0]).is_err());
-    // Exact refuses ties and zeros instead of answering another question.
-    assert!(t.method(Method::Exact).test(&[1.0, 1.0, 2.0]).is_err());
-    assert!(t.method(Method::Exact).test(&[0.0, 1.0, 2.0]).is_err());
+    // Exact with ties and zeros is the distribution given the ties, zeros dropped:
+    // |d| = {1, 1, 2} has mid-ranks {1.5, 1.5, 3}; V = 4.5 (one tied value and the
+    // 2 positive) or more in 3 of the 8 sign patterns.
+    let tied = t.method(Method::Exact).alternative(Alternative::Greater);
+    let p = |d: &[f64]| tied.test(d).unwrap().p_value;
+    assert!((p(&[1.0, -1.0, 2.0]) - 0.375).abs() < 1e-15);
+    assert!((p(&[-1.0, -1.0, -2.0]) - 1.0).abs() < 1e-15);
+    assert!((p(&[0.0, 1.0, 2.0]) - 0.25).abs() < 1e-15);
     let none = t.test(&[0.0, 0.0]).unwrap();
     assert_eq!((none.n, none.zeros, none.p_value), (0, 2, 1.0));
     // Far beyond R's exact limit: finite logarithm of a tiny p-value.

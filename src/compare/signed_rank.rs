@@ -6,19 +6,26 @@
 //! `V`). Under the null each difference is symmetric about 0, so every sign pattern
 //! of the ranks is equally likely.
 //!
-//! - **Exact** (no ties, no zeros): P(V ≤ t) from the distribution of the sum of a
-//!   random subset of {1, …, n}, by the recursion P_k(v) = ½(P_{k−1}(v) +
-//!   P_{k−1}(v − k)) over sums up to t only (the tail is summed directly, never as
-//!   1 − cdf; the upper tail is the lower tail of n(n+1)/2 − V by symmetry). All
-//!   terms are positive, kept in f64 with a power-of-two rescaling, so the relative
-//!   error is about n·2⁻⁵³ and tails far below 1e-300 keep their logarithm. Cost
-//!   n·min(t, n(n+1)/2 − t) additions; no limit below n = 2·10⁴ other than that cost
-//!   (R's `psignrank` stops at about n = 1,040).
+//! - **Exact**: P(V ≤ t) from the distribution of the sum of a random subset of
+//!   {1, …, n}, by the recursion P_k(v) = ½(P_{k−1}(v) + P_{k−1}(v − k)) over sums
+//!   up to t only (the tail is summed directly, never as 1 − cdf; the upper tail is
+//!   the lower tail of n(n+1)/2 − V by symmetry). All terms are positive, kept in
+//!   f64 with a power-of-two rescaling, so the relative error is about n·2⁻⁵³ and
+//!   tails far below 1e-300 keep their logarithm. Cost n·min(t, n(n+1)/2 − t)
+//!   additions; no limit below n = 2·10⁴ other than that cost (R's `psignrank`
+//!   stops at about n = 1,040). With ties, the exact distribution given the observed
+//!   mid-ranks (every sign pattern of the non-zero differences equally likely, as
+//!   under the null): the same recursion over the doubled mid-ranks, divided by
+//!   their common divisor, in place of 1..n (the permutation distribution that R's
+//!   `coin::wilcoxsign_test(distribution = "exact")` computes; R's `wilcox.test`
+//!   and scipy fall back to the normal approximation). Zeros are dropped first, so
+//!   they change n and nothing else.
 //! - **Asymptotic**: z = (V − n(n+1)/4 − c) / σ with
 //!   σ² = n(n+1)(2n+1)/24 − Σ(t³ − t)/48 over groups of tied |d|, and the continuity
 //!   correction c = ½ toward the mean (R's `correct = TRUE`), as R computes it.
 //! - **Auto** (the default): exact when n < 50 with no ties and no zeros, as R's
-//!   `wilcox.test` decides; asymptotic otherwise.
+//!   `wilcox.test` decides; asymptotic otherwise, unless
+//!   [`SignedRank::exact_budget`] allows the exact tail.
 //!
 //! The sidedness is the canary's: [`Alternative::Greater`] tests whether canary −
 //! baseline tends to be positive.
@@ -51,6 +58,8 @@ pub struct SignedRank {
     alternative: Alternative,
     method: Method,
     continuity_correction: bool,
+    #[cfg_attr(feature = "serde", serde(default))]
+    exact_budget: u64,
 }
 
 impl Default for SignedRank {
@@ -120,6 +129,7 @@ impl SignedRank {
             alternative: Alternative::TwoSided,
             method: Method::Auto,
             continuity_correction: true,
+            exact_budget: 0,
         }
     }
 
@@ -133,6 +143,31 @@ impl SignedRank {
     /// The null distribution: exact, asymptotic, or chosen as R does (`Auto`).
     pub const fn method(mut self, method: Method) -> Self {
         self.method = method;
+        self
+    }
+
+    /// Under [`Method::Auto`], the exact distribution also wherever it costs at most
+    /// `additions` (n·min(t, W − t) for the tail's argument t, W the sum of the
+    /// ranks), ties and zeros included; beyond, the asymptotic one. Default 0: R's
+    /// rule alone. A decision at a small α is made in the far tail, where the exact
+    /// tail is cheap, so a budget of a few million additions (about a millisecond)
+    /// makes the p-values that decide exact at any n.
+    ///
+    /// # Example
+    /// ```
+    /// use canary_judge::compare::{signed_rank::SignedRank, Alternative, Method};
+    /// // Tied differences: R's rule goes asymptotic; with a budget the p-value is the
+    /// // exact one given the ties (here P(all 8 signs positive) = 1/256).
+    /// let d = [1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0];
+    /// let t = SignedRank::new().alternative(Alternative::Greater);
+    /// assert_eq!(t.test(&d)?.method, Method::Asymptotic);
+    /// let exact = t.exact_budget(1_000_000).test(&d)?;
+    /// assert_eq!(exact.method, Method::Exact);
+    /// assert!((exact.p_value - 1.0 / 256.0).abs() < 1e-15);
+    /// # Ok::<(), canary_judge::Error>(())
+    /// ```
+    pub const fn exact_budget(mut self, additions: u64) -> Self {
+        self.exact_budget = additions;
         self
     }
 
@@ -156,8 +191,7 @@ impl SignedRank {
     ///
     /// # Errors
     /// - [`Error::InvalidParameter`] if a difference is NaN or infinite, or if the
-    ///   exact method is asked for with ties or zeros (use the asymptotic one, as R
-    ///   does) or beyond [`MAX_EXACT`] differences.
+    ///   exact method is asked for beyond [`MAX_EXACT`] non-zero differences.
     pub fn test(&self, differences: &[f64]) -> Result<SignedRankResult, Error> {
         if let Some(&bad) = differences.iter().find(|d| !d.is_finite()) {
             return Err(Error::InvalidParameter {
@@ -172,6 +206,7 @@ impl SignedRank {
         nonzero.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
         // Mid-ranks of |d| (doubled, so they stay integers), the tie term Σ(t³ − t).
         let (mut twice_v, mut tie_term) = (0u128, 0u128);
+        let mut twice_mids: Vec<u64> = Vec::with_capacity(n);
         let mut i = 0;
         while i < n {
             let mut j = i + 1;
@@ -182,14 +217,30 @@ impl SignedRank {
             tie_term += t * t * t - t;
             // Ranks i+1..=j, mid-rank (i + 1 + j)/2, doubled: i + 1 + j.
             let twice_mid = (i + 1 + j) as u128;
+            twice_mids.extend(std::iter::repeat_n((i + 1 + j) as u64, j - i));
             let positives = nonzero[i..j].iter().filter(|&&d| d > 0.0).count() as u128;
             twice_v += positives * twice_mid;
             i = j;
         }
         let statistic = twice_v as f64 / 2.0;
         let ties = tie_term > 0;
+        // The exact distribution's weights and V in their units: the ranks 1..n
+        // without ties; with ties the doubled mid-ranks over their common divisor.
+        let (weights, v) = if ties {
+            let g = twice_mids.iter().fold(0u64, |g, &w| gcd(g, w)).max(1);
+            twice_mids.iter_mut().for_each(|w| *w /= g);
+            (twice_mids, (twice_v / u128::from(g)) as u64)
+        } else {
+            ((1..=n as u64).collect(), (twice_v / 2) as u64)
+        };
         let method = match self.method {
             Method::Auto if n < 50 && !ties && zeros == 0 => Method::Exact,
+            Method::Auto
+                if self.exact_budget > 0
+                    && exact_cost(&weights, v, self.alternative) <= self.exact_budget =>
+            {
+                Method::Exact
+            }
             Method::Auto => Method::Asymptotic,
             m => m,
         };
@@ -206,13 +257,6 @@ impl SignedRank {
             });
         }
         let (ln_p, z) = if method == Method::Exact {
-            if ties || zeros > 0 {
-                return Err(Error::InvalidParameter {
-                    name: "exact signed-rank test",
-                    expected: "no tied and no zero differences (use the asymptotic method)",
-                    value: if ties { tie_term as f64 } else { zeros as f64 },
-                });
-            }
             if n > MAX_EXACT {
                 return Err(Error::InvalidParameter {
                     name: "differences for the exact signed-rank test",
@@ -220,7 +264,7 @@ impl SignedRank {
                     value: n as f64,
                 });
             }
-            (self.exact_ln_p(n, (twice_v / 2) as u64), None)
+            (self.exact_ln_p(&weights, v), None)
         } else {
             let (ln_p, z) = self.asymptotic(n, statistic, tie_term);
             (ln_p, Some(z))
@@ -237,15 +281,16 @@ impl SignedRank {
         })
     }
 
-    /// ln p of the exact test for V = v among n untied, non-zero differences.
-    fn exact_ln_p(&self, n: usize, v: u64) -> f64 {
-        let total = (n as u64) * (n as u64 + 1) / 2;
+    /// ln p of the exact test for V = v (in the weights' units) among non-zero
+    /// differences whose ranks are `weights`.
+    fn exact_ln_p(&self, weights: &[u64], v: u64) -> f64 {
+        let total: u64 = weights.iter().sum();
         match self.alternative {
-            Alternative::Greater => ln_lower_tail(n, total - v),
-            Alternative::Less => ln_lower_tail(n, v),
+            Alternative::Greater => ln_lower_tail_of(weights, total - v),
+            Alternative::Less => ln_lower_tail_of(weights, v),
             // The smaller tail is the one whose argument is further from the centre.
             Alternative::TwoSided => {
-                (std::f64::consts::LN_2 + ln_lower_tail(n, v.min(total - v))).min(0.0)
+                (std::f64::consts::LN_2 + ln_lower_tail_of(weights, v.min(total - v))).min(0.0)
             }
         }
     }
@@ -284,32 +329,59 @@ impl SignedRank {
     }
 }
 
+/// Additions the exact tail of V = v costs over these weights (n·min(t, W − t) for
+/// the tail's argument t).
+fn exact_cost(weights: &[u64], v: u64, alternative: Alternative) -> u64 {
+    let total: u64 = weights.iter().sum();
+    let t = match alternative {
+        Alternative::Greater => total - v,
+        Alternative::Less => v,
+        Alternative::TwoSided => v.min(total - v),
+    };
+    (weights.len() as u64).saturating_mul(t.min(total - t))
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
 /// ln P(V ≤ t) for the signed-rank statistic of n untied, non-zero differences: the
-/// probability that a uniformly random subset of {1, …, n} sums to at most t. Past
-/// the centre it is 1 − P(V ≤ n(n+1)/2 − t − 1), a complement of at most ½ (no
-/// cancellation), so the cost is n·min(t, n(n+1)/2 − t).
+/// probability that a uniformly random subset of {1, …, n} sums to at most t.
+#[cfg(test)]
 fn ln_lower_tail(n: usize, t: u64) -> f64 {
-    let total = (n as u64) * (n as u64 + 1) / 2;
+    let ranks: Vec<u64> = (1..=n as u64).collect();
+    ln_lower_tail_of(&ranks, t)
+}
+
+/// ln P(S ≤ t), S the sum of a uniformly random subset of `weights` (positive
+/// integers in ascending order: the ranks, or the doubled mid-ranks under ties).
+/// Past the centre it is 1 − P(S ≤ W − t − 1) (W the sum of all weights; S and
+/// W − S have one distribution), a complement of at most ½ (no cancellation), so
+/// the cost is n·min(t, W − t).
+fn ln_lower_tail_of(weights: &[u64], t: u64) -> f64 {
+    let total: u64 = weights.iter().sum();
     if t >= total {
         return 0.0;
     }
     if 2 * t >= total {
-        return crate::num::special::ln_one_minus_exp(direct_ln_lower_tail(n, total - t - 1));
+        return crate::num::special::ln_one_minus_exp(direct_ln_lower_tail(weights, total - t - 1));
     }
-    direct_ln_lower_tail(n, t)
+    direct_ln_lower_tail(weights, t)
 }
 
-/// ln P(V ≤ t) summed directly over the sums 0..=t.
-fn direct_ln_lower_tail(n: usize, t: u64) -> f64 {
+/// ln P(S ≤ t) summed directly over the sums 0..=t.
+fn direct_ln_lower_tail(weights: &[u64], t: u64) -> f64 {
     let t = t as usize;
-    // w[v] · 2^(scale − k) = P_k(V = v), for v ≤ t only (sums above t never come
-    // back down). Unnormalised counts, rescaled by 2^−600 when they grow large.
+    // w[v] · 2^(scale − k) = P_k(S = v) after the first k weights, for v ≤ t only
+    // (sums above t never come back down). Unnormalised counts, rescaled by 2^−600
+    // when they grow large.
     let mut w = vec![0.0f64; t + 1];
     w[0] = 1.0;
     let mut scale = 0i64; // ln-2 exponent carried out of w
     let mut reach = 0usize; // the largest sum reachable so far, capped at t
-    for k in 1..=n {
-        reach = (reach + k).min(t);
+    for (step, &weight) in weights.iter().enumerate() {
+        let k = usize::try_from(weight).unwrap_or(usize::MAX);
+        reach = reach.saturating_add(k).min(t);
         // w[v] += w[v − k] for v = reach down to k, in blocks of at most k so that
         // each block's sources (below it, not yet updated) and targets are disjoint
         // slices the compiler can vectorise.
@@ -328,14 +400,14 @@ fn direct_ln_lower_tail(n: usize, t: u64) -> f64 {
         }
         // A step at most doubles the largest weight: looking every 16 steps for one
         // above 1e250 leaves room below f64::MAX (1e250 · 2^16 < 1e256).
-        if k % 16 == 0 && w[..=reach].iter().any(|&x| x > 1e250) {
+        if (step + 1) % 16 == 0 && w[..=reach].iter().any(|&x| x > 1e250) {
             let f = 2f64.powi(-600);
             w[..=reach].iter_mut().for_each(|x| *x *= f);
             scale += 600;
         }
     }
     let sum: f64 = w.iter().sum();
-    sum.ln() + (scale - n as i64) as f64 * std::f64::consts::LN_2
+    sum.ln() + (scale - weights.len() as i64) as f64 * std::f64::consts::LN_2
 }
 
 #[cfg(test)]
