@@ -146,7 +146,8 @@ impl MetricSpec {
     ///   fixed-horizon signed-rank test on the same pairs (it beat both the sign test
     ///   and Mann–Whitney at the final look on tick-aligned real metrics), and the
     ///   same test on the 5% of pairs with the largest relative spreads, for heavier
-    ///   tails, each at half the check's α.
+    ///   tails, each at half the check's α (all of it to every pair while the top
+    ///   pairs are too few ever to reject at half).
     ///
     /// Direction: higher is worse for latency and counts, either for levels. Margin 0
     /// (the tail bets need it; for a tolerated change use [`Check::Paired`] with a
@@ -876,7 +877,7 @@ impl Analysis {
                     && family.is_some()
                     && state.ticks < self.plan.planned_ticks
                     && let State::Pairs(pairs) = s
-                    && check::signed_rank_decides(&ctx, c, pairs)
+                    && check::signed_rank_decides(&ctx, pairs)
                 {
                     findings.push(crate::evidence::Finding::bare(
                         "",

@@ -100,7 +100,7 @@ fn family_loads_only_when_valid_and_round_trips() {
     let back: Policy = serde_json::from_str(&serde_json::to_string(&policy).unwrap()).unwrap();
     assert_eq!(back, policy);
     let default: Policy = serde_json::from_str(r#"{"family":{"alpha":0.05}}"#).unwrap();
-    assert_eq!(default.family.unwrap().anytime_share, 0.5);
+    assert_eq!(default.family.unwrap().anytime_share, 0.3);
     assert_eq!(default.family.unwrap().earliest_pass, 0.0);
     let later = Policy {
         family: Some(Family::new(Alpha::FIVE_PERCENT).earliest_pass(0.75)),
@@ -533,4 +533,42 @@ fn signed_rank_with_tails_refuses_a_margin() {
     );
     let err = Analysis::new(plan).unwrap_err().to_string();
     assert!(err.contains("margin"), "{err}");
+}
+
+/// The tail test runs only when its top pairs can reach α/2. Over 40 ticks the top
+/// 5% is 2 pairs (smallest one-sided p 1/4, far above α/2 = 0.0125): the check is
+/// the signed-rank test of all pairs at the whole α, its p-value that test's, not
+/// doubled. Over 400 ticks the top is 20 pairs (smallest p 2^-20): both tests run at
+/// α/2 and the check reports twice the smaller p-value.
+#[test]
+fn a_tail_test_too_small_to_reject_leaves_all_of_alpha_to_all_pairs() {
+    let look = |check: Check, ticks: u64| {
+        let plan = guarded(
+            vec![MetricSpec::new("latency", [check]).direction(Direction::HigherIsWorse)],
+            ticks,
+        );
+        let mut a = Analysis::new(plan).unwrap();
+        let mut rng = Rng::new(0x00fa_0013);
+        for t in 0..ticks {
+            let load = 50.0 * (0.5 * rng.normal()).exp();
+            let (b, c) = (
+                load * (1.0 + 0.1 * rng.normal()),
+                load * (1.0 + 0.1 * rng.normal()),
+            );
+            a.observe(t, "latency", &values(b, c)).unwrap();
+        }
+        let f = a.verdict(ticks - 1).unwrap().findings.remove(0);
+        (f.p_value.unwrap(), f.reason)
+    };
+    let (all, _) = look(Check::SignedRank, 40);
+    let (with_tails, reason) = look(Check::SignedRankWithTails, 40);
+    assert_eq!(with_tails, all, "{reason}");
+    assert!(reason.contains("cannot reach alpha/2"), "{reason}");
+    let (all, _) = look(Check::SignedRank, 400);
+    let (with_tails, reason) = look(Check::SignedRankWithTails, 400);
+    assert!(reason.contains("each against alpha/2"), "{reason}");
+    assert!(
+        with_tails <= (2.0 * all).min(1.0) && with_tails != all,
+        "{with_tails} vs {all}: {reason}"
+    );
 }
