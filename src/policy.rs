@@ -118,12 +118,12 @@ pub struct Family {
     /// early (rule 4; default 0: from the first tick). Passing later never adds a
     /// false fail: α is unchanged, a regression that starts mid-canary is still
     /// watched, and a canary that would have passed early passes later. Measured on
-    /// the recorded NAB series (`cargo run --release --example evaluate 20`), the
-    /// paired checks with a 0.5% margin detected 75.3% of regressions passing from
-    /// 80% of the planned ticks against 74.0% from the first; but windows that are
-    /// not exchangeable (adjacent stretches) then fail 15.2% instead of 11.4%. Held
-    /// to the planned end (1.0), a 0.1% margin detected 79.3% with 18.0% false fails
-    /// on adjacent windows (no margin: 80.3% and 26.2%).
+    /// the recorded NAB series (`cargo run --release --example evaluate 100`), the
+    /// paired checks with a 0.5% margin detected 75.9% of regressions passing from
+    /// 80% of the planned ticks against 74.8% from the first; but windows that are
+    /// not exchangeable (adjacent stretches) then fail 16.5% instead of 12.6%. Held
+    /// to the planned end (1.0), a 0.1% margin detected 80.0% with 19.0% false fails
+    /// on adjacent windows (no margin: 80.7% and 26.0%).
     #[cfg_attr(feature = "serde", serde(default, with = "crate::serde_float"))]
     pub earliest_pass: f64,
 }
