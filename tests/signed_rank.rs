@@ -177,6 +177,20 @@ fn bad_input_and_degenerate_cases() {
     assert!((p(&[1.0, -1.0, 2.0]) - 0.375).abs() < 1e-15);
     assert!((p(&[-1.0, -1.0, -2.0]) - 1.0).abs() < 1e-15);
     assert!((p(&[0.0, 1.0, 2.0]) - 0.25).abs() < 1e-15);
+    // Ties that double the table of sums past what 20,000 untied differences need
+    // are refused, not allocated: 15,000 differences, two of them tied, V central.
+    let mut d: Vec<f64> = (1..=15_000)
+        .map(|i| {
+            if i % 2 == 0 {
+                f64::from(i)
+            } else {
+                -f64::from(i)
+            }
+        })
+        .collect();
+    d[1] = 1.0;
+    let e = t.method(Method::Exact).test(&d).unwrap_err();
+    assert!(e.to_string().contains("table of sums"), "{e}");
     let none = t.test(&[0.0, 0.0]).unwrap();
     assert_eq!((none.n, none.zeros, none.p_value), (0, 2, 1.0));
     // Far beyond R's exact limit: finite logarithm of a tiny p-value.

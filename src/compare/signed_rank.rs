@@ -191,7 +191,9 @@ impl SignedRank {
     ///
     /// # Errors
     /// - [`Error::InvalidParameter`] if a difference is NaN or infinite, or if the
-    ///   exact method is asked for beyond [`MAX_EXACT`] non-zero differences.
+    ///   exact method is asked for beyond [`MAX_EXACT`] non-zero differences (or,
+    ///   with ties, for a table of sums longer than that many untied differences
+    ///   need).
     pub fn test(&self, differences: &[f64]) -> Result<SignedRankResult, Error> {
         if let Some(&bad) = differences.iter().find(|d| !d.is_finite()) {
             return Err(Error::InvalidParameter {
@@ -257,10 +259,14 @@ impl SignedRank {
             });
         }
         let (ln_p, z) = if method == Method::Exact {
-            if n > MAX_EXACT {
+            // Ties can double the weights (odd and even mid-ranks mixed): the table
+            // of sums is kept no longer than untied differences at the limit need.
+            let longest = (MAX_EXACT as u64) * (MAX_EXACT as u64 + 1) / 4;
+            if n > MAX_EXACT || exact_cost(&weights, v, self.alternative) / n as u64 > longest {
                 return Err(Error::InvalidParameter {
                     name: "differences for the exact signed-rank test",
-                    expected: "at most 20000 (use the asymptotic method)",
+                    expected: "at most 20000, and with ties a table of sums no longer than \
+                               without (use the asymptotic method)",
                     value: n as f64,
                 });
             }
