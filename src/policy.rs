@@ -151,7 +151,7 @@ impl Family {
     /// less often than sα), so a smaller share costs little delay. Measured on the
     /// recorded NAB series (`cargo run --release --example evaluate 20 SEED`, six
     /// corpus seeds pooled, the default checks with the tail test's Tarone rule):
-    /// share ½ detected 79.5% of regressions and 58.1% of heavier tails at 300 ticks
+    /// share ½ detected 79.5% of regressions and 57.9% of heavier tails at 300 ticks
     /// or more, median delay 19 ticks; share 0.3 detected 80.3% and 60.0%, median
     /// delay 20-22 (Kayenta's growing window: 30); false fails on A/A splits 3.3%
     /// and 3.6%, both within α = 5% as they must be.

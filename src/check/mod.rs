@@ -154,7 +154,7 @@ pub enum Check {
     /// at the default's α means fewer than 100 to 200 pairs, the tail test is left
     /// out and all pairs are tested at the whole α. Whether it can reject depends on
     /// the magnitudes alone, so the level holds given them; on the NAB series this
-    /// added about one point of detection (79.5% against 78.5%, six corpus seeds).
+    /// added about one point of detection (79.5% against 78.5%, five corpus seeds).
     ///
     /// Valid under the same null as the signed-rank test: swapping a pair's two
     /// values flips its spread's sign and keeps its magnitude, and which pairs are
