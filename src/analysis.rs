@@ -1138,6 +1138,17 @@ fn apply(
                 test.update(points.0, points.1)?;
                 updated.push((i, State::Paired(test)));
             }
+            (Check::Exceedance { p }, _) => {
+                let mut test = match s {
+                    State::Exceedance(t) => t.clone(),
+                    _ => crate::sequential::exceedance::TailTest::new(
+                        for_check(&ctx, alphas, i).alpha,
+                        *p,
+                    )?,
+                };
+                test.update(points.0, points.1)?;
+                updated.push((i, State::Exceedance(test)));
+            }
             (Check::Mean, _) => {
                 let mut test = match s {
                     State::Mean(t) => t.clone(),

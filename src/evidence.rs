@@ -237,6 +237,9 @@ pub enum SequentialKind {
     Mean,
     /// [`crate::sequential::paired::SignTest`]: median of tick-paired differences.
     Paired,
+    /// [`crate::sequential::exceedance::TailTest`]: the share of canary values above
+    /// the baseline's tail quantile within a tick (no confidence sequence).
+    Exceedance,
 }
 
 /// The result behind a judgement, as each test reported it.

@@ -14,6 +14,7 @@
 //! | [`Check::SignedRankWithTails`] | as [`Check::Paired`] | the signed-rank test of all differences, and of the relative spreads of the 5% of pairs that spread most, each at α/2 (all pairs at α while the top is too small to reject) (no interval) | final | none (zero margin) |
 //! | [`Check::Paired`] | values (by position, or the two medians when the counts differ), counts (the two rates) | confidence sequence of the median paired difference | anytime | the baseline's mean |
 //! | [`Check::PairedWithTails`] | as [`Check::Paired`] | as [`Check::Paired`]; its e-process also bets on the tails | anytime | the baseline's mean |
+//! | [`Check::Exceedance`] | values (batches per tick) | none: the e-process on the share of the tick's canary values above the baseline's p-quantile (no interval) | anytime | none (zero margin) |
 //! | [`Check::Threshold`] | values, counts | the canary's level at the latest tick against fixed bounds | final | none (the bounds are absolute) |
 //!
 //! On binned data the rank test has no shift interval (values inside a bucket are
@@ -55,6 +56,7 @@ use crate::input::Direction;
 use crate::input::histogram::ClassicHistogram;
 use crate::params::{Alpha, Margin};
 use crate::sequential::counts::CountRateTest;
+use crate::sequential::exceedance::TailTest;
 use crate::sequential::means::TTest;
 use crate::sequential::paired::{Pairs, SignTest};
 use crate::sequential::quantiles::QuantileTest;
@@ -129,6 +131,24 @@ pub enum Check {
     /// is largest, so that a heavier tail (a few much worse values) is caught while
     /// the median stays put. Same data, same validity; with a zero margin.
     PairedWithTails,
+    /// The anytime-valid within-tick exceedance test ([`TailTest`]): in each tick,
+    /// the share of the canary's values above the baseline's p-quantile order
+    /// statistic of the same tick, bet against its exact null share
+    /// (n + 1 − r)/(n + 1), r = ⌈p(n + 1)⌉. It catches a heavier upper tail while the
+    /// median stays put, with no model: valid whenever a tick's values are
+    /// exchangeable between the two sides (raw per-request values of traffic split
+    /// request by request), whatever their distribution and however it drifts from
+    /// tick to tick. It needs batches: a tick with fewer than ⌈1/(1 − p)⌉ − 1
+    /// baseline values (19 for p95, 99 for p99) or no canary value carries no
+    /// evidence, so with one value per side per tick use the tail bets of
+    /// [`Check::PairedWithTails`] instead. Higher is worse only, with a zero margin;
+    /// it fails when its e-value reaches 1/α and never passes early (at the planned
+    /// end a family policy counts it as a pass if it did not reject).
+    Exceedance {
+        /// The baseline's tail quantile, in (0, 1): 0.95 or 0.99.
+        #[cfg_attr(feature = "serde", serde(with = "crate::serde_float"))]
+        p: f64,
+    },
     /// The Wilcoxon signed-rank test on the same tick-aligned pairs as
     /// [`Check::Paired`], at the final look ([`crate::compare::signed_rank`]): with a
     /// margin m it tests the differences shifted by m (H₀: the median difference is
@@ -242,6 +262,7 @@ impl fmt::Display for Check {
             Self::Mean => f.write_str("mean"),
             Self::Paired => f.write_str("paired sign"),
             Self::PairedWithTails => f.write_str("paired sign with tails"),
+            Self::Exceedance { p } => write!(f, "exceedance above p{}", Num(100.0 * p)),
             Self::SignedRank => f.write_str("signed rank"),
             Self::SignedRankWithTails => f.write_str("signed rank with tails"),
             Self::Threshold { .. } => f.write_str("threshold"),
@@ -297,6 +318,7 @@ impl Check {
                 kind == Kind::Counts
             }
             Self::Quantile { .. } => matches!(kind, Kind::Values | Kind::Histograms),
+            Self::Exceedance { .. } => kind == Kind::Values,
             Self::Mean
             | Self::Paired
             | Self::PairedWithTails
@@ -376,6 +398,26 @@ impl Check {
                 Ok(())
             }
             Self::Percentile { p } => probability("percentile check's p", p),
+            Self::Exceedance { p } => {
+                probability("exceedance check's p", p)?;
+                if direction != Direction::HigherIsWorse {
+                    return Err(Error::Mismatch {
+                        name: "direction of a metric with an exceedance check",
+                        expected: "higher_is_worse (it tests the upper tail)",
+                        got: format!("{direction:?}"),
+                    });
+                }
+                match margin {
+                    Margin::Absolute(m) | Margin::Relative(m) if m != 0.0 => {
+                        Err(Error::InvalidParameter {
+                            name: "margin",
+                            expected: "0 for the exceedance check (it bets on a share of values, not on a change)",
+                            value: m,
+                        })
+                    }
+                    _ => Ok(()),
+                }
+            }
             Self::Quantile { p, t_opt } => {
                 probability("quantile check's p", p)?;
                 match t_opt {
@@ -437,7 +479,8 @@ impl Check {
             | Self::Quantile { .. }
             | Self::Mean
             | Self::Paired
-            | Self::PairedWithTails => State::Pending,
+            | Self::PairedWithTails
+            | Self::Exceedance { .. } => State::Pending,
             Self::Rank | Self::Percentile { .. } | Self::Threshold { .. } => State::Shared,
             Self::BurnRate { .. } => State::Burn(Vec::new()),
             Self::BudgetGate { .. } => State::Spent(crate::EventCounts::default()),
@@ -478,6 +521,7 @@ impl Check {
             | Self::Mean
             | Self::Paired
             | Self::PairedWithTails
+            | Self::Exceedance { .. }
             | Self::BudgetGate { .. } => Some(Look::Anytime),
             Self::BurnRate { .. } | Self::Threshold { .. } => None,
         }
@@ -499,6 +543,7 @@ pub(crate) enum State {
     Quantile(QuantileTest),
     Mean(TTest),
     Paired(SignTest),
+    Exceedance(TailTest),
     /// The tick-paired differences (the signed-rank check).
     Pairs(Pairs),
     /// The canary's counts per tick, the latest `burn_buckets` of them.
@@ -530,6 +575,7 @@ impl State {
                     | Check::Mean
                     | Check::Paired
                     | Check::PairedWithTails
+                    | Check::Exceedance { .. }
             ) | (Self::CountRate(_), Check::CountRate { .. })
                 | (Self::Quantile(_), Check::Quantile { .. })
                 | (Self::Mean(_), Check::Mean)
@@ -540,6 +586,7 @@ impl State {
             || matches!((self, check), (Self::Pairs(p), Check::SignedRankWithTails) if p.has_spreads())
             || matches!((self, check), (Self::Paired(t), Check::Paired) if !t.has_tails())
             || matches!((self, check), (Self::Paired(t), Check::PairedWithTails) if t.has_tails())
+            || matches!((self, check), (Self::Exceedance(t), Check::Exceedance { p }) if t.p() == *p)
     }
 }
 
@@ -1034,6 +1081,10 @@ pub(crate) fn look_own_state(
             let level = (b.n() > 0).then(|| b.mean());
             let estimate = (b.n() > 0 && c.n() > 0).then(|| c.mean() - b.mean());
             sequential(ctx, check, SequentialKind::Mean, report, level, estimate)
+        }
+        State::Exceedance(t) => {
+            let report = t.check();
+            sequential(ctx, check, SequentialKind::Exceedance, report, None, None)
         }
         State::Paired(t) => {
             let report = t.check();

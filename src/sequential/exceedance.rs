@@ -127,6 +127,11 @@ impl TailTest {
         Ok(())
     }
 
+    /// The baseline's tail quantile p the test bets above.
+    pub fn p(&self) -> f64 {
+        self.p
+    }
+
     /// The number of ticks that carried evidence.
     pub fn ticks(&self) -> u64 {
         self.ticks

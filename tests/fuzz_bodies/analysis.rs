@@ -105,6 +105,9 @@ fn fuzz_analysis(data: &[u8]) {
         MetricSpec::new("p", [Check::PairedWithTails, Check::SignedRankWithTails])
             .direction(dir(head[0] >> 4))
             .alpha_unless(family, alpha),
+        MetricSpec::new("e", [Check::Exceedance { p: 0.75 }, Check::Rank])
+            .direction(Direction::HigherIsWorse)
+            .alpha_unless(family, alpha),
     ])
     .planned_ticks(u64::from(head[2]) + 1)
     .policy(if family { Policy::guarded(alpha) } else { Policy::default() });
@@ -141,7 +144,7 @@ fn fuzz_analysis(data: &[u8]) {
             1 | 2 => now,
             _ => now + u64::from(op >> 5),
         };
-        let metric = ["v", "c", "h", "x", "p", "nope"][((op >> 3) % 6) as usize];
+        let metric = ["v", "c", "h", "x", "p", "e", "nope"][((op >> 3) % 7) as usize];
         let observation = match op & 7 {
             0 | 1 => {
                 let n = next().unwrap_or(0);
