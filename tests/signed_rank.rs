@@ -6,10 +6,39 @@
 mod common;
 use common::floats;
 
-use canary_judge::compare::signed_rank::SignedRank;
+use canary_judge::compare::signed_rank::{SignedRank, SignedRankResult};
 use canary_judge::compare::{Alternative, Method};
 use proptest::prelude::*;
 use serde_json::Value;
+
+/// A fixture case's baseline, canary and alternative.
+fn case_parts(case: &Value) -> (Vec<f64>, Vec<f64>, Alternative) {
+    let alternative = match case["alternative"].as_str().unwrap() {
+        "greater" => Alternative::Greater,
+        "less" => Alternative::Less,
+        _ => Alternative::TwoSided,
+    };
+    (
+        floats(&case["baseline"]),
+        floats(&case["canary"]),
+        alternative,
+    )
+}
+
+/// The result's V equals the case's and its p-value is within `tolerance` of it
+/// (relative).
+fn assert_matches(r: &SignedRankResult, case: &Value, tolerance: f64, what: &str) {
+    assert_eq!(r.statistic, case["statistic"].as_f64().unwrap(), "{what}");
+    let want = case["p_value"].as_f64().unwrap();
+    assert!(
+        (r.p_value - want).abs() <= tolerance * want,
+        "{what} (n {}, {:?}, ties {}): {} vs {want}",
+        r.n,
+        r.method,
+        r.ties,
+        r.p_value
+    );
+}
 
 #[test]
 fn matches_r() {
@@ -18,12 +47,7 @@ fn matches_r() {
     assert!(cases.len() >= 50);
     let mut exact_cases = 0;
     for (i, case) in cases.iter().enumerate() {
-        let (b, c) = (floats(&case["baseline"]), floats(&case["canary"]));
-        let alternative = match case["alternative"].as_str().unwrap() {
-            "greater" => Alternative::Greater,
-            "less" => Alternative::Less,
-            _ => Alternative::TwoSided,
-        };
+        let (b, c, alternative) = case_parts(case);
         let method = match case["exact"].as_bool() {
             Some(true) => Method::Exact,
             Some(false) => Method::Asymptotic,
@@ -34,15 +58,7 @@ fn matches_r() {
             .method(method)
             .continuity_correction(case["correct"].as_bool().unwrap());
         let r = test.test_paired(&b, &c).unwrap();
-        assert_eq!(r.statistic, case["statistic"].as_f64().unwrap(), "case {i}");
-        let want = case["p_value"].as_f64().unwrap();
-        assert!(
-            (r.p_value - want).abs() <= 1e-11 * want,
-            "case {i} (n {}, {:?}): {} vs R {want}",
-            r.n,
-            r.method,
-            r.p_value
-        );
+        assert_matches(&r, case, 1e-11, &format!("case {i} against R"));
         exact_cases += usize::from(r.method == Method::Exact);
     }
     assert!(exact_cases >= 15, "{exact_cases} exact cases");
@@ -60,25 +76,12 @@ fn exact_with_ties_matches_coin() {
     let cases = data["cases"].as_array().unwrap();
     assert!(cases.len() >= 25);
     for (i, case) in cases.iter().enumerate() {
-        let (b, c) = (floats(&case["baseline"]), floats(&case["canary"]));
-        let alternative = match case["alternative"].as_str().unwrap() {
-            "greater" => Alternative::Greater,
-            "less" => Alternative::Less,
-            _ => Alternative::TwoSided,
-        };
-        let want = case["p_value"].as_f64().unwrap();
+        let (b, c, alternative) = case_parts(case);
         let test = SignedRank::new().alternative(alternative);
         for t in [test.method(Method::Exact), test.exact_budget(u64::MAX)] {
             let r = t.test_paired(&b, &c).unwrap();
             assert_eq!(r.method, Method::Exact, "case {i}");
-            assert_eq!(r.statistic, case["statistic"].as_f64().unwrap(), "case {i}");
-            assert!(
-                (r.p_value - want).abs() <= 1e-12 * want,
-                "case {i} (n {}, ties {}): {} vs coin {want}",
-                r.n,
-                r.ties,
-                r.p_value
-            );
+            assert_matches(&r, case, 1e-12, &format!("case {i} against coin"));
         }
     }
 }

@@ -301,6 +301,18 @@ fn half() -> f64 {
     0.5
 }
 
+/// Refuses a non-zero margin for a check that has none, saying why.
+fn zero_margin(margin: Margin, expected: &'static str) -> Result<(), Error> {
+    match margin {
+        Margin::Absolute(m) | Margin::Relative(m) if m != 0.0 => Err(Error::InvalidParameter {
+            name: "margin",
+            expected,
+            value: m,
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn probability(name: &'static str, p: f64) -> Result<(), Error> {
     if p > 0.0 && p < 1.0 {
         Ok(())
@@ -334,16 +346,10 @@ impl Check {
     pub(crate) fn validate(&self, direction: Direction, margin: Margin) -> Result<(), Error> {
         match *self {
             Self::Rank | Self::Mean | Self::Paired | Self::SignedRank => Ok(()),
-            Self::PairedWithTails | Self::SignedRankWithTails => match margin {
-                Margin::Absolute(m) | Margin::Relative(m) if m != 0.0 => {
-                    Err(Error::InvalidParameter {
-                        name: "margin",
-                        expected: "0 for the checks with tails (their tail tests look at the signs themselves; use the paired or signed-rank check for a margin)",
-                        value: m,
-                    })
-                }
-                _ => Ok(()),
-            },
+            Self::PairedWithTails | Self::SignedRankWithTails => zero_margin(
+                margin,
+                "0 for the checks with tails (their tail tests look at the signs themselves; use the paired or signed-rank check for a margin)",
+            ),
             Self::BudgetGate {
                 objective,
                 remaining_budget,
@@ -407,16 +413,10 @@ impl Check {
                         got: format!("{direction:?}"),
                     });
                 }
-                match margin {
-                    Margin::Absolute(m) | Margin::Relative(m) if m != 0.0 => {
-                        Err(Error::InvalidParameter {
-                            name: "margin",
-                            expected: "0 for the exceedance check (it bets on a share of values, not on a change)",
-                            value: m,
-                        })
-                    }
-                    _ => Ok(()),
-                }
+                zero_margin(
+                    margin,
+                    "0 for the exceedance check (it bets on a share of values, not on a change)",
+                )
             }
             Self::Quantile { p, t_opt } => {
                 probability("quantile check's p", p)?;
