@@ -154,12 +154,12 @@ impl MetricSpec {
     /// ticks it detects less (63.6% against 72.3%), mostly on series quantised more
     /// coarsely than the change (CPU on a 0.066 grid scaled by 1.05): the pair's
     /// partner is usually a grid step away, while Mann–Whitney compares each canary
-    /// value with every baseline value of its level. That is the price of pairing, which keeps the check valid
-    /// under load shared within a tick. A percentile check ([`Check::Percentile`]) can
-    /// be added where each side holds enough values (86 per side for a p95 delta at
-    /// 95%, 435 for p99); on the NAB series adding a p95 delta at the final look
-    /// lowered detection (it halves the final look's α), so the default leaves it
-    /// out.
+    /// value with every baseline value of its level. That is the price of pairing,
+    /// which keeps the check valid under load shared within a tick. A percentile check
+    /// ([`Check::Percentile`]) can be added where each side holds enough values (86
+    /// per side for a p95 delta at 95%, 435 for p99); on the NAB series adding a p95
+    /// delta at the final look lowered detection (it halves the final look's α), so
+    /// the default leaves it out.
     ///
     /// Direction: higher is worse for latency and counts, either for levels. Margin 0
     /// (the tail bets need it; for a tolerated change use [`Check::Paired`] with a

@@ -150,9 +150,9 @@ impl Family {
     /// tight for a mixture e-process (on the NAB A/A splits the anytime checks at
     /// share 0.3 failed 7 of 860 canaries, 0.8% against the 1.5% they may spend), and
     /// the e-process's threshold grows only with ln(1/s), so a smaller share costs
-    /// little delay. Measured on the
-    /// recorded NAB series (`cargo run --release --example evaluate 20 SEED`, six
-    /// corpus seeds pooled, the default checks with the tail test's Tarone rule):
+    /// little delay. Measured on the recorded NAB series (`cargo run --release
+    /// --example evaluate 20 SEED`, six corpus seeds pooled, the default checks with
+    /// the tail test's Tarone rule):
     /// share ½ detected 79.5% of regressions and 57.9% of heavier tails at 300 ticks
     /// or more, median delay 19 ticks; share 0.3 detected 80.3% and 60.0%, median
     /// delay 20-22 (Kayenta's growing window: 30); false fails on A/A splits 3.3%

@@ -161,9 +161,8 @@ pub enum Check {
     /// [`TAIL_SHARE`] (5%; every pair tied with the cutoff included), each at α/2
     /// (Bonferroni: the check's p-value is min(1, 2·min(p_all, p_tail))). Relative
     /// spreads, so that a busy tick's larger differences do not crowd out a quiet
-    /// tick's much worse one. A
-    /// heavier tail, a few ticks much worse while the median stays put, gives the
-    /// top pairs one sign: on the recorded NAB series
+    /// tick's much worse one. A heavier tail, a few ticks much worse while the median
+    /// stays put, gives the top pairs one sign: on the recorded NAB series
     /// (`cargo run --release --example evaluate`) it moved the default's detection
     /// of heavier tails at 300 or more ticks from 40.7% to 56.9%, for 1.5
     /// points of detection on shifts and scalings (at an anytime share of ½).
@@ -1183,10 +1182,11 @@ fn smallest_signed_rank_p(ctx: &Context<'_>, n: usize) -> f64 {
 /// The signed-rank checks' budget for the exact p-value (additions; a few ms at
 /// most): exact, given the ties and zeros, wherever it costs no more: every p-value
 /// of the tail test, and near a decision (p of a few percent) up to about 200 pairs;
-/// the normal approximation beyond, where its error has shrunk with n. Exact matters with ties: when many pairs share one |difference| (counts,
-/// zeros on one side), the approximation's continuity correction is a fraction of
-/// V's step and its tail too light (20 pairs all tied, 15 positive: 0.013 against
-/// the exact 0.021).
+/// the normal approximation beyond, where its error has shrunk with n. Exact
+/// matters with ties: when many pairs share one |difference| (counts, zeros on one
+/// side), the approximation's continuity correction is a fraction of V's step and
+/// its tail too light (20 pairs all tied, 15 positive: 0.013 against the exact
+/// 0.021).
 const SIGNED_RANK_EXACT_BUDGET: u64 = 4_000_000;
 
 /// The result with its p-value doubled (the smaller of two, by Bonferroni), capped

@@ -239,7 +239,8 @@ impl SignedRank {
             Method::Auto if n < 50 && !ties && zeros == 0 => Method::Exact,
             Method::Auto
                 if self.exact_budget > 0
-                    && exact_cost(&weights, v, self.alternative) <= self.exact_budget =>
+                    && (n as u64).saturating_mul(exact_table(&weights, v, self.alternative))
+                        <= self.exact_budget =>
             {
                 Method::Exact
             }
@@ -262,7 +263,7 @@ impl SignedRank {
             // Ties can double the weights (odd and even mid-ranks mixed): the table
             // of sums is kept no longer than untied differences at the limit need.
             let longest = (MAX_EXACT as u64) * (MAX_EXACT as u64 + 1) / 4;
-            if n > MAX_EXACT || exact_cost(&weights, v, self.alternative) / n as u64 > longest {
+            if n > MAX_EXACT || exact_table(&weights, v, self.alternative) > longest {
                 return Err(Error::InvalidParameter {
                     name: "differences for the exact signed-rank test",
                     expected: "at most 20000, and with ties a table of sums no longer than \
@@ -335,16 +336,16 @@ impl SignedRank {
     }
 }
 
-/// Additions the exact tail of V = v costs over these weights (n·min(t, W − t) for
-/// the tail's argument t).
-fn exact_cost(weights: &[u64], v: u64, alternative: Alternative) -> u64 {
+/// The length of the table of sums the exact tail of V = v fills over these
+/// weights: min(t, W − t) for the tail's argument t (W the sum of the weights).
+fn exact_table(weights: &[u64], v: u64, alternative: Alternative) -> u64 {
     let total: u64 = weights.iter().sum();
     let t = match alternative {
         Alternative::Greater => total - v,
         Alternative::Less => v,
         Alternative::TwoSided => v.min(total - v),
     };
-    (weights.len() as u64).saturating_mul(t.min(total - t))
+    t.min(total - t)
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
