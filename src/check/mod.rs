@@ -819,8 +819,8 @@ pub(crate) fn rank(ctx: &Context<'_>, check: &Check, data: &mut Data) -> Result<
                 return Ok(f);
             }
             let incremental = pool.summary();
-            let y = pool.baseline.sorted().to_vec();
-            let x = pool.canary.sorted();
+            let y = pool.baseline.to_sorted();
+            let x = &pool.canary.to_sorted();
             // The exact tied distribution needs the groups of equal values, which the
             // incremental summary does not keep.
             let summary = if ctx.method == Method::Exact {

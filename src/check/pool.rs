@@ -4,17 +4,25 @@
 //! Each side is a sorted multiset in two sorted runs: a main run and a short tail
 //! that takes new points by binary search and insertion (moving at most about 4√n
 //! values) and is merged into the main run when it outgrows 4√n, so a point costs
-//! O(log n) comparisons plus O(√n) amortised moves, and the i-th smallest value is found in
-//! O(log n) by splitting the two runs. Beside the sides, the rank summary of
-//! Mann–Whitney (2U, the pooled and within-sample tie terms) is updated with every
-//! point from counts in the other side (two binary searches per run), so a look
-//! computes U's p-value in O(1) and sorts nothing; only the Hodges–Lehmann shift and
-//! its interval need the whole sorted sides, merged on demand in O(n).
+//! O(log n) comparisons plus O(√n) amortised moves, and the i-th smallest value is
+//! found in O(log² n) by splitting the two runs. Beside the sides, the rank summary
+//! of Mann–Whitney (2U, the pooled and within-sample tie terms) is updated with every
+//! point from counts in the other side (two searches per run), so a look computes
+//! U's p-value in O(1) and sorts nothing; only the Hodges–Lehmann shift and its
+//! interval need the whole sorted sides, merged on demand in O(n).
 //!
-//! Memory: 8 bytes per point per side, growing without bound; for unbounded streams
-//! feed histograms instead (bounded by the number of buckets).
+//! Heavily tied data (rates of events over a constant total, integer gauges, values
+//! quantised to a resolution) keep their main run as groups: each distinct value
+//! once with the number of values up to it, whenever the values average at least
+//! four per distinct value at a merge (and back to plain values below two per
+//! value, so the form never costs more memory than the plain one).
+//!
+//! Memory: 8 bytes per point per side (16 per distinct value when grouped), growing
+//! without bound; for unbounded streams feed histograms instead (bounded by the
+//! number of buckets).
 
 use crate::Error;
+use crate::compare::hodges_lehmann::diff;
 use crate::compare::quantile::{Convention, QuantileMethod};
 use crate::compare::quantile::{Located, Source};
 use crate::compare::ranks::RankSummary;
@@ -22,18 +30,28 @@ use crate::compare::ranks::RankSummary;
 /// A sorted multiset of finite values in a main run and a short tail run.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Multiset {
-    main: Vec<f64>,
+    /// The main run's searchable entries, ascending: every value when `ends` is
+    /// empty, else each distinct value once.
+    keys: Vec<f64>,
+    /// Empty for a plain main run; for a grouped one, per key, the number of the
+    /// main run's values at most that key (so `ends[i] − ends[i − 1]` values equal
+    /// `keys[i]`, and the last is the run's length).
+    ends: Vec<usize>,
     tail: Vec<f64>,
-    /// Fence levels over `main`: level 0 holds the last value of each full block of
-    /// [`BLOCK`] values of `main`, level i + 1 the same over level i, up to a level
-    /// shorter than a block. A search reads the short top level and then one block
-    /// per level (two cache lines each), instead of jumping across the whole run:
-    /// a static B-tree, 1/15 of the data.
+    /// Fence levels over `keys`: level 0 holds the last key of each full block of
+    /// [`BLOCK`] keys, level i + 1 the same over level i, up to a level shorter than
+    /// a block. A search reads the short top level and then one block per level
+    /// (two cache lines each), instead of jumping across the whole run: a static
+    /// B-tree, 1/15 of the keys.
     fences: Vec<Vec<f64>>,
 }
 
 /// Values per block of the main run behind one fence (two cache lines).
 const BLOCK: usize = 16;
+
+/// A main run is grouped at a merge when its values average at least this many per
+/// distinct value, and goes back to plain values below half as many.
+const GROUP_AT: usize = 4;
 
 /// The numbers of values of a sorted slice below x and at most x, counted with
 /// independent comparisons (the compiler vectorises them); meant for a block of
@@ -42,6 +60,53 @@ fn count_block(values: &[f64], x: f64) -> (usize, usize) {
     values.iter().fold((0, 0), |(lt, le), &v| {
         (lt + usize::from(v < x), le + usize::from(v <= x))
     })
+}
+
+/// Whether a sorted slice holds at most `limit` distinct values: one pass that
+/// stops once the limit is passed (a quarter of the way into nearly distinct
+/// values).
+fn distinct_at_most(sorted: &[f64], limit: usize) -> bool {
+    let mut seen = usize::from(!sorted.is_empty());
+    for w in sorted.windows(2) {
+        seen += usize::from(w[0] != w[1]);
+        if seen > limit {
+            return false;
+        }
+    }
+    seen <= limit
+}
+
+/// A sorted run of values with multiplicities, as [`Multiset`] keeps them: `keys`
+/// ascending and, when `ends` is not empty, the cumulative counts of a grouped run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Run<'a> {
+    keys: &'a [f64],
+    ends: &'a [usize],
+}
+
+impl Run<'_> {
+    /// The number of values in the run.
+    fn len(&self) -> usize {
+        self.ends.last().copied().unwrap_or(self.keys.len())
+    }
+
+    /// The number of values held by the first `i` keys.
+    fn before(&self, i: usize) -> usize {
+        if self.ends.is_empty() {
+            i
+        } else {
+            i.checked_sub(1).map_or(0, |i| self.ends[i])
+        }
+    }
+
+    /// The value of 0-based rank k in the run (k < len).
+    fn value(&self, k: usize) -> f64 {
+        if self.ends.is_empty() {
+            self.keys[k]
+        } else {
+            self.keys[self.ends.partition_point(|&e| e <= k)]
+        }
+    }
 }
 
 impl PartialEq for Multiset {
@@ -54,12 +119,59 @@ impl Multiset {
     /// From values already sorted ascending (checked by the caller).
     pub(crate) fn from_sorted(values: Vec<f64>) -> Self {
         let mut set = Self {
-            main: values,
-            tail: Vec::new(),
-            fences: Vec::new(),
+            keys: values,
+            ..Self::default()
         };
+        set.choose_form();
         set.rebuild_fences();
         set
+    }
+
+    fn main(&self) -> Run<'_> {
+        Run {
+            keys: &self.keys,
+            ends: &self.ends,
+        }
+    }
+
+    fn tail(&self) -> Run<'_> {
+        Run {
+            keys: &self.tail,
+            ends: &[],
+        }
+    }
+
+    /// Groups a plain main run whose values average at least [`GROUP_AT`] per
+    /// distinct value, and spreads a grouped one that averages fewer than half as
+    /// many: O(n).
+    fn choose_form(&mut self) {
+        if self.ends.is_empty() {
+            let n = self.keys.len();
+            if n == 0 || !distinct_at_most(&self.keys, n / GROUP_AT) {
+                return;
+            }
+            let (mut keys, mut ends) = (Vec::new(), Vec::new());
+            for (i, &v) in self.keys.iter().enumerate() {
+                if keys.last() == Some(&v) {
+                    *ends.last_mut().expect("a key has its end") = i + 1;
+                } else {
+                    keys.push(v);
+                    ends.push(i + 1);
+                }
+            }
+            (self.keys, self.ends) = (keys, ends);
+        } else if self.keys.len().saturating_mul(GROUP_AT / 2) > self.main().len() {
+            self.keys = self.main_values();
+            self.ends = Vec::new();
+        }
+    }
+
+    /// The main run's values, every one.
+    fn main_values(&self) -> Vec<f64> {
+        let main = self.main();
+        (0..self.keys.len())
+            .flat_map(|i| std::iter::repeat_n(self.keys[i], main.before(i + 1) - main.before(i)))
+            .collect()
     }
 
     fn rebuild_fences(&mut self) {
@@ -68,7 +180,7 @@ impl Multiset {
         let mut used = 0;
         loop {
             let below = if used == 0 {
-                &self.main
+                &self.keys
             } else {
                 &levels[used - 1]
             };
@@ -95,35 +207,41 @@ impl Multiset {
     /// The numbers of values of the main run below x and at most x, in one descent
     /// of the fence levels: each level's block is counted, not searched (sixteen
     /// independent comparisons per predicate instead of a chain of dependent
-    /// halvings), and both counts come from the same block unless a run of values
-    /// equal to x crosses a block's end.
+    /// halvings), and both counts come from the same block unless a run of keys
+    /// equal to x crosses a block's end. A grouped run turns the keys counted into
+    /// the values they hold.
     fn main_counts(&self, x: f64) -> (usize, usize) {
-        let Some((top, lower)) = self.fences.split_last() else {
-            return count_block(&self.main, x);
-        };
-        // `lt` entries of a level are below x: so is every value of the first `lt`
-        // blocks of the level beneath, and past the next block none is (its last
-        // value is the first entry that is not below); likewise `le` for "at most".
-        let (mut lt, mut le) = count_block(top, x);
-        for level in lower.iter().rev().chain(std::iter::once(&self.main)) {
-            let block = |full: usize| {
-                let start = full * BLOCK;
-                (start, &level[start..(start + BLOCK).min(level.len())])
-            };
-            if lt == le {
-                let (start, values) = block(lt);
-                let (below, at_most) = count_block(values, x);
-                (lt, le) = (start + below, start + at_most);
-            } else {
-                let ((s1, v1), (s2, v2)) = (block(lt), block(le));
-                (lt, le) = (s1 + count_block(v1, x).0, s2 + count_block(v2, x).1);
+        let (lt, le) = match self.fences.split_last() {
+            None => count_block(&self.keys, x),
+            Some((top, lower)) => {
+                // `lt` entries of a level are below x: so is every key of the first
+                // `lt` blocks of the level beneath, and past the next block none is
+                // (its last key is the first entry that is not below); likewise `le`
+                // for "at most".
+                let (mut lt, mut le) = count_block(top, x);
+                for level in lower.iter().rev().chain(std::iter::once(&self.keys)) {
+                    let block = |full: usize| {
+                        let start = full * BLOCK;
+                        (start, &level[start..(start + BLOCK).min(level.len())])
+                    };
+                    if lt == le {
+                        let (start, values) = block(lt);
+                        let (below, at_most) = count_block(values, x);
+                        (lt, le) = (start + below, start + at_most);
+                    } else {
+                        let ((s1, v1), (s2, v2)) = (block(lt), block(le));
+                        (lt, le) = (s1 + count_block(v1, x).0, s2 + count_block(v2, x).1);
+                    }
+                }
+                (lt, le)
             }
-        }
-        (lt, le)
+        };
+        let main = self.main();
+        (main.before(lt), main.before(le))
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.main.len() + self.tail.len()
+        self.main().len() + self.tail.len()
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -161,76 +279,110 @@ impl Multiset {
     fn insert_at(&mut self, at: usize, x: f64) {
         self.tail.insert(at, x);
         let t = self.tail.len();
-        // The tail grows to about 4√n: an insertion moves up to t values with one
-        // memmove (a fraction of a nanosecond each), a merge costs a few nanoseconds
-        // per value of n, so a tail longer than √n balances the two.
-        if t >= 64 && t.saturating_mul(t) > self.main.len().saturating_mul(16) {
+        // The tail grows to about 4√k for k keys in the main run: an insertion moves
+        // up to t values with one memmove (a fraction of a nanosecond each), a merge
+        // costs a few nanoseconds per key, so a tail longer than √k balances the two.
+        if t >= 64 && t.saturating_mul(t) > self.keys.len().saturating_mul(16) {
             self.merge_tail();
         }
     }
 
-    /// Merges the tail into the main run in place, from the back (no new buffer:
-    /// the main run grows by the tail's length, amortised by `Vec`'s doubling). The
-    /// tail is short beside the main run (about 4√n values into n), so each tail
-    /// value, largest first, finds its place by a backward scan of the main values
-    /// above it (a predictable loop, each main value passed once) and those values
-    /// move as one block: O(n) comparisons and one `memmove` per tail value, instead
-    /// of an element-by-element merge whose every step waits on the previous one.
+    /// Merges the tail into the main run, then chooses the run's form
+    /// ([`Multiset::choose_form`]) and rebuilds the fences.
     fn merge_tail(&mut self) {
         if self.tail.is_empty() {
             return;
         }
-        let (n, t) = (self.main.len(), self.tail.len());
-        self.main.resize(n + t, 0.0);
-        // main[..end] holds the values not yet moved; main[write..] is final.
+        if self.ends.is_empty() {
+            self.merge_tail_plain();
+        } else {
+            self.merge_tail_grouped();
+        }
+        self.tail.clear();
+        self.choose_form();
+        self.rebuild_fences();
+    }
+
+    /// A plain main run takes the tail in place, from the back (no new buffer: the
+    /// run grows by the tail's length, amortised by `Vec`'s doubling). The tail is
+    /// short beside the main run (about 4√n values into n), so each tail value,
+    /// largest first, finds its place by a backward scan of the main values above
+    /// it (a predictable loop, each main value passed once) and those values move as
+    /// one block: O(n) comparisons and one `memmove` per tail value, instead of an
+    /// element-by-element merge whose every step waits on the previous one.
+    fn merge_tail_plain(&mut self) {
+        let (n, t) = (self.keys.len(), self.tail.len());
+        self.keys.resize(n + t, 0.0);
+        // keys[..end] holds the values not yet moved; keys[write..] is final.
         let (mut end, mut write) = (n, n + t);
         for &v in self.tail.iter().rev() {
             let mut pos = end;
             // Equal values stay before v: any order of equal values is the same
             // multiset (−0 is folded on input).
-            while pos > 0 && self.main[pos - 1] > v {
+            while pos > 0 && self.keys[pos - 1] > v {
                 pos -= 1;
             }
             let moved = end - pos;
-            self.main.copy_within(pos..end, write - moved);
+            self.keys.copy_within(pos..end, write - moved);
             write -= moved + 1;
-            self.main[write] = v;
+            self.keys[write] = v;
             end = pos;
         }
         debug_assert_eq!(end, write);
-        self.tail.clear();
-        self.rebuild_fences();
     }
 
-    /// All values, sorted (merging the tail first).
-    pub(crate) fn sorted(&mut self) -> &[f64] {
-        self.merge_tail();
-        &self.main
+    /// A grouped main run takes the tail by one merge of the keys with the tail's
+    /// values into new groups: O(k + t).
+    fn merge_tail_grouped(&mut self) {
+        let (mut keys, mut ends) = (
+            Vec::with_capacity(self.keys.len() + self.tail.len()),
+            Vec::with_capacity(self.keys.len() + self.tail.len()),
+        );
+        let main = self.main();
+        let (mut i, mut j, mut total) = (0, 0, 0);
+        while i < self.keys.len() || j < self.tail.len() {
+            let take_key =
+                j == self.tail.len() || (i < self.keys.len() && self.keys[i] <= self.tail[j]);
+            let (v, count) = if take_key {
+                i += 1;
+                (self.keys[i - 1], main.before(i) - main.before(i - 1))
+            } else {
+                j += 1;
+                (self.tail[j - 1], 1)
+            };
+            total += count;
+            if keys.last() == Some(&v) {
+                *ends.last_mut().expect("a key has its end") = total;
+            } else {
+                keys.push(v);
+                ends.push(total);
+            }
+        }
+        (self.keys, self.ends) = (keys, ends);
     }
 
-    /// A sorted copy, without changing the runs (saving state).
-    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    /// A sorted copy of every value, without changing the runs.
     pub(crate) fn to_sorted(&self) -> Vec<f64> {
         let mut copy = self.clone();
         copy.merge_tail();
-        copy.main
+        copy.main_values()
     }
 
     /// The two sorted runs (main, tail); together they hold every value once.
-    pub(crate) fn runs(&self) -> [&[f64]; 2] {
-        [&self.main, &self.tail]
+    pub(crate) fn runs(&self) -> [Run<'_>; 2] {
+        [self.main(), self.tail()]
     }
 
     /// The value of 0-based rank k (k < len): the k-th smallest, by splitting the
     /// two runs so that exactly k + 1 values lie at or left of the cut.
     pub(crate) fn kth(&self, k: usize) -> f64 {
-        let (a, b) = (&self.main, &self.tail);
+        let (a, b) = (self.main(), &self.tail);
         let want = k + 1;
         let (mut lo, mut hi) = (want.saturating_sub(b.len()), want.min(a.len()));
         while lo < hi {
             let i = lo + (hi - lo) / 2;
             let j = want - i;
-            if j > 0 && a[i] < b[j - 1] {
+            if j > 0 && a.value(i) < b[j - 1] {
                 lo = i + 1;
             } else {
                 hi = i;
@@ -238,7 +390,7 @@ impl Multiset {
         }
         let (i, j) = (lo, want - lo);
         match (
-            i.checked_sub(1).map(|i| a[i]),
+            i.checked_sub(1).map(|i| a.value(i)),
             j.checked_sub(1).map(|j| b[j]),
         ) {
             (Some(x), Some(y)) => x.max(y),
@@ -371,11 +523,34 @@ impl RankPool {
         let mut total = 0;
         for x in self.canary.runs() {
             for y in self.baseline.runs() {
-                total += crate::compare::hodges_lehmann::count_pairs_below(x, y, c, strict);
+                total += count_pairs_below(x, y, c, strict);
             }
         }
         total
     }
+}
+
+/// The number of pairs with `diff(x_i, y_j) ≤ c` (or `< c` when `strict`), over the
+/// values of two runs (each value of a group counted), by one staircase walk over
+/// their keys: O(k_x + k_y). The same saturating difference as the Hodges–Lehmann
+/// differences, so a count against an interval's rank agrees with the selected
+/// order statistic exactly.
+fn count_pairs_below(x: Run<'_>, y: Run<'_>, c: f64, strict: bool) -> u128 {
+    // For ascending x the differences against y grow, so the y_j that keep
+    // x_i − y_j within c form a suffix of y that shrinks as i grows.
+    let (mut j, mut total) = (0, 0u128);
+    let y_len = y.len();
+    for (i, &xi) in x.keys.iter().enumerate() {
+        while j < y.keys.len() && {
+            let d = diff(xi, y.keys[j]);
+            if strict { d >= c } else { d > c }
+        } {
+            j += 1;
+        }
+        let weight = x.before(i + 1) - x.before(i);
+        total += weight as u128 * (y_len - y.before(j)) as u128;
+    }
+    total
 }
 
 /// The number of pairs (x, y), x from `a` and y from `b` (both sorted ascending),
@@ -438,28 +613,79 @@ mod tests {
     use crate::compare::ranks::summarize;
     use crate::num::rng::SplitMix64;
 
+    /// Checks every order statistic and the counts below and at each probe against
+    /// a sorted copy.
+    fn assert_matches(set: &Multiset, all: &[f64], probes: &[f64], what: &str) {
+        let mut all = all.to_vec();
+        all.sort_by(f64::total_cmp);
+        assert_eq!(set.len(), all.len(), "{what}");
+        for (k, &want) in all.iter().enumerate() {
+            assert_eq!(set.kth(k), want, "{what}: k {k}");
+        }
+        for &probe in probes {
+            let below = all.iter().filter(|&&v| v < probe).count();
+            let equal = all.iter().filter(|&&v| v == probe).count();
+            assert_eq!(
+                set.below_and_equal(probe),
+                (below, equal),
+                "{what}: {probe}"
+            );
+        }
+        assert_eq!(set.to_sorted(), all, "{what}");
+    }
+
     #[test]
     fn kth_and_counts_match_a_sorted_copy() {
         let mut rng = SplitMix64::new(7);
-        for n in [0usize, 1, 2, 5, 33, 100, 1000, 5000] {
-            let mut set = Multiset::default();
-            let mut all = Vec::new();
-            for _ in 0..n {
-                let v = (rng.below_wide(50) as f64) / 4.0; // ties
+        let probes: Vec<f64> = (-4..=52).map(|i| f64::from(i) / 4.0).collect();
+        // Fifty distinct values (grouped once they repeat) and nearly all distinct.
+        for spread in [50u128, 1 << 40] {
+            for n in [0usize, 1, 2, 5, 33, 100, 1000, 5000] {
+                let mut set = Multiset::default();
+                let mut all = Vec::new();
+                for _ in 0..n {
+                    let v = (rng.below_wide(spread) as f64) / 4.0;
+                    set.insert(v);
+                    all.push(v);
+                }
+                assert_matches(&set, &all, &probes, &format!("spread {spread} n {n}"));
+                if n >= 1000 {
+                    assert_eq!(!set.ends.is_empty(), spread == 50, "spread {spread} n {n}");
+                }
+            }
+        }
+    }
+
+    /// A run that turns tied (grouped) and back to nearly distinct values (plain)
+    /// keeps every value through each change of form, and so does one loaded sorted.
+    #[test]
+    fn forms_change_without_losing_values() {
+        let mut rng = SplitMix64::new(5);
+        let mut set = Multiset::default();
+        let mut all = Vec::new();
+        let mut forms = Vec::new();
+        let probes = [-1.0, 0.0, 1.0, 2.0, 3.0, 0.5, 9.0];
+        for (phase, spread, count) in [(0, 1u128 << 40, 2000), (1, 4, 10_000), (2, 1 << 40, 12_000)]
+        {
+            for _ in 0..count {
+                let v = if spread == 4 {
+                    rng.below_wide(spread) as f64
+                } else {
+                    rng.uniform() * 4.0
+                };
                 set.insert(v);
                 all.push(v);
             }
-            all.sort_by(f64::total_cmp);
-            for (k, &want) in all.iter().enumerate() {
-                assert_eq!(set.kth(k), want, "n {n} k {k}");
-            }
-            for probe in (-4..=52).map(|i| f64::from(i) / 4.0) {
-                let below = all.iter().filter(|&&v| v < probe).count();
-                let equal = all.iter().filter(|&&v| v == probe).count();
-                assert_eq!(set.below_and_equal(probe), (below, equal));
-            }
-            assert_eq!(set.to_sorted(), all);
+            set.merge_tail();
+            forms.push(!set.ends.is_empty());
+            assert_matches(&set, &all, &probes, &format!("phase {phase}"));
+            let mut sorted = all.clone();
+            sorted.sort_by(f64::total_cmp);
+            assert_matches(&Multiset::from_sorted(sorted), &all, &probes, "loaded");
         }
+        // Plain, then grouped (12,000 values on 2,004 keys), then plain again
+        // (14,004 keys for 24,000 values).
+        assert_eq!(forms, [false, true, false]);
     }
 
     /// Merges where every tail value goes past the whole main run, none of it, or
@@ -486,8 +712,9 @@ mod tests {
                 }
             }
             all.sort_by(f64::total_cmp);
-            assert_eq!(set.sorted(), &all[..], "order {o}");
+            set.merge_tail();
             assert!(set.tail.is_empty());
+            assert_eq!(set.to_sorted(), all, "order {o}");
             for (k, &want) in all.iter().enumerate().step_by(97) {
                 assert_eq!(set.kth(k), want, "order {o} k {k}");
             }
@@ -548,6 +775,41 @@ mod tests {
                 ),
                 "round {round}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// The staircase count over runs, plain or grouped, main or tail, equals
+        /// the count over every pair.
+        #[test]
+        fn pair_counts_equal_naive(
+            x in proptest::collection::vec(-5i32..5, 0..60),
+            y in proptest::collection::vec(-5i32..5, 0..60),
+            split in 0usize..60,
+            c in -12i32..12,
+        ) {
+            let values = |v: Vec<i32>| -> Vec<f64> { v.into_iter().map(f64::from).collect() };
+            let (x, y) = (values(x), values(y));
+            // Part of x loaded as one sorted run (grouped when tied enough), the rest
+            // inserted into the tail.
+            let (first, rest) = x.split_at(split.min(x.len()));
+            let mut first = first.to_vec();
+            first.sort_by(f64::total_cmp);
+            let mut xs = Multiset::from_sorted(first);
+            rest.iter().for_each(|&v| xs.insert(v));
+            let mut ys = y.clone();
+            ys.sort_by(f64::total_cmp);
+            let ys = Multiset::from_sorted(ys);
+            let c = f64::from(c) / 2.0;
+            for strict in [false, true] {
+                let naive = x.iter().flat_map(|a| y.iter().map(move |b| a - b))
+                    .filter(|&d| if strict { d < c } else { d <= c })
+                    .count() as u128;
+                let counted: u128 = xs.runs().into_iter()
+                    .flat_map(|a| ys.runs().map(|b| count_pairs_below(a, b, c, strict)))
+                    .sum();
+                proptest::prop_assert_eq!(counted, naive);
+            }
         }
     }
 }

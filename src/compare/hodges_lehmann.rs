@@ -36,27 +36,6 @@ pub(crate) fn diff(a: f64, b: f64) -> f64 {
     }
 }
 
-/// The number of pairs with `diff(x_i, y_j) ≤ c` (or `< c` when `strict`), for `x`
-/// and `y` sorted ascending, by one staircase walk: O(m + n). The same saturating
-/// difference as [`Differences`], so a count against an interval's rank agrees
-/// with the selected order statistic exactly.
-pub(crate) fn count_pairs_below(x: &[f64], y: &[f64], c: f64, strict: bool) -> u128 {
-    // For ascending x the differences against y grow, so the y_j that keep
-    // x_i − y_j within c form a suffix of y that shrinks as i grows.
-    let mut j = 0;
-    let mut total = 0u128;
-    for &xi in x {
-        while j < y.len() && {
-            let d = diff(xi, y[j]);
-            if strict { d >= c } else { d > c }
-        } {
-            j += 1;
-        }
-        total += (y.len() - j) as u128;
-    }
-    total
-}
-
 /// Σ lo (the entries left of every window, all below the candidates) and the
 /// prefix sums of the windows' widths into `prefix`, whose last is the number of
 /// candidates: (below, total).
@@ -469,27 +448,6 @@ mod tests {
         assert_eq!(d.kth(1), f64::MIN);
         assert_eq!(d.kth(4), f64::MAX);
         assert_eq!(d.median(), 0.0);
-    }
-
-    proptest! {
-        #[test]
-        fn pair_counts_equal_naive(
-            mut x in proptest::collection::vec(-5i32..5, 0..30),
-            mut y in proptest::collection::vec(-5i32..5, 0..30),
-            c in -6i32..6,
-        ) {
-            x.sort_unstable();
-            y.sort_unstable();
-            let x: Vec<f64> = x.into_iter().map(f64::from).collect();
-            let y: Vec<f64> = y.into_iter().map(f64::from).collect();
-            let c = f64::from(c) / 2.0;
-            for strict in [false, true] {
-                let naive = x.iter().flat_map(|a| y.iter().map(move |b| a - b))
-                    .filter(|&d| if strict { d < c } else { d <= c })
-                    .count() as u128;
-                prop_assert_eq!(count_pairs_below(&x, &y, c, strict), naive);
-            }
-        }
     }
 
     proptest! {
