@@ -15,10 +15,13 @@
 //! - `analysis/verdict/100x1000`: a full verdict with every finding explained
 //!   (Hodges–Lehmann intervals, percentile intervals) over 100 metrics holding 1,000
 //!   values per side (target: < 50 ms).
-//! - `analysis/observe/values10x100`: 100 observations of 10 values per side into a
-//!   metric already holding 10^3..10^6 values per side (the incremental rank sums;
-//!   100 observations so that the runs' merges amortise as they do in a long run).
-//!   Divide by 100 for one observation.
+//! - `analysis/observe/values10x1000`: 1,000 observations of 10 values per side
+//!   into a metric already holding 10^3..10^6 values per side (the incremental rank
+//!   sums; 1,000 observations, 10^4 points per side, so that the tail's merges into
+//!   the main run, one per about 4√n points, amortise as they do in a long run).
+//!   Divide by 1,000 for one observation.
+//! - `analysis/observe/load`: one observation of 10^3..10^6 values per side into an
+//!   empty metric (a controller loading history): sorted and merged as runs.
 //!
 //! Run: `cargo bench --bench analysis`.
 
@@ -150,6 +153,7 @@ fn benches(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("analysis/observe");
+    group.sample_size(10);
     for n in [1_000usize, 10_000, 100_000, 1_000_000] {
         let p = plan(1, &[Check::Rank]);
         let mut a = Analysis::new(p).unwrap();
@@ -160,19 +164,30 @@ fn benches(c: &mut Criterion) {
             canary: draw(n),
         };
         a.observe(0, "m0", &first).unwrap();
-        let batches: Vec<Observation> = (0..100)
+        let batches: Vec<Observation> = (0..1000)
             .map(|_| Observation::Values {
                 baseline: draw(10),
                 canary: draw(10),
             })
             .collect();
-        group.bench_with_input(BenchmarkId::new("values10x100", n), &n, |b, _| {
+        group.bench_with_input(BenchmarkId::new("values10x1000", n), &n, |b, _| {
             b.iter_batched(
                 || a.clone(),
                 |mut a| {
                     for obs in &batches {
                         a.observe(1, "m0", black_box(obs)).unwrap();
                     }
+                    a
+                },
+                BatchSize::LargeInput,
+            )
+        });
+        let empty = Analysis::new(plan(1, &[Check::Rank])).unwrap();
+        group.bench_with_input(BenchmarkId::new("load", n), &n, |b, _| {
+            b.iter_batched(
+                || empty.clone(),
+                |mut a| {
+                    a.observe(0, "m0", black_box(&first)).unwrap();
                     a
                 },
                 BatchSize::LargeInput,

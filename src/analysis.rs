@@ -1211,8 +1211,7 @@ fn apply(
                 state.data.0 = Data::Values(RankPool::default());
             }
             if let Data::Values(pool) = &mut state.data.0 {
-                points.0.iter().for_each(|&v| pool.push_baseline(v));
-                points.1.iter().for_each(|&v| pool.push_canary(v));
+                pool.extend(points.0, points.1);
             }
         }
     }

@@ -10,6 +10,8 @@
 //! point from counts in the other side (two searches per run), so a look computes
 //! U's p-value in O(1) and sorts nothing; only the Hodges–Lehmann shift and its
 //! interval need the whole sorted sides, merged on demand in O(n).
+//! A batch longer than the tail may grow (a controller loading history) goes in as
+//! one sorted run instead: O(b log b + n), not O(b √n).
 //!
 //! Heavily tied data (rates of events over a constant total, integer gauges, values
 //! quantised to a resolution) keep their main run as groups: each distinct value
@@ -361,6 +363,27 @@ impl Multiset {
         (self.keys, self.ends) = (keys, ends);
     }
 
+    /// Adds values sorted ascending as one run: merged with the tail, then into the
+    /// main run, O(n + b).
+    fn extend_sorted(&mut self, run: &[f64]) {
+        let tail = std::mem::take(&mut self.tail);
+        let mut merged = Vec::with_capacity(tail.len() + run.len());
+        let (mut i, mut j) = (0, 0);
+        while i < tail.len() && j < run.len() {
+            if tail[i] <= run[j] {
+                merged.push(tail[i]);
+                i += 1;
+            } else {
+                merged.push(run[j]);
+                j += 1;
+            }
+        }
+        merged.extend_from_slice(&tail[i..]);
+        merged.extend_from_slice(&run[j..]);
+        self.tail = merged;
+        self.merge_tail();
+    }
+
     /// A sorted copy of every value, without changing the runs.
     pub(crate) fn to_sorted(&self) -> Vec<f64> {
         let mut copy = self.clone();
@@ -435,6 +458,24 @@ fn tie_step(t: usize) -> u128 {
     3 * t * t + 3 * t
 }
 
+/// (t+k)³ − (t+k) − (t³ − t): the tie term's growth when a group of t equal values
+/// gains k (the sum of k steps).
+fn tie_growth(t: usize, k: usize) -> u128 {
+    let cube = |t: usize| {
+        let t = t as u128;
+        t * t * t - t
+    };
+    cube(t + k) - cube(t)
+}
+
+/// Whether a batch of `batch` points into a side holding `held` is added as one
+/// sorted run rather than point by point: when it is longer than the tail may grow
+/// (about 4√held, see [`Multiset::insert_at`]), where placing each point would cost
+/// more moves than one merge.
+fn as_run(batch: usize, held: usize) -> bool {
+    batch >= 64 && batch.saturating_mul(batch) > held.saturating_mul(16)
+}
+
 /// The largest number of points a side may hold: keeps 2U, m·n and the tie terms
 /// (≤ (m + n)³) far inside u128 and the rank sums exact in the normal approximation.
 pub(crate) const MAX_POINTS: usize = 1 << 32;
@@ -468,6 +509,58 @@ impl RankPool {
             });
         }
         Ok(())
+    }
+
+    /// Adds a batch per side (baseline first): short batches point by point, long
+    /// ones sorted and merged as one run ([`as_run`]), so loading n points costs
+    /// O(n log n), not O(n^1.5). The rank summary is the same either way: it depends
+    /// on the final sides alone.
+    pub(crate) fn extend(&mut self, baseline: &[f64], canary: &[f64]) {
+        if as_run(baseline.len(), self.baseline.len()) {
+            self.add_run(baseline, false);
+        } else {
+            baseline.iter().for_each(|&y| self.push_baseline(y));
+        }
+        if as_run(canary.len(), self.canary.len()) {
+            self.add_run(canary, true);
+        } else {
+            canary.iter().for_each(|&x| self.push_canary(x));
+        }
+    }
+
+    /// Adds a batch to one side as a sorted run: each distinct value of the batch,
+    /// with its count k, updates the summary as k single points would (one search
+    /// per side for the value), then the run is merged in: O(b log b + b log n + n).
+    fn add_run(&mut self, batch: &[f64], canary: bool) {
+        let run = crate::input::sorted_copy(batch);
+        let (own, other) = if canary {
+            (&self.canary, &self.baseline)
+        } else {
+            (&self.baseline, &self.canary)
+        };
+        for group in run.chunk_by(|a, b| a == b) {
+            let (v, k) = (group[0], group.len());
+            let (below, equal) = other.below_and_equal(v);
+            let (_, own_equal) = own.below_and_equal(v);
+            // Each point counts its pairs with the other side: 2 per pair on the
+            // worse side (canary above baseline), 1 per tie.
+            let beyond = if canary {
+                below
+            } else {
+                other.len() - below - equal
+            };
+            let k128 = k as u128;
+            self.twice_u += k128 * (2 * beyond as u128 + equal as u128);
+            self.cross_equal += k128 * equal as u128;
+            self.pooled_tie_term += tie_growth(equal + own_equal, k);
+            self.within_tie_term += tie_growth(own_equal, k);
+        }
+        let own = if canary {
+            &mut self.canary
+        } else {
+            &mut self.baseline
+        };
+        own.extend_sorted(&run);
     }
 
     pub(crate) fn push_canary(&mut self, x: f64) {
@@ -718,6 +811,34 @@ mod tests {
             for (k, &want) in all.iter().enumerate().step_by(97) {
                 assert_eq!(set.kth(k), want, "order {o} k {k}");
             }
+        }
+    }
+
+    /// Batches long enough to go in as sorted runs leave the same sides and rank
+    /// summary as the same points pushed one by one, on tied and distinct values,
+    /// into empty and filled sides, in plain and grouped main runs.
+    #[test]
+    fn runs_added_at_once_equal_points_pushed_one_by_one() {
+        let mut rng = SplitMix64::new(13);
+        for round in 0..40 {
+            let spread = [3u128, 40, 1 << 40][round % 3];
+            let mut draw = |k: usize| -> Vec<f64> {
+                (0..k)
+                    .map(|_| rng.below_wide(spread) as f64 * 0.25)
+                    .collect()
+            };
+            let (mut batched, mut pushed) = (RankPool::default(), RankPool::default());
+            let mut ran = 0;
+            for size in [5usize, 300, 7, 64, 1000, 2, 5000, 70] {
+                let (b, c) = (draw(size), draw(size / 2 + 1));
+                ran += usize::from(as_run(b.len(), batched.baseline.len()))
+                    + usize::from(as_run(c.len(), batched.canary.len()));
+                batched.extend(&b, &c);
+                b.iter().for_each(|&y| pushed.push_baseline(y));
+                c.iter().for_each(|&x| pushed.push_canary(x));
+                assert_eq!(batched, pushed, "round {round} size {size}");
+            }
+            assert!(ran >= 4, "round {round}: {ran} batches went in as runs");
         }
     }
 
