@@ -70,8 +70,10 @@
 //!
 //! # Memory
 //! Values are kept (8 bytes per point per side) for the fixed-horizon checks, and
-//! the quantile test keeps its own ordered multiset; counts and means take O(1);
-//! histograms take O(buckets). Feed histograms for unbounded streams.
+//! the quantile test keeps its own ordered multiset; heavily tied values (at least
+//! four per distinct value: rates over a constant total, integer gauges) are kept
+//! as groups, 16 bytes per distinct value. Counts and means take O(1); histograms
+//! take O(buckets). Feed histograms for unbounded streams.
 //!
 //! [`Judgement::Error`]: crate::Judgement::Error
 
