@@ -143,7 +143,10 @@ pub enum QuantileInterval {
     },
 }
 
-/// P(B ≤ k) for B ~ Binomial(n, p), through the regularised incomplete beta function.
+/// P(B ≤ k) for B ~ Binomial(n, p), through the regularised incomplete beta function
+/// P(B ≤ k) = I_{1−p}(n − k, k + 1) (the crate's own: its continued fraction, or
+/// Temme's expansion near the mean once both parameters reach 200, O(1) where the
+/// fraction needs O(√n) terms).
 fn binomial_cdf(k: i64, n: u64, p: f64) -> f64 {
     if k < 0 {
         return 0.0;
@@ -158,8 +161,7 @@ fn binomial_cdf(k: i64, n: u64, p: f64) -> f64 {
     if p >= 1.0 {
         return 0.0;
     }
-    // P(B ≤ k) = I_{1−p}(n − k, k + 1)
-    statrs::function::beta::checked_beta_reg((n - k) as f64, k as f64 + 1.0, 1.0 - p).unwrap_or(0.0)
+    crate::num::special::ln_beta_inc_reg((n - k) as f64, k as f64 + 1.0, 1.0 - p).exp()
 }
 
 /// The ranks of an equal-tailed order-statistic interval, or the n it would need.
