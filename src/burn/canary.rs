@@ -79,8 +79,9 @@ pub fn compare_burn(baseline: EventCounts, canary: EventCounts) -> BurnCompariso
     } else {
         // P(X ≥ xc) for X ~ Bin(xc + xb, q) is I_q(xc, xb + 1).
         let q = nc / (nc + nb);
-        statrs::function::beta::checked_beta_reg(xc as f64, xb as f64 + 1.0, q)
-            .map_or(1.0, |p| p.clamp(0.0, 1.0))
+        crate::num::special::ln_beta_inc_reg(xc as f64, xb as f64 + 1.0, q)
+            .exp()
+            .clamp(0.0, 1.0)
     };
     BurnComparison { ratio, p_value }
 }
