@@ -213,33 +213,53 @@ impl Multiset {
     /// equal to x crosses a block's end. A grouped run turns the keys counted into
     /// the values they hold.
     fn main_counts(&self, x: f64) -> (usize, usize) {
-        let (lt, le) = match self.fences.split_last() {
-            None => count_block(&self.keys, x),
+        let mut out = [(0, 0)];
+        self.main_counts_many(&[x], &mut out);
+        out[0]
+    }
+
+    /// [`Multiset::main_counts`] of several values at once, level by level: the
+    /// searches' loads at one level do not wait on each other, so their cache misses
+    /// overlap instead of queueing one search after another.
+    fn main_counts_many(&self, xs: &[f64], out: &mut [(usize, usize)]) {
+        let out = &mut out[..xs.len()];
+        match self.fences.split_last() {
+            None => {
+                for (o, &x) in out.iter_mut().zip(xs) {
+                    *o = count_block(&self.keys, x);
+                }
+            }
             Some((top, lower)) => {
                 // `lt` entries of a level are below x: so is every key of the first
                 // `lt` blocks of the level beneath, and past the next block none is
                 // (its last key is the first entry that is not below); likewise `le`
                 // for "at most".
-                let (mut lt, mut le) = count_block(top, x);
+                for (o, &x) in out.iter_mut().zip(xs) {
+                    *o = count_block(top, x);
+                }
                 for level in lower.iter().rev().chain(std::iter::once(&self.keys)) {
                     let block = |full: usize| {
                         let start = full * BLOCK;
                         (start, &level[start..(start + BLOCK).min(level.len())])
                     };
-                    if lt == le {
-                        let (start, values) = block(lt);
-                        let (below, at_most) = count_block(values, x);
-                        (lt, le) = (start + below, start + at_most);
-                    } else {
-                        let ((s1, v1), (s2, v2)) = (block(lt), block(le));
-                        (lt, le) = (s1 + count_block(v1, x).0, s2 + count_block(v2, x).1);
+                    for (o, &x) in out.iter_mut().zip(xs) {
+                        let (lt, le) = *o;
+                        *o = if lt == le {
+                            let (start, values) = block(lt);
+                            let (below, at_most) = count_block(values, x);
+                            (start + below, start + at_most)
+                        } else {
+                            let ((s1, v1), (s2, v2)) = (block(lt), block(le));
+                            (s1 + count_block(v1, x).0, s2 + count_block(v2, x).1)
+                        };
                     }
                 }
-                (lt, le)
             }
-        };
+        }
         let main = self.main();
-        (main.before(lt), main.before(le))
+        for o in out.iter_mut() {
+            *o = (main.before(o.0), main.before(o.1));
+        }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -259,7 +279,12 @@ impl Multiset {
     /// (number of values < x, number equal to x) and the position in the tail
     /// where x goes to keep it sorted.
     fn locate(&self, x: f64) -> ((usize, usize), usize) {
-        let (lt, le) = self.main_counts(x);
+        self.add_tail(x, self.main_counts(x))
+    }
+
+    /// The counts of x in the whole set from the main run's (values below x, at
+    /// most x), and x's position in the tail.
+    fn add_tail(&self, x: f64, (lt, le): (usize, usize)) -> ((usize, usize), usize) {
         let tail = &self.tail;
         let tail_lt = tail.partition_point(|&v| v < x);
         // Usually no value equals x: one comparison instead of a second search.
@@ -274,12 +299,12 @@ impl Multiset {
     /// Adds x: O(log n) comparisons and O(√n) amortised moves.
     pub(crate) fn insert(&mut self, x: f64) {
         let (_, at) = self.locate(x);
-        self.insert_at(at, x);
+        self.tail.insert(at, x);
+        self.merge_if_due();
     }
 
-    /// Inserts x at tail position `at` (from [`Multiset::locate`] of the same x).
-    fn insert_at(&mut self, at: usize, x: f64) {
-        self.tail.insert(at, x);
+    /// Merges the tail into the main run once it has grown long enough.
+    fn merge_if_due(&mut self) {
         let t = self.tail.len();
         // The tail grows to about 4√k for k keys in the main run: an insertion moves
         // up to t values with one memmove (a fraction of a nanosecond each), a merge
@@ -451,15 +476,8 @@ pub(crate) struct RankPool {
     cross_equal: u128,
 }
 
-/// (t+1)³ − (t+1) − (t³ − t) = 3t² + 3t: the tie term's growth when a group of t
-/// equal values gains one.
-fn tie_step(t: usize) -> u128 {
-    let t = t as u128;
-    3 * t * t + 3 * t
-}
-
 /// (t+k)³ − (t+k) − (t³ − t): the tie term's growth when a group of t equal values
-/// gains k (the sum of k steps).
+/// gains k.
 fn tie_growth(t: usize, k: usize) -> u128 {
     let cube = |t: usize| {
         let t = t as u128;
@@ -516,15 +534,51 @@ impl RankPool {
     /// O(n log n), not O(n^1.5). The rank summary is the same either way: it depends
     /// on the final sides alone.
     pub(crate) fn extend(&mut self, baseline: &[f64], canary: &[f64]) {
-        if as_run(baseline.len(), self.baseline.len()) {
-            self.add_run(baseline, false);
-        } else {
-            baseline.iter().for_each(|&y| self.push_baseline(y));
+        for (points, canary) in [(baseline, false), (canary, true)] {
+            let held = if canary { &self.canary } else { &self.baseline };
+            if as_run(points.len(), held.len()) {
+                self.add_run(points, canary);
+            } else {
+                self.push_points(points, canary);
+            }
         }
-        if as_run(canary.len(), self.canary.len()) {
-            self.add_run(canary, true);
+    }
+
+    /// The summary's growth when a side gains k points equal to a value that
+    /// `below` and `equal` values of the other side lie under and at, and `own` of
+    /// its own side equals: each point counts its pairs with the other side, 2 per
+    /// pair on the worse side (canary above baseline) and 1 per tie, and grows the
+    /// value's tie groups.
+    fn count_points(&mut self, canary: bool, k: usize, (below, equal): (usize, usize), own: usize) {
+        let beyond = if canary {
+            below
         } else {
-            canary.iter().for_each(|&x| self.push_canary(x));
+            self.canary.len() - below - equal
+        };
+        let k128 = k as u128;
+        self.twice_u += k128 * (2 * beyond as u128 + equal as u128);
+        self.cross_equal += k128 * equal as u128;
+        self.pooled_tie_term += tie_growth(equal + own, k);
+        self.within_tie_term += tie_growth(own, k);
+    }
+
+    /// Adds points to one side one by one, [`CHUNK`] at a time: the other side's
+    /// counts and the own main run's for the whole chunk first, in one interleaved
+    /// descent each ([`Multiset::main_counts_many`]; neither changes within the
+    /// chunk, since the tail is merged only after it), then each point's tail
+    /// position and own ties as it goes in.
+    fn push_points(&mut self, points: &[f64], canary: bool) {
+        for chunk in points.chunks(CHUNK) {
+            let (mut other_main, mut own_main) = ([(0, 0); CHUNK], [(0, 0); CHUNK]);
+            other_side(self, canary).main_counts_many(chunk, &mut other_main);
+            own_side(self, canary).main_counts_many(chunk, &mut own_main);
+            for (i, &v) in chunk.iter().enumerate() {
+                let (other_counts, _) = other_side(self, canary).add_tail(v, other_main[i]);
+                let ((_, own_equal), at) = own_side(self, canary).add_tail(v, own_main[i]);
+                self.count_points(canary, 1, other_counts, own_equal);
+                own_side_mut(self, canary).tail.insert(at, v);
+            }
+            own_side_mut(self, canary).merge_if_due();
         }
     }
 
@@ -533,55 +587,23 @@ impl RankPool {
     /// per side for the value), then the run is merged in: O(b log b + b log n + n).
     fn add_run(&mut self, batch: &[f64], canary: bool) {
         let run = crate::input::sorted_copy(batch);
-        let (own, other) = if canary {
-            (&self.canary, &self.baseline)
-        } else {
-            (&self.baseline, &self.canary)
-        };
         for group in run.chunk_by(|a, b| a == b) {
             let (v, k) = (group[0], group.len());
-            let (below, equal) = other.below_and_equal(v);
-            let (_, own_equal) = own.below_and_equal(v);
-            // Each point counts its pairs with the other side: 2 per pair on the
-            // worse side (canary above baseline), 1 per tie.
-            let beyond = if canary {
-                below
-            } else {
-                other.len() - below - equal
-            };
-            let k128 = k as u128;
-            self.twice_u += k128 * (2 * beyond as u128 + equal as u128);
-            self.cross_equal += k128 * equal as u128;
-            self.pooled_tie_term += tie_growth(equal + own_equal, k);
-            self.within_tie_term += tie_growth(own_equal, k);
+            let other_counts = other_side(self, canary).below_and_equal(v);
+            let (_, own_equal) = own_side(self, canary).below_and_equal(v);
+            self.count_points(canary, k, other_counts, own_equal);
         }
-        let own = if canary {
-            &mut self.canary
-        } else {
-            &mut self.baseline
-        };
-        own.extend_sorted(&run);
+        own_side_mut(self, canary).extend_sorted(&run);
     }
 
+    #[cfg(test)]
     pub(crate) fn push_canary(&mut self, x: f64) {
-        let (below, equal) = self.baseline.below_and_equal(x);
-        let ((_, own), at) = self.canary.locate(x);
-        self.twice_u += 2 * below as u128 + equal as u128;
-        self.cross_equal += equal as u128;
-        self.pooled_tie_term += tie_step(equal + own);
-        self.within_tie_term += tie_step(own);
-        self.canary.insert_at(at, x);
+        self.push_points(&[x], true);
     }
 
+    #[cfg(test)]
     pub(crate) fn push_baseline(&mut self, y: f64) {
-        let (below, equal) = self.canary.below_and_equal(y);
-        let ((_, own), at) = self.baseline.locate(y);
-        let above = self.canary.len() - below - equal;
-        self.twice_u += 2 * above as u128 + equal as u128;
-        self.cross_equal += equal as u128;
-        self.pooled_tie_term += tie_step(equal + own);
-        self.within_tie_term += tie_step(own);
-        self.baseline.insert_at(at, y);
+        self.push_points(&[y], false);
     }
 
     /// The rank summary (without tie groups: the exact tied distribution is not
@@ -621,6 +643,25 @@ impl RankPool {
         }
         total
     }
+}
+
+/// Points placed per interleaved descent in [`RankPool::push_points`].
+const CHUNK: usize = 16;
+
+fn own_side(pool: &RankPool, canary: bool) -> &Multiset {
+    if canary { &pool.canary } else { &pool.baseline }
+}
+
+fn own_side_mut(pool: &mut RankPool, canary: bool) -> &mut Multiset {
+    if canary {
+        &mut pool.canary
+    } else {
+        &mut pool.baseline
+    }
+}
+
+fn other_side(pool: &RankPool, canary: bool) -> &Multiset {
+    own_side(pool, !canary)
 }
 
 /// The number of pairs with `diff(x_i, y_j) ≤ c` (or `< c` when `strict`), over the
