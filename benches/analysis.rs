@@ -5,7 +5,9 @@
 //!   check and a count-rate check per metric on event counts (one rate per side per
 //!   tick for the rank test); `values`: a rank check and a p90 percentile check per
 //!   metric on 10 values per side per tick. Divide the time by 100,000 for the cost
-//!   per metric per tick (the target: ≤ 2 µs). `counts/rank_only` and
+//!   per metric per tick (the target: ≤ 2 µs). `counts/varied_totals`: the
+//!   same with totals varying from tick to tick, so the rank check's rates are
+//!   nearly all distinct (no grouping of tied values). `counts/rank_only` and
 //!   `counts/count_only` run each of the two checks alone on the same data;
 //!   `counts/default` runs the default policy's checks
 //!   ([`MetricSpec::default_for`], [`Policy::guarded`]) on them.
@@ -45,17 +47,27 @@ fn plan(metrics: usize, checks: &[Check]) -> Plan {
     .planned_ticks(1000)
 }
 
-/// Pre-drawn observations: ticks × metrics.
-fn count_ticks(metrics: usize, ticks: usize) -> Vec<Vec<Observation>> {
+/// Pre-drawn observations: ticks × metrics. Each side counts 0..19 events per
+/// tick out of 1,000 requests, or, with `varied_totals`, out of 900..1,099 (so the
+/// per-tick rates the rank check sees are nearly all distinct instead of 20 values).
+fn count_ticks(metrics: usize, ticks: usize, varied_totals: bool) -> Vec<Vec<Observation>> {
     let mut g = Gen::new(1);
     (0..ticks)
         .map(|_| {
             (0..metrics)
                 .map(|_| {
-                    let e = |g: &mut Gen| (g.uniform() * 20.0) as u64;
+                    let side = |g: &mut Gen| {
+                        let events = (g.uniform() * 20.0) as u64;
+                        let total = if varied_totals {
+                            900 + (g.uniform() * 200.0) as u64
+                        } else {
+                            1000
+                        };
+                        EventCounts::new(events, total).unwrap()
+                    };
                     Observation::Counts {
-                        baseline: EventCounts::new(e(&mut g), 1000).unwrap(),
-                        canary: EventCounts::new(e(&mut g), 1000).unwrap(),
+                        baseline: side(&mut g),
+                        canary: side(&mut g),
                     }
                 })
                 .collect()
@@ -94,13 +106,17 @@ fn benches(c: &mut Criterion) {
     let names: Vec<String> = (0..metrics).map(|i| format!("m{i}")).collect();
     let mut group = c.benchmark_group("analysis/tick");
     group.sample_size(10);
-    let counts = count_ticks(metrics, ticks);
+    let counts = count_ticks(metrics, ticks, false);
     let p = plan(
         metrics,
         &[Check::Rank, Check::CountRate { canary_share: 0.5 }],
     );
     group.bench_function("100x1000/counts", |b| {
         b.iter(|| run(black_box(&p), &counts, &names))
+    });
+    let varied = count_ticks(metrics, ticks, true);
+    group.bench_function("100x1000/counts/varied_totals", |b| {
+        b.iter(|| run(black_box(&p), &varied, &names))
     });
     for (name, checks) in [
         ("rank_only", vec![Check::Rank]),

@@ -535,8 +535,7 @@ impl RankPool {
     /// on the final sides alone.
     pub(crate) fn extend(&mut self, baseline: &[f64], canary: &[f64]) {
         for (points, canary) in [(baseline, false), (canary, true)] {
-            let held = if canary { &self.canary } else { &self.baseline };
-            if as_run(points.len(), held.len()) {
+            if as_run(points.len(), own_side(self, canary).len()) {
                 self.add_run(points, canary);
             } else {
                 self.push_points(points, canary);
