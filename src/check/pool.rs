@@ -78,6 +78,39 @@ fn distinct_at_most(sorted: &[f64], limit: usize) -> bool {
     seen <= limit
 }
 
+/// Appends value v to a grouped run under construction, with `total` the number of
+/// values up to and including it: a value equal to the last key extends that
+/// key's group.
+fn push_grouped(keys: &mut Vec<f64>, ends: &mut Vec<usize>, v: f64, total: usize) {
+    match ends.last_mut() {
+        Some(end) if keys.last() == Some(&v) => *end = total,
+        _ => {
+            keys.push(v);
+            ends.push(total);
+        }
+    }
+}
+
+/// The values of two ascending sequences in one ascending vector, `a` holding
+/// `a_len` values.
+fn merge_sorted(a: impl Iterator<Item = f64>, a_len: usize, b: &[f64]) -> Vec<f64> {
+    let mut a = a.peekable();
+    let mut merged = Vec::with_capacity(a_len + b.len());
+    let mut rest = b.iter().copied().peekable();
+    while let (Some(&x), Some(&y)) = (a.peek(), rest.peek()) {
+        if x <= y {
+            merged.push(x);
+            a.next();
+        } else {
+            merged.push(y);
+            rest.next();
+        }
+    }
+    merged.extend(a);
+    merged.extend(rest);
+    merged
+}
+
 /// A sorted run of values with multiplicities, as [`Multiset`] keeps them: `keys`
 /// ascending and, when `ends` is not empty, the cumulative counts of a grouped run.
 #[derive(Debug, Clone, Copy)]
@@ -99,6 +132,16 @@ impl Run<'_> {
         } else {
             i.checked_sub(1).map_or(0, |i| self.ends[i])
         }
+    }
+
+    /// The number of values equal to key i.
+    fn count(&self, i: usize) -> usize {
+        self.before(i + 1) - self.before(i)
+    }
+
+    /// Every value of the run, ascending (each key as often as it counts).
+    fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        (0..self.keys.len()).flat_map(|i| std::iter::repeat_n(self.keys[i], self.count(i)))
     }
 
     /// The value of 0-based rank k in the run (k < len).
@@ -154,26 +197,13 @@ impl Multiset {
             }
             let (mut keys, mut ends) = (Vec::new(), Vec::new());
             for (i, &v) in self.keys.iter().enumerate() {
-                if keys.last() == Some(&v) {
-                    *ends.last_mut().expect("a key has its end") = i + 1;
-                } else {
-                    keys.push(v);
-                    ends.push(i + 1);
-                }
+                push_grouped(&mut keys, &mut ends, v, i + 1);
             }
             (self.keys, self.ends) = (keys, ends);
         } else if self.keys.len().saturating_mul(GROUP_AT / 2) > self.main().len() {
-            self.keys = self.main_values();
+            self.keys = self.main().values().collect();
             self.ends = Vec::new();
         }
-    }
-
-    /// The main run's values, every one.
-    fn main_values(&self) -> Vec<f64> {
-        let main = self.main();
-        (0..self.keys.len())
-            .flat_map(|i| std::iter::repeat_n(self.keys[i], main.before(i + 1) - main.before(i)))
-            .collect()
     }
 
     fn rebuild_fences(&mut self) {
@@ -372,18 +402,13 @@ impl Multiset {
                 j == self.tail.len() || (i < self.keys.len() && self.keys[i] <= self.tail[j]);
             let (v, count) = if take_key {
                 i += 1;
-                (self.keys[i - 1], main.before(i) - main.before(i - 1))
+                (self.keys[i - 1], main.count(i - 1))
             } else {
                 j += 1;
                 (self.tail[j - 1], 1)
             };
             total += count;
-            if keys.last() == Some(&v) {
-                *ends.last_mut().expect("a key has its end") = total;
-            } else {
-                keys.push(v);
-                ends.push(total);
-            }
+            push_grouped(&mut keys, &mut ends, v, total);
         }
         (self.keys, self.ends) = (keys, ends);
     }
@@ -391,29 +416,14 @@ impl Multiset {
     /// Adds values sorted ascending as one run: merged with the tail, then into the
     /// main run, O(n + b).
     fn extend_sorted(&mut self, run: &[f64]) {
-        let tail = std::mem::take(&mut self.tail);
-        let mut merged = Vec::with_capacity(tail.len() + run.len());
-        let (mut i, mut j) = (0, 0);
-        while i < tail.len() && j < run.len() {
-            if tail[i] <= run[j] {
-                merged.push(tail[i]);
-                i += 1;
-            } else {
-                merged.push(run[j]);
-                j += 1;
-            }
-        }
-        merged.extend_from_slice(&tail[i..]);
-        merged.extend_from_slice(&run[j..]);
-        self.tail = merged;
+        self.tail = merge_sorted(self.tail.iter().copied(), self.tail.len(), run);
         self.merge_tail();
     }
 
-    /// A sorted copy of every value, without changing the runs.
+    /// A sorted copy of every value, without changing the runs: one merge of the
+    /// main run's values with the tail, O(n).
     pub(crate) fn to_sorted(&self) -> Vec<f64> {
-        let mut copy = self.clone();
-        copy.merge_tail();
-        copy.main_values()
+        merge_sorted(self.main().values(), self.main().len(), &self.tail)
     }
 
     /// The two sorted runs (main, tail); together they hold every value once.
@@ -680,7 +690,7 @@ fn count_pairs_below(x: Run<'_>, y: Run<'_>, c: f64, strict: bool) -> u128 {
         } {
             j += 1;
         }
-        let weight = x.before(i + 1) - x.before(i);
+        let weight = x.count(i);
         total += weight as u128 * (y_len - y.before(j)) as u128;
     }
     total
